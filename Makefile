@@ -1,0 +1,50 @@
+# newsdesk — two commands on a fresh machine:
+#   make run    set up, load the bundled demo corpus into the default SQLite database, serve the reader
+#   make test   set up and run the whole test suite (lint and types included)
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test setup browser lint typecheck bench demo clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev,nlp,bench,postgres]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+# The browser tests drive Debian's Chromium; install it when missing (root, or sudo).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+demo: $(STAMP)
+	$(BIN)/newsdesk demo
+
+run: $(STAMP)
+	$(BIN)/newsdesk demo
+	$(BIN)/newsdesk serve --host $(HOST) --port $(PORT)
+
+lint: $(STAMP)
+	$(BIN)/ruff check newsdesk tests bench
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+test: $(STAMP) browser
+	$(BIN)/ruff check newsdesk tests bench
+	$(BIN)/mypy
+	$(BIN)/pytest -n 2 -q
+
+bench: $(STAMP)
+	$(BIN)/python bench/run_all.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

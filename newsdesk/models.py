@@ -1,0 +1,149 @@
+"""Plain dataclasses that cross module boundaries.
+
+Data flows one way: ``collect`` yields :class:`Document` (bytes plus what the source said about
+them), ``extract`` turns one into an :class:`ExtractedArticle`, ``store`` keeps it as an
+:class:`Article`, and ``analyze`` adds stories, entities, summaries and relations.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass
+class Document:
+    """Raw content from a source, before extraction.
+
+    ``url`` is where it came from (``file://`` for local files); ``hints`` holds what a feed
+    entry, WARC header or JSONL record said about it (``title``, ``author``, ``published``,
+    ``outlet``, ``text`` for pre-extracted records) and is used where the page says nothing.
+    """
+
+    url: str
+    content: bytes
+    content_type: str = ""
+    headers: dict[str, str] = field(default_factory=dict)
+    fetched_at: datetime | None = None
+    status_code: int = 200
+    hints: dict[str, Any] = field(default_factory=dict)
+    feed_url: str | None = None
+
+    @property
+    def media_type(self) -> str:
+        return self.content_type.split(";", 1)[0].strip().lower()
+
+
+@dataclass
+class ExtractedArticle:
+    """What extraction makes of one document: the fields ``newsdesk extract`` prints."""
+
+    url: str
+    title: str = ""
+    author: str = ""
+    published: datetime | None = None
+    outlet: str = ""
+    language: str = ""
+    canonical_url: str = ""
+    text: str = ""
+    excerpt: str = ""
+    #: ``ok``, or a reason the text is missing such as ``no_text_layer``
+    status: str = "ok"
+    #: ``html``, ``pdf``, ``text`` or ``record``
+    kind: str = "html"
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["published"] = self.published.isoformat() if self.published else None
+        return data
+
+
+@dataclass
+class Article:
+    """A stored article: one per canonical URL."""
+
+    id: int
+    url: str
+    canonical_url: str
+    title: str
+    text: str
+    author: str = ""
+    published: datetime | None = None
+    outlet: str = ""
+    language: str = ""
+    excerpt: str = ""
+    status: str = "ok"
+    kind: str = "html"
+    content_hash: str = ""
+    first_seen: datetime | None = None
+    feed_id: int | None = None
+    #: id of the earliest-published article this one copies, if any
+    duplicate_of: int | None = None
+    #: ``exact`` or ``near`` when ``duplicate_of`` is set
+    duplicate_kind: str | None = None
+    similarity: float | None = None
+    story_id: int | None = None
+
+    def to_json(self, *, with_text: bool = True) -> dict[str, Any]:
+        data = asdict(self)
+        for key in ("published", "first_seen"):
+            value = data[key]
+            data[key] = value.isoformat() if value else None
+        if not with_text:
+            data.pop("text")
+        return data
+
+
+@dataclass
+class Feed:
+    """A subscription that ``poll`` refreshes."""
+
+    id: int
+    url: str
+    title: str = ""
+    site_url: str = ""
+    kind: str = "feed"  # feed | sitemap
+    etag: str = ""
+    last_modified: str = ""
+    last_fetched: datetime | None = None
+    last_status: str = ""  # ok | not_modified | error text
+    error_count: int = 0
+    last_error: str = ""
+    next_poll: datetime | None = None
+    article_count: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        for key in ("last_fetched", "next_poll"):
+            data[key] = data[key].isoformat() if data[key] else None
+        return data
+
+
+@dataclass
+class IngestOutcome:
+    """What happened to one document on ``add``/``poll``: one line of the report."""
+
+    target: str
+    action: str  # added | unchanged | updated | duplicate | failed | subscribed | skipped
+    article_id: int | None = None
+    duplicate_of: int | None = None
+    detail: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class SearchHit:
+    article_id: int
+    title: str
+    outlet: str
+    published: datetime | None
+    snippet: str
+    score: float
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["published"] = self.published.isoformat() if self.published else None
+        return data

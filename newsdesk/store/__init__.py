@@ -1,0 +1,29 @@
+"""The one door to the database. Nothing outside ``newsdesk.store`` writes SQL.
+
+:class:`Store` is composed of one query mixin per concern (articles, feeds, stories,
+entities, caches, tokens); each mixin works through ``self.transaction()`` /
+``self.read()`` from :class:`~newsdesk.store.database.Database`.
+"""
+
+from __future__ import annotations
+
+from newsdesk.config import Settings
+from newsdesk.store.articles import ArticleQueries
+from newsdesk.store.cache import CacheQueries
+from newsdesk.store.database import Database, migrate, utcnow
+from newsdesk.store.entities import EntityQueries
+from newsdesk.store.feeds import FeedQueries
+from newsdesk.store.stories import StoryQueries
+from newsdesk.store.tokens import TokenQueries
+
+
+class Store(ArticleQueries, FeedQueries, StoryQueries, EntityQueries, CacheQueries, TokenQueries, Database):
+    """All storage operations of newsdesk over one SQLAlchemy engine."""
+
+
+def open_store(settings: Settings) -> Store:
+    """Open (creating and migrating if needed) the database the settings name."""
+    return Store(settings.resolved_database_url)
+
+
+__all__ = ["Store", "open_store", "migrate", "utcnow"]

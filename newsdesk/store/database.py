@@ -1,0 +1,131 @@
+"""Opening the database: engine, connection pragmas, migrations and transactions.
+
+SQLite (the default) runs in WAL mode with foreign keys on and a busy timeout, so a reader
+never blocks the writer and several processes can share one file; PostgreSQL takes the same
+schema through the same Alembic migrations.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+
+from newsdesk.errors import StoreError
+
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+_migrate_lock = threading.Lock()
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def as_utc(value: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes; everything newsdesk returns is aware UTC."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def _sqlite_begin(conn: Any) -> None:
+    # Writers take the lock at BEGIN so two of them queue instead of failing on upgrade;
+    # connections opened by Database.read() begin deferred and never block the writer.
+    if conn.get_execution_options().get("newsdesk_read"):
+        conn.exec_driver_sql("BEGIN")
+    else:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def create_db_engine(url: str) -> Engine:
+    """An engine for ``url``; creates the SQLite file's folder if needed."""
+    try:
+        if url.startswith("sqlite"):
+            path = url.split("///", 1)[-1]
+            if path and path != ":memory:":
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+            engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+            event.listen(engine, "connect", _sqlite_pragmas)
+            # Let SQLAlchemy, not pysqlite, issue BEGIN, so it can be BEGIN IMMEDIATE.
+            event.listen(engine, "connect",
+                         lambda dbapi_conn, _rec: setattr(dbapi_conn, "isolation_level", None))
+            event.listen(engine, "begin", _sqlite_begin)
+            return engine
+        if url.startswith("postgresql://") or url.startswith("postgres://"):
+            url = "postgresql+psycopg://" + url.split("://", 1)[1]
+        return create_engine(url, pool_pre_ping=True)
+    except (SQLAlchemyError, ImportError, ValueError) as exc:
+        raise StoreError(f"cannot open database {url!r}: {exc}") from None
+
+
+def _alembic_config(connection: Connection) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.attributes["connection"] = connection
+    return config
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the newest revision (a no-op when it is there already)."""
+    head = ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
+    with _migrate_lock:
+        try:
+            with engine.connect() as conn:
+                current = MigrationContext.configure(conn).get_current_revision()
+            if current == head:
+                return
+            with engine.begin() as conn:
+                command.upgrade(_alembic_config(conn), "head")
+        except OperationalError as exc:
+            raise StoreError(f"cannot migrate database: {exc.orig}") from None
+
+
+class Database:
+    """Engine plus transaction helper; the :class:`~newsdesk.store.Store` builds on it."""
+
+    def __init__(self, url: str, *, auto_migrate: bool = True) -> None:
+        self.url = url
+        self.engine = create_db_engine(url)
+        self.dialect = self.engine.dialect.name
+        if auto_migrate:
+            migrate(self.engine)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """One transaction: committed on success, rolled back on any exception."""
+        try:
+            with self.engine.begin() as conn:
+                yield conn
+        except OperationalError as exc:
+            raise StoreError(f"database error: {exc.orig}") from None
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A connection for reads (no write lock taken on SQLite)."""
+        try:
+            with self.engine.connect().execution_options(newsdesk_read=True) as conn:
+                yield conn
+        except OperationalError as exc:
+            raise StoreError(f"database error: {exc.orig}") from None
+
+    def close(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,9 @@
+"""Queries for feeds (a mixin of newsdesk.store.Store)."""
+
+from __future__ import annotations
+
+from newsdesk.store.database import Database
+
+
+class FeedQueries(Database):
+    """feeds: methods use self.transaction() / self.read() and the tables in store.schema."""

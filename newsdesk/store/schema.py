@@ -1,0 +1,221 @@
+"""Table definitions (SQLAlchemy Core), shared by SQLite and PostgreSQL.
+
+The Alembic migrations in ``migrations/versions`` create exactly these tables; a test checks
+that the migrated database and this metadata agree. Types are portable: timestamps are stored
+as timezone-aware UTC, vectors and MinHash signatures as bytes.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+TS = DateTime(timezone=True)
+
+outlets = Table(
+    "outlets", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(300), nullable=False, unique=True),
+    Column("domain", String(300), nullable=False, default=""),
+)
+
+feeds = Table(
+    "feeds", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("url", Text, nullable=False, unique=True),
+    Column("title", Text, nullable=False, default=""),
+    Column("site_url", Text, nullable=False, default=""),
+    Column("kind", String(20), nullable=False, default="feed"),
+    Column("etag", Text, nullable=False, default=""),
+    Column("last_modified", Text, nullable=False, default=""),
+    Column("last_fetched", TS),
+    Column("last_status", Text, nullable=False, default=""),
+    Column("error_count", Integer, nullable=False, default=0),
+    Column("last_error", Text, nullable=False, default=""),
+    Column("next_poll", TS),
+    Column("created_at", TS, nullable=False),
+)
+
+fetches = Table(
+    "fetches", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("url", Text, nullable=False),
+    Column("feed_id", Integer, ForeignKey("feeds.id", ondelete="SET NULL")),
+    Column("fetched_at", TS, nullable=False),
+    Column("status_code", Integer, nullable=False, default=0),
+    Column("elapsed_ms", Integer, nullable=False, default=0),
+    Column("content_type", Text, nullable=False, default=""),
+    Column("content_length", BigInteger, nullable=False, default=0),
+    Column("etag", Text, nullable=False, default=""),
+    Column("last_modified", Text, nullable=False, default=""),
+    Column("error", Text, nullable=False, default=""),
+    Index("ix_fetches_url_time", "url", "fetched_at"),
+)
+
+stories = Table(
+    "stories", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("title", Text, nullable=False, default=""),
+    Column("first_seen", TS),
+    Column("last_seen", TS),
+    Column("size", Integer, nullable=False, default=0),
+    #: float32 centroid of the story's term/embedding vectors, maintained incrementally
+    Column("centroid", LargeBinary),
+    Column("merged_into", Integer, ForeignKey("stories.id", ondelete="SET NULL")),
+    Column("created_at", TS, nullable=False),
+    Column("updated_at", TS, nullable=False),
+    Index("ix_stories_last_seen", "last_seen"),
+)
+
+articles = Table(
+    "articles", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("url", Text, nullable=False),
+    Column("canonical_url", Text, nullable=False, unique=True),
+    Column("title", Text, nullable=False, default=""),
+    Column("author", Text, nullable=False, default=""),
+    Column("published", TS),
+    Column("outlet_id", Integer, ForeignKey("outlets.id", ondelete="SET NULL")),
+    Column("language", String(16), nullable=False, default=""),
+    Column("text", Text, nullable=False, default=""),
+    Column("excerpt", Text, nullable=False, default=""),
+    Column("status", String(40), nullable=False, default="ok"),
+    Column("kind", String(20), nullable=False, default="html"),
+    Column("content_hash", String(64), nullable=False),
+    Column("first_seen", TS, nullable=False),
+    Column("updated_at", TS, nullable=False),
+    Column("feed_id", Integer, ForeignKey("feeds.id", ondelete="SET NULL")),
+    Column("story_id", Integer, ForeignKey("stories.id", ondelete="SET NULL")),
+    #: set once entities, key phrases and story assignment have run (re-run after a crash)
+    Column("analyzed_at", TS),
+    Index("ix_articles_content_hash", "content_hash"),
+    Index("ix_articles_published", "published"),
+    Index("ix_articles_story", "story_id"),
+    Index("ix_articles_outlet", "outlet_id"),
+)
+
+article_versions = Table(
+    "article_versions", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("title", Text, nullable=False, default=""),
+    Column("text", Text, nullable=False, default=""),
+    Column("replaced_at", TS, nullable=False),
+    Index("ix_article_versions_article", "article_id"),
+)
+
+duplicate_links = Table(
+    "duplicate_links", metadata,
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("original_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(10), nullable=False),  # exact | near
+    Column("similarity", Float, nullable=False, default=1.0),
+    Index("ix_duplicate_links_original", "original_id"),
+)
+
+#: MinHash signature per article (for re-scoring candidates)
+minhashes = Table(
+    "minhashes", metadata,
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("signature", LargeBinary, nullable=False),
+)
+
+#: LSH buckets: articles sharing (band, bucket) are near-duplicate candidates
+lsh_buckets = Table(
+    "lsh_buckets", metadata,
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Column("band", Integer, nullable=False),
+    Column("bucket", BigInteger, nullable=False),
+    Index("ix_lsh_buckets_band_bucket", "band", "bucket"),
+    Index("ix_lsh_buckets_article", "article_id"),
+)
+
+entities = Table(
+    "entities", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("type", String(20), nullable=False),  # person | org | place
+    UniqueConstraint("name", "type", name="uq_entities_name_type"),
+)
+
+entity_aliases = Table(
+    "entity_aliases", metadata,
+    Column("entity_id", Integer, ForeignKey("entities.id", ondelete="CASCADE"), nullable=False),
+    Column("alias", Text, nullable=False),
+    UniqueConstraint("entity_id", "alias", name="uq_entity_aliases_entity_alias"),
+    Index("ix_entity_aliases_alias", "alias"),
+)
+
+article_entities = Table(
+    "article_entities", metadata,
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("entity_id", Integer, ForeignKey("entities.id", ondelete="CASCADE"), primary_key=True),
+    Column("count", Integer, nullable=False, default=1),
+    #: JSON list of [start, end] character offsets in the article text
+    Column("positions", Text, nullable=False, default="[]"),
+    Index("ix_article_entities_entity", "entity_id"),
+)
+
+keyphrases = Table(
+    "keyphrases", metadata,
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("phrase", Text, primary_key=True),
+    Column("score", Float, nullable=False),
+)
+
+#: cache of computed summaries; ``key`` names subject, method and parameters
+summaries = Table(
+    "summaries", metadata,
+    Column("key", String(200), primary_key=True),
+    Column("body", Text, nullable=False),  # JSON
+    Column("created_at", TS, nullable=False),
+)
+
+embeddings = Table(
+    "embeddings", metadata,
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("model", String(200), primary_key=True),
+    Column("vector", LargeBinary, nullable=False),  # float32
+)
+
+api_tokens = Table(
+    "api_tokens", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", TS, nullable=False),
+    Column("last_used", TS),
+    Column("revoked", Boolean, nullable=False, default=False),
+)
+
+saved_searches = Table(
+    "saved_searches", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", Text, nullable=False, unique=True),
+    Column("query", Text, nullable=False),
+    Column("created_at", TS, nullable=False),
+)
