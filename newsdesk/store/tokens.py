@@ -1,9 +1,138 @@
-"""Queries for tokens (a mixin of newsdesk.store.Store)."""
+"""Queries for API tokens and saved searches (a mixin of newsdesk.store.Store).
+
+A token is shown once, when created; the database keeps only its SHA-256 hash, so a stolen
+database file gives no usable token.
+"""
 
 from __future__ import annotations
 
-from newsdesk.store.database import Database
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from newsdesk.errors import NotFoundError, StoreError
+from newsdesk.store.database import Database, as_utc, utcnow
+from newsdesk.store.schema import api_tokens, saved_searches
+
+TOKEN_PREFIX = "nd_"
+
+
+def hash_token(token: str) -> str:
+    """The stored form of a token: hex SHA-256 of its text."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class ApiToken:
+    """An API token as stored: never the secret itself."""
+
+    id: int
+    name: str
+    created_at: datetime | None
+    last_used: datetime | None
+    revoked: bool
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "name": self.name, "revoked": self.revoked,
+            "created_at": self.created_at.isoformat() if self.created_at else None,
+            "last_used": self.last_used.isoformat() if self.last_used else None,
+        }
+
+
+@dataclass
+class SavedSearch:
+    id: int
+    name: str
+    query: str
+    created_at: datetime | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "name": self.name, "query": self.query,
+                "created_at": self.created_at.isoformat() if self.created_at else None}
+
+
+def _token_row(row: Any) -> ApiToken:
+    return ApiToken(id=row.id, name=row.name, created_at=as_utc(row.created_at),
+                    last_used=as_utc(row.last_used), revoked=bool(row.revoked))
 
 
 class TokenQueries(Database):
-    """tokens: methods use self.transaction() / self.read() and the tables in store.schema."""
+    """API tokens (hashed) and saved searches."""
+
+    def create_token(self, name: str) -> tuple[ApiToken, str]:
+        """A new token named ``name``: returns the stored record and the secret (shown once)."""
+        name = name.strip()
+        if not name:
+            raise StoreError("a token needs a name", source="api_tokens")
+        secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+        now = utcnow()
+        with self.transaction() as conn:
+            result = conn.execute(insert(api_tokens).values(
+                name=name, token_hash=hash_token(secret), created_at=now, revoked=False))
+            token_id = int(result.inserted_primary_key[0])  # type: ignore[index]
+        return ApiToken(token_id, name, now, None, False), secret
+
+    def list_tokens(self) -> list[ApiToken]:
+        with self.read() as conn:
+            rows = conn.execute(select(api_tokens).order_by(api_tokens.c.id)).all()
+        return [_token_row(row) for row in rows]
+
+    def get_token(self, token_id: int) -> ApiToken:
+        with self.read() as conn:
+            row = conn.execute(select(api_tokens).where(api_tokens.c.id == token_id)).first()
+        if row is None:
+            raise NotFoundError(f"no API token with id {token_id}", source=f"token {token_id}")
+        return _token_row(row)
+
+    def revoke_token(self, token_id: int) -> ApiToken:
+        """Mark a token revoked; it stops working at once."""
+        with self.transaction() as conn:
+            done = conn.execute(update(api_tokens).where(api_tokens.c.id == token_id).values(revoked=True))
+        if not done.rowcount:
+            raise NotFoundError(f"no API token with id {token_id}", source=f"token {token_id}")
+        return self.get_token(token_id)
+
+    def verify_token(self, secret: str) -> ApiToken | None:
+        """The active token whose secret this is (and note its use), or None for a wrong one.
+
+        None here is an answer ("not a valid token"), not a failure: callers turn it into 401.
+        """
+        if not secret.startswith(TOKEN_PREFIX):
+            return None
+        digest = hash_token(secret)
+        with self.read() as conn:
+            row = conn.execute(select(api_tokens).where(api_tokens.c.token_hash == digest)).first()
+        if row is None or row.revoked or not hmac.compare_digest(row.token_hash, digest):
+            return None
+        with self.transaction() as conn:
+            conn.execute(update(api_tokens).where(api_tokens.c.id == row.id).values(last_used=utcnow()))
+        return _token_row(row)
+
+    def is_token_active(self, token_id: int) -> bool:
+        with self.read() as conn:
+            row = conn.execute(select(api_tokens.c.revoked).where(api_tokens.c.id == token_id)).first()
+        return row is not None and not row.revoked
+
+    # -- saved searches -------------------------------------------------------------------------
+
+    def save_search(self, name: str, query: str) -> SavedSearch:
+        now = utcnow()
+        try:
+            with self.transaction() as conn:
+                result = conn.execute(insert(saved_searches).values(name=name, query=query, created_at=now))
+                search_id = int(result.inserted_primary_key[0])  # type: ignore[index]
+        except IntegrityError:
+            raise StoreError(f"a saved search named {name!r} exists already", source=name) from None
+        return SavedSearch(search_id, name, query, now)
+
+    def list_saved_searches(self) -> list[SavedSearch]:
+        with self.read() as conn:
+            rows = conn.execute(select(saved_searches).order_by(saved_searches.c.name)).all()
+        return [SavedSearch(r.id, r.name, r.query, as_utc(r.created_at)) for r in rows]
