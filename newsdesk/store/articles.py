@@ -1,9 +1,368 @@
-"""Queries for articles (a mixin of newsdesk.store.Store)."""
+"""Queries for articles, outlets, versions, duplicate links and full-text search."""
 
 from __future__ import annotations
 
-from newsdesk.store.database import Database
+import html
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+from sqlalchemy import Connection, Row, and_, delete, func, insert, or_, select, text, update
+
+from newsdesk.errors import NotFoundError
+from newsdesk.models import Article, ExtractedArticle, SearchHit
+from newsdesk.store.database import Database, as_utc, utcnow
+from newsdesk.store.schema import (
+    article_versions,
+    articles,
+    duplicate_links,
+    lsh_buckets,
+    minhashes,
+    outlets,
+)
+
+SNIPPET_START, SNIPPET_END = "\x02", "\x03"
+
+_ARTICLE_COLUMNS = [
+    articles, outlets.c.name.label("outlet_name"),
+    duplicate_links.c.original_id, duplicate_links.c.kind.label("dup_kind"),
+    duplicate_links.c.similarity.label("dup_similarity"),
+]
+
+
+def _article_select() -> Any:
+    return (
+        select(*_ARTICLE_COLUMNS)
+        .select_from(articles.outerjoin(outlets, outlets.c.id == articles.c.outlet_id)
+                     .outerjoin(duplicate_links, duplicate_links.c.article_id == articles.c.id))
+    )
+
+
+def row_to_article(row: Row[Any]) -> Article:
+    m = row._mapping
+    return Article(
+        id=m["id"], url=m["url"], canonical_url=m["canonical_url"], title=m["title"], text=m["text"],
+        author=m["author"], published=as_utc(m["published"]), outlet=m["outlet_name"] or "",
+        language=m["language"], excerpt=m["excerpt"], status=m["status"], kind=m["kind"],
+        content_hash=m["content_hash"], first_seen=as_utc(m["first_seen"]), feed_id=m["feed_id"],
+        duplicate_of=m["original_id"], duplicate_kind=m["dup_kind"], similarity=m["dup_similarity"],
+        story_id=m["story_id"],
+    )
+
+
+@dataclass(frozen=True)
+class StoredArticle:
+    """Outcome of :meth:`ArticleQueries.save_article`."""
+
+    id: int
+    action: str  # added | unchanged | updated
+
+
+def fts_query(query: str) -> str:
+    """A user's query as a safe FTS5 expression: quoted terms and phrases, implicit AND, ``OR``,
+    ``-term`` exclusion and ``term*`` prefixes; FTS5 syntax characters never reach MATCH raw."""
+    parts: list[str] = []
+    for match in re.finditer(r'(-?)"([^"]+)"|(\S+)', query):
+        negate, phrase, word = match.group(1), match.group(2), match.group(3)
+        if word and word.upper() == "OR" and parts:
+            parts.append("OR")
+            continue
+        if word and word.startswith("-") and len(word) > 1:
+            negate, word = "-", word[1:]
+        prefix = bool(word and word.endswith("*"))
+        body = phrase if phrase is not None else (word or "").rstrip("*")
+        tokens = re.findall(r"\w+", body)
+        if not tokens:
+            continue
+        term = '"' + " ".join(tokens) + '"' + ("*" if prefix else "")
+        parts.append(f"NOT {term}" if negate and parts else term)
+    while parts and parts[-1] == "OR":
+        parts.pop()
+    return " ".join(parts)
+
+
+def render_snippet(raw: str) -> str:
+    """Escape a snippet and turn the match markers into ``<mark>`` tags."""
+    escaped = html.escape(raw, quote=False)
+    return escaped.replace(SNIPPET_START, "<mark>").replace(SNIPPET_END, "</mark>")
 
 
 class ArticleQueries(Database):
-    """articles: methods use self.transaction() / self.read() and the tables in store.schema."""
+    """Articles: one row per canonical URL, with versions, duplicate links and FTS."""
+
+    # --- outlets -------------------------------------------------------------------------
+    def _outlet_id(self, conn: Connection, name: str, domain: str) -> int | None:
+        if not name:
+            return None
+        found = conn.execute(select(outlets.c.id).where(outlets.c.name == name)).scalar()
+        if found is not None:
+            return int(found)
+        return int(conn.execute(insert(outlets).values(name=name, domain=domain)).inserted_primary_key[0])
+
+    def outlets(self) -> list[dict[str, Any]]:
+        """Outlets with their number of (original) articles, most prolific first."""
+        query = (
+            select(outlets.c.id, outlets.c.name, outlets.c.domain, func.count(articles.c.id).label("articles"))
+            .select_from(outlets.outerjoin(articles, articles.c.outlet_id == outlets.c.id))
+            .group_by(outlets.c.id, outlets.c.name, outlets.c.domain)
+            .order_by(func.count(articles.c.id).desc(), outlets.c.name)
+        )
+        with self.read() as conn:
+            return [dict(row._mapping) for row in conn.execute(query)]
+
+    # --- writing -------------------------------------------------------------------------
+    def save_article(
+        self, conn: Connection, extracted: ExtractedArticle, *, canonical_url: str, content_hash: str,
+        domain: str = "", feed_id: int | None = None,
+    ) -> StoredArticle:
+        """Insert or update the article for ``canonical_url`` inside the caller's transaction.
+
+        The same content again is ``unchanged``; changed content keeps the old text as a version.
+        """
+        existing = conn.execute(
+            select(articles.c.id, articles.c.content_hash, articles.c.title, articles.c.text)
+            .where(articles.c.canonical_url == canonical_url)
+        ).first()
+        now = utcnow()
+        outlet_id = self._outlet_id(conn, extracted.outlet, domain)
+        values = dict(
+            url=extracted.url, title=extracted.title, author=extracted.author, published=extracted.published,
+            outlet_id=outlet_id, language=extracted.language, text=extracted.text, excerpt=extracted.excerpt,
+            status=extracted.status, kind=extracted.kind, content_hash=content_hash, updated_at=now,
+        )
+        if existing is None:
+            result = conn.execute(insert(articles).values(
+                canonical_url=canonical_url, first_seen=now, feed_id=feed_id, **values))
+            return StoredArticle(int(result.inserted_primary_key[0]), "added")
+        if existing.content_hash == content_hash:
+            return StoredArticle(int(existing.id), "unchanged")
+        conn.execute(insert(article_versions).values(
+            article_id=existing.id, content_hash=existing.content_hash, title=existing.title,
+            text=existing.text, replaced_at=now))
+        conn.execute(update(articles).where(articles.c.id == existing.id).values(analyzed_at=None, **values))
+        return StoredArticle(int(existing.id), "updated")
+
+    def save_fingerprint(self, conn: Connection, article_id: int, signature: np.ndarray,
+                         buckets: Sequence[tuple[int, int]]) -> None:
+        conn.execute(delete(minhashes).where(minhashes.c.article_id == article_id))
+        conn.execute(delete(lsh_buckets).where(lsh_buckets.c.article_id == article_id))
+        conn.execute(insert(minhashes).values(article_id=article_id, signature=signature.astype("<u8").tobytes()))
+        if buckets:
+            conn.execute(insert(lsh_buckets), [
+                {"article_id": article_id, "band": band, "bucket": bucket} for band, bucket in buckets])
+
+    def exact_copies(self, conn: Connection, content_hash: str, exclude_id: int) -> list[tuple[int, datetime | None]]:
+        rows = conn.execute(
+            select(articles.c.id, articles.c.published)
+            .where(articles.c.content_hash == content_hash, articles.c.id != exclude_id)
+        )
+        return [(int(r.id), as_utc(r.published)) for r in rows]
+
+    def near_candidates(self, conn: Connection, buckets: Sequence[tuple[int, int]],
+                        exclude_id: int) -> list[tuple[int, datetime | None, bytes]]:
+        """Articles sharing an LSH bucket with the given ones, with their published date and signature."""
+        if not buckets:
+            return []
+        match = or_(*[and_(lsh_buckets.c.band == band, lsh_buckets.c.bucket == bucket) for band, bucket in buckets])
+        ids = select(lsh_buckets.c.article_id).where(match).distinct().scalar_subquery()
+        rows = conn.execute(
+            select(articles.c.id, articles.c.published, minhashes.c.signature)
+            .join(minhashes, minhashes.c.article_id == articles.c.id)
+            .where(articles.c.id.in_(ids), articles.c.id != exclude_id)
+        )
+        return [(int(r.id), as_utc(r.published), r.signature) for r in rows]
+
+    def link_duplicate(self, conn: Connection, article_id: int, original_id: int, kind: str,
+                       similarity: float) -> None:
+        """Record ``article_id`` as a copy of ``original_id``; copies of the copy follow the original."""
+        conn.execute(delete(duplicate_links).where(duplicate_links.c.article_id == article_id))
+        conn.execute(update(duplicate_links).where(duplicate_links.c.original_id == article_id)
+                     .values(original_id=original_id))
+        conn.execute(insert(duplicate_links).values(
+            article_id=article_id, original_id=original_id, kind=kind, similarity=similarity))
+        conn.execute(update(articles).where(articles.c.id == article_id).values(
+            story_id=select(articles.c.story_id).where(articles.c.id == original_id).scalar_subquery()))
+
+    def published_dates(self, conn: Connection, ids: Sequence[int]) -> list[tuple[int, datetime | None]]:
+        """(id, published or first seen) for the given articles."""
+        rows = conn.execute(select(articles.c.id, func.coalesce(articles.c.published, articles.c.first_seen)
+                                   .label("when")).where(articles.c.id.in_(list(ids))))
+        return [(int(r.id), as_utc(r.when)) for r in rows]
+
+    def original_id_of(self, conn: Connection, article_id: int) -> int:
+        found = conn.execute(select(duplicate_links.c.original_id)
+                             .where(duplicate_links.c.article_id == article_id)).scalar()
+        return int(found) if found is not None else article_id
+
+    # --- reading -------------------------------------------------------------------------
+    def get_article(self, article_id: int) -> Article:
+        with self.read() as conn:
+            row = conn.execute(_article_select().where(articles.c.id == article_id)).first()
+        if row is None:
+            raise NotFoundError(f"no article with id {article_id}", source=str(article_id))
+        return row_to_article(row)
+
+    def get_articles(self, ids: Sequence[int]) -> list[Article]:
+        """Articles by id, in the order given (unknown ids are left out)."""
+        if not ids:
+            return []
+        with self.read() as conn:
+            rows = conn.execute(_article_select().where(articles.c.id.in_(list(ids)))).all()
+        by_id = {row.id: row_to_article(row) for row in rows}
+        return [by_id[i] for i in ids if i in by_id]
+
+    def find_article_by_url(self, canonical_url: str) -> Article | None:
+        with self.read() as conn:
+            row = conn.execute(_article_select().where(articles.c.canonical_url == canonical_url)).first()
+        return row_to_article(row) if row else None
+
+    def _filters(self, *, outlet: str | None = None, since: datetime | None = None,
+                 until: datetime | None = None, language: str | None = None, feed_id: int | None = None,
+                 story_id: int | None = None, include_duplicates: bool = True) -> list[Any]:
+        where: list[Any] = []
+        if outlet:
+            where.append(func.lower(outlets.c.name) == outlet.lower())
+        if since:
+            where.append(articles.c.published >= since)
+        if until:
+            where.append(articles.c.published <= until)
+        if language:
+            where.append(articles.c.language == language)
+        if feed_id is not None:
+            where.append(articles.c.feed_id == feed_id)
+        if story_id is not None:
+            where.append(articles.c.story_id == story_id)
+        if not include_duplicates:
+            where.append(duplicate_links.c.article_id.is_(None))
+        return where
+
+    def list_articles(
+        self, *, outlet: str | None = None, since: datetime | None = None, until: datetime | None = None,
+        language: str | None = None, feed_id: int | None = None, story_id: int | None = None,
+        include_duplicates: bool = True, limit: int = 50, offset: int = 0,
+        before: tuple[datetime | None, int] | None = None,
+    ) -> list[Article]:
+        """Newest first (by published date, then id). ``before`` is a keyset cursor (published, id)."""
+        where = self._filters(outlet=outlet, since=since, until=until, language=language, feed_id=feed_id,
+                              story_id=story_id, include_duplicates=include_duplicates)
+        order_key = func.coalesce(articles.c.published, articles.c.first_seen)
+        if before is not None:
+            when, last_id = before
+            where.append(or_(order_key < when, and_(order_key == when, articles.c.id < last_id)))
+        query = (_article_select().where(*where).order_by(order_key.desc(), articles.c.id.desc())
+                 .limit(limit).offset(offset))
+        with self.read() as conn:
+            return [row_to_article(row) for row in conn.execute(query)]
+
+    def count_articles(self, **filters: Any) -> int:
+        where = self._filters(**filters)
+        query = (select(func.count()).select_from(
+            articles.outerjoin(outlets, outlets.c.id == articles.c.outlet_id)
+            .outerjoin(duplicate_links, duplicate_links.c.article_id == articles.c.id)).where(*where))
+        with self.read() as conn:
+            return int(conn.execute(query).scalar() or 0)
+
+    def duplicates_of(self, article_id: int) -> list[Article]:
+        """The copies linked to this article, earliest first."""
+        query = (_article_select().where(duplicate_links.c.original_id == article_id)
+                 .order_by(articles.c.published, articles.c.id))
+        with self.read() as conn:
+            return [row_to_article(row) for row in conn.execute(query)]
+
+    def original_of(self, article_id: int) -> Article | None:
+        """The article this one copies, or None when it is an original."""
+        with self.read() as conn:
+            original_id = self.original_id_of(conn, article_id)
+        return None if original_id == article_id else self.get_article(original_id)
+
+    def neighbours(self, article_id: int, scope: str = "story") -> tuple[Article | None, Article | None]:
+        """(previous, next) article by publication date within the same story or outlet."""
+        article = self.get_article(article_id)
+        if scope == "story":
+            if article.story_id is None:
+                return None, None
+            same = articles.c.story_id == article.story_id
+        elif scope == "outlet":
+            if not article.outlet:
+                return None, None
+            same = outlets.c.name == article.outlet
+        else:
+            raise ValueError(f"unknown scope {scope!r}")
+        key = func.coalesce(articles.c.published, articles.c.first_seen)
+        when = article.published or article.first_seen
+        base = _article_select().where(same, duplicate_links.c.article_id.is_(None), articles.c.id != article_id)
+        earlier = or_(key < when, and_(key == when, articles.c.id < article_id))
+        later = or_(key > when, and_(key == when, articles.c.id > article_id))
+        with self.read() as conn:
+            prev_row = conn.execute(base.where(earlier).order_by(key.desc(), articles.c.id.desc()).limit(1)).first()
+            next_row = conn.execute(base.where(later).order_by(key, articles.c.id).limit(1)).first()
+        return (row_to_article(prev_row) if prev_row else None, row_to_article(next_row) if next_row else None)
+
+    def article_versions(self, article_id: int) -> list[dict[str, Any]]:
+        with self.read() as conn:
+            rows = conn.execute(select(article_versions).where(article_versions.c.article_id == article_id)
+                                .order_by(article_versions.c.replaced_at))
+            return [dict(r._mapping) for r in rows]
+
+    def unanalyzed_article_ids(self, limit: int = 1000) -> list[int]:
+        """Originals whose analysis has not run (new, changed, or interrupted by a crash)."""
+        query = (select(articles.c.id)
+                 .select_from(articles.outerjoin(duplicate_links, duplicate_links.c.article_id == articles.c.id))
+                 .where(articles.c.analyzed_at.is_(None), duplicate_links.c.article_id.is_(None),
+                        articles.c.status == "ok")
+                 .order_by(func.coalesce(articles.c.published, articles.c.first_seen), articles.c.id).limit(limit))
+        with self.read() as conn:
+            return [int(i) for i in conn.execute(query).scalars()]
+
+    def mark_analyzed(self, article_id: int) -> None:
+        with self.transaction() as conn:
+            conn.execute(update(articles).where(articles.c.id == article_id).values(analyzed_at=utcnow()))
+
+    # --- full-text search ----------------------------------------------------------------
+    def search(self, query: str, *, limit: int = 20, offset: int = 0, outlet: str | None = None,
+               since: datetime | None = None, until: datetime | None = None,
+               language: str | None = None) -> list[SearchHit]:
+        """Ranked full-text hits (bm25 on SQLite, ts_rank on PostgreSQL) with highlighted snippets."""
+        where = self._filters(outlet=outlet, since=since, until=until, language=language,
+                              include_duplicates=False)
+        if self.dialect == "sqlite":
+            expression = fts_query(query)
+            if not expression:
+                return []
+            match_sql = text(
+                "SELECT rowid AS id, bm25(articles_fts, 5.0, 1.0) AS score, "
+                f"snippet(articles_fts, 1, '{SNIPPET_START}', '{SNIPPET_END}', '…', 24) AS snip "
+                "FROM articles_fts WHERE articles_fts MATCH :q"
+            ).columns().subquery("m")
+            score = match_sql.c.score
+            params: dict[str, Any] = {"q": expression}
+            select_cols = [match_sql.c.snip, (-score).label("rank")]
+            order = score
+        else:
+            tsq = func.websearch_to_tsquery("english", query)
+            match_sql = (select(articles.c.id, func.ts_rank(text("articles.search_vector"), tsq).label("score"),
+                                func.ts_headline("english", articles.c.text, tsq,
+                                                 f"StartSel={SNIPPET_START},StopSel={SNIPPET_END},"
+                                                 "MaxWords=30,MinWords=12").label("snip"))
+                         .where(text("articles.search_vector @@ websearch_to_tsquery('english', :q)"))
+                         .subquery("m"))
+            params = {"q": query}
+            select_cols = [match_sql.c.snip, match_sql.c.score.label("rank")]
+            order = match_sql.c.score.desc()
+        stmt = (
+            select(articles.c.id, articles.c.title, outlets.c.name, articles.c.published, *select_cols)
+            .select_from(match_sql.join(articles, articles.c.id == match_sql.c.id)
+                         .outerjoin(outlets, outlets.c.id == articles.c.outlet_id)
+                         .outerjoin(duplicate_links, duplicate_links.c.article_id == articles.c.id))
+            .where(*where).order_by(order, articles.c.id).limit(limit).offset(offset)
+        )
+        with self.read() as conn:
+            rows = conn.execute(stmt, params).all()
+        return [SearchHit(article_id=r.id, title=r.title, outlet=r.name or "", published=as_utc(r.published),
+                          snippet=render_snippet(r.snip or ""), score=float(r.rank)) for r in rows]
+
+    def count_search(self, query: str, **filters: Any) -> int:
+        return len(self.search(query, limit=10_000, **filters))

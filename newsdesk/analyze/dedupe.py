@@ -1,0 +1,123 @@
+"""Duplicate detection: canonical URLs, exact content hashes, near-duplicates by MinHash LSH.
+
+* Two URLs name one article when their normalised forms are equal (scheme and host case,
+  default ports, tracking parameters such as ``utm_*``, fragments and parameter order ignored).
+* Two texts are exact copies when their normalised text hashes are equal.
+* Two texts are near copies (syndication, light rewrites) when the Jaccard similarity of their
+  word 5-shingles, estimated by MinHash, reaches the configured threshold. Candidates are found
+  through LSH buckets kept in the database, so the check costs the same at any corpus size.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import struct
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import numpy as np
+from datasketch import MinHash
+from datasketch.lsh import _optimal_param
+
+NUM_PERM = 128
+SHINGLE_WORDS = 5
+
+TRACKING_PARAMS = frozenset({
+    "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "mc_cid", "mc_eid", "igshid", "yclid",
+    "_ga", "_gl", "ocid", "cmpid", "ncid", "sr_share", "share", "smid", "ref_src", "spm",
+})
+TRACKING_PREFIXES = ("utm_", "at_", "pk_", "hsa_", "oly_", "vero_")
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def normalize_url(url: str) -> str:
+    """The canonical form used to recognise one article under several URLs."""
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    if scheme not in {"http", "https"}:
+        return urlunsplit((scheme, parts.netloc, parts.path, parts.query, ""))
+    host = (parts.hostname or "").lower().rstrip(".")
+    port = parts.port
+    netloc = host if port is None or DEFAULT_PORTS.get(scheme) == port else f"{host}:{port}"
+    path = re.sub(r"/{2,}", "/", parts.path or "/")
+    query = [
+        (key, value) for key, value in parse_qsl(parts.query, keep_blank_values=True)
+        if key.lower() not in TRACKING_PARAMS and not key.lower().startswith(TRACKING_PREFIXES)
+    ]
+    return urlunsplit((scheme, netloc, path, urlencode(sorted(query)), ""))
+
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased word tokens with accents folded."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii") or text
+    return _WORD.findall(folded.lower())
+
+
+def content_hash(text: str) -> str:
+    """SHA-256 of the text's words: blind to case, whitespace and punctuation changes."""
+    return hashlib.sha256(" ".join(words(text)).encode("utf-8")).hexdigest()
+
+
+def shingles(text: str, size: int = SHINGLE_WORDS) -> set[bytes]:
+    tokens = words(text)
+    if len(tokens) < size:
+        return {" ".join(tokens).encode("utf-8")} if tokens else set()
+    return {" ".join(tokens[i:i + size]).encode("utf-8") for i in range(len(tokens) - size + 1)}
+
+
+def signature(text: str) -> np.ndarray:
+    """MinHash signature (``NUM_PERM`` unsigned 32-bit values) of the text's word shingles."""
+    minhash = MinHash(num_perm=NUM_PERM)
+    minhash.update_batch(list(shingles(text)))
+    return minhash.hashvalues.astype(np.uint64)
+
+
+def signature_bytes(sig: np.ndarray) -> bytes:
+    return sig.astype("<u8").tobytes()
+
+
+def signature_from_bytes(blob: bytes) -> np.ndarray:
+    return np.frombuffer(blob, dtype="<u8")
+
+
+def similarity(a: np.ndarray, b: np.ndarray) -> float:
+    """Estimated Jaccard similarity of two signatures."""
+    return float(np.count_nonzero(a == b)) / float(len(a))
+
+
+@lru_cache(maxsize=32)
+def lsh_params(threshold: float) -> tuple[int, int]:
+    """(bands, rows) minimising false positives and negatives around ``threshold``."""
+    bands, rows = _optimal_param(threshold, NUM_PERM, 0.5, 0.5)
+    return int(bands), int(rows)
+
+
+def band_buckets(sig: np.ndarray, threshold: float) -> list[tuple[int, int]]:
+    """(band, bucket) pairs: texts sharing any pair are near-duplicate candidates."""
+    bands, rows = lsh_params(threshold)
+    out = []
+    for band in range(bands):
+        chunk = sig[band * rows:(band + 1) * rows].astype("<u8").tobytes()
+        digest = hashlib.blake2b(chunk, digest_size=8).digest()
+        out.append((band, struct.unpack("<q", digest)[0]))  # signed: fits BIGINT
+    return out
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """Everything dedupe needs to know about one text, computed once."""
+
+    content_hash: str
+    signature: np.ndarray
+    buckets: list[tuple[int, int]]
+
+    @classmethod
+    def of(cls, text: str, threshold: float) -> Fingerprint:
+        sig = signature(text)
+        return cls(content_hash(text), sig, band_buckets(sig, threshold))
