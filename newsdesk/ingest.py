@@ -51,9 +51,9 @@ def identity_url(doc_url: str, extracted: ExtractedArticle) -> str:
     canonical at the original publisher must not overwrite the original's row.
     """
     canonical = extracted.canonical_url or ""
-    if canonical.startswith(("http://", "https://")):
-        if not doc_url.startswith(("http://", "https://")) or _host(canonical) == _host(doc_url):
-            return normalize_url(canonical)
+    web_canonical = canonical.startswith(("http://", "https://"))
+    if web_canonical and (not doc_url.startswith(("http://", "https://")) or _host(canonical) == _host(doc_url)):
+        return normalize_url(canonical)
     return normalize_url(doc_url)
 
 

@@ -10,7 +10,22 @@ from datetime import datetime
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Connection, Row, and_, delete, func, insert, or_, select, text, update
+from sqlalchemy import (
+    Connection,
+    Float,
+    Integer,
+    Row,
+    Text,
+    and_,
+    column,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    text,
+    update,
+)
 
 from newsdesk.errors import NotFoundError
 from newsdesk.models import Article, ExtractedArticle, SearchHit
@@ -336,7 +351,7 @@ class ArticleQueries(Database):
                 "SELECT rowid AS id, bm25(articles_fts, 5.0, 1.0) AS score, "
                 f"snippet(articles_fts, 1, '{SNIPPET_START}', '{SNIPPET_END}', '…', 24) AS snip "
                 "FROM articles_fts WHERE articles_fts MATCH :q"
-            ).columns().subquery("m")
+            ).columns(column("id", Integer), column("score", Float), column("snip", Text)).subquery("m")
             score = match_sql.c.score
             params: dict[str, Any] = {"q": expression}
             select_cols = [match_sql.c.snip, (-score).label("rank")]
