@@ -1,0 +1,411 @@
+"""Extractive summaries of one article or of a story told by several outlets.
+
+The method (``centrality-v1``) needs no model. Sentences become TF-IDF vectors (light English
+stemming when the text is English, character bigrams for CJK, plain words otherwise); each sentence
+is scored by a blend of
+
+* **centrality** -- its summed cosine similarity to the other sentences (degree centrality of the
+  sentence graph; for long texts the graph is built over the first ``GRAPH_LIMIT`` sentences and the
+  rest are scored against the document centroid, so cost stays linear),
+* a **lead-position prior** -- news puts the news first,
+* **title similarity** when a title is given,
+
+and then chosen greedily with maximal marginal relevance (MMR), so a sentence that repeats one
+already chosen is skipped. The result is put back in document order. ``bench/summarization`` shows
+how it compares with Lead-3, LexRank and TextRank, and how the weights below were tuned.
+
+For a story (:func:`summarize_articles`) the sentences of all its articles are pooled; near-copies
+of an article count once, centrality rewards a sentence that other outlets corroborate, and the
+redundancy check runs across articles so one fact is not told twice.
+
+:func:`summarize_article` and :func:`summarize_story` are the store-level entry points that the CLI
+and the web call; both cache their results in the ``summaries`` table.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+
+from newsdesk.analyze.dedupe import shingles
+from newsdesk.analyze.sentences import split_sentences
+from newsdesk.config import Settings
+from newsdesk.models import Article
+
+METHOD = "centrality-v1"
+#: sentences that enter the similarity graph; later ones are scored against the centroid
+GRAPH_LIMIT = 400
+#: weights of the sentence score (tuned on half of CNN/DM REALSumm-100, see bench/summarization)
+#: (the grid and its results: bench/summarization/tune.py and RESULTS.md). On CNN/DM the lead prior
+#: carries nearly everything; centrality only breaks ties there, but it is what ranks sentences in
+#: texts that do not put the news first, and it carries story summaries (cross-outlet corroboration).
+POSITION_WEIGHT = 1.0
+POSITION_DECAY = 1.0
+#: ``forward`` (PACSUM-style: similarity to later sentences minus BACKWARD_WEIGHT x to earlier ones)
+#: or ``degree`` (undirected)
+CENTRALITY_MODE = "forward"
+CENTRALITY_WEIGHT = 0.05
+BACKWARD_WEIGHT = 0.5
+#: not tuned (the benchmark has no titles); stories use their own, untuned, centrality weight
+TITLE_WEIGHT = 0.3
+STORY_CENTRALITY_WEIGHT = 0.5
+#: MMR: share of relevance against redundancy, and the similarity that counts as a repeat
+MMR_LAMBDA = 0.7
+REPEAT_SIMILARITY = 0.6
+#: sentences shorter than this (in words) are unlikely to carry a fact on their own
+MIN_WORDS = 4
+MAX_WORDS = 60
+#: in a story, a second sentence from an already quoted article pays this much
+SAME_ARTICLE_PENALTY = 0.1
+STORY_SENTENCES_PER_ARTICLE = 40
+NEAR_COPY_JACCARD = 0.8
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+_STOP = frozenset(ENGLISH_STOP_WORDS) | {"s", "t", "nt", "ll", "ve", "re", "d", "m", "cnn", "said"}
+
+
+@dataclass(frozen=True)
+class SummarySentence:
+    """One chosen sentence; ``position`` is its index among its article's sentences."""
+
+    text: str
+    article_id: int | None
+    position: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {"text": self.text, "article_id": self.article_id, "position": self.position}
+
+
+@dataclass
+class Summary:
+    """Chosen sentences in reading order; with an LLM, ``abstract`` holds its text and the
+    sentences are its citations. ``note`` says why a requested LLM summary fell back."""
+
+    sentences: list[SummarySentence]
+    method: str
+    abstract: str = ""
+    note: str = ""
+    params: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def extractive_text(self) -> str:
+        return " ".join(s.text for s in self.sentences)
+
+    @property
+    def text(self) -> str:
+        return self.abstract or self.extractive_text
+
+    @property
+    def citations(self) -> list[SummarySentence]:
+        return self.sentences
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "method": self.method, "text": self.text, "abstract": self.abstract or None,
+            "sentences": [s.to_json() for s in self.sentences], "note": self.note or None,
+            "params": self.params,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Summary:
+        return cls(
+            sentences=[SummarySentence(s["text"], s.get("article_id"), int(s["position"]))
+                       for s in data.get("sentences", [])],
+            method=str(data.get("method", METHOD)), abstract=data.get("abstract") or "",
+            note=data.get("note") or "", params=dict(data.get("params") or {}),
+        )
+
+
+# --- text features -------------------------------------------------------------------------------
+
+def _stem(word: str) -> str:
+    """A light English suffix stripper: enough to match "cuts"/"cut", "ruling"/"ruled"."""
+    for suffix, keep in (("ies", "y"), ("ied", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", ""),
+                         ("ly", "")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith("ss"):
+            return word[: len(word) - len(suffix)] + keep
+    return word
+
+
+def _is_english(sentences: Sequence[str]) -> bool:
+    sample = _WORD.findall(" ".join(sentences[:30]).lower())
+    return bool(sample) and sum(w in _STOP for w in sample) / len(sample) > 0.2
+
+
+def _analyzer(english: bool) -> Any:
+    def analyze(sentence: str) -> list[str]:
+        tokens: list[str] = []
+        for word in _WORD.findall(sentence.lower()):
+            if _CJK.search(word):
+                tokens.extend(word[i:i + 2] for i in range(max(1, len(word) - 1)))
+            elif english:
+                if word not in _STOP and not word.isdigit():
+                    tokens.append(_stem(word))
+            elif len(word) > 1:
+                tokens.append(word)
+        return tokens
+
+    return analyze
+
+
+def _vectors(sentences: Sequence[str], extra: Sequence[str] = ()) -> tuple[sparse.csr_matrix, Any]:
+    """L2-normalised TF-IDF rows for ``sentences`` then ``extra`` (e.g. the title)."""
+    analyzer = _analyzer(_is_english(sentences))
+    vectorizer = TfidfVectorizer(analyzer=analyzer, sublinear_tf=True, norm="l2")
+    try:
+        matrix = vectorizer.fit_transform(list(sentences) + list(extra))
+    except ValueError:  # no token at all (numbers or punctuation only)
+        matrix = sparse.csr_matrix((len(sentences) + len(extra), 1))
+    return sparse.csr_matrix(matrix), analyzer
+
+
+def _centrality(vectors: sparse.csr_matrix) -> np.ndarray:
+    """Degree centrality in the cosine graph (first GRAPH_LIMIT rows), centroid cosine after."""
+    n = vectors.shape[0]
+    scores = np.zeros(n)
+    head = vectors[: min(n, GRAPH_LIMIT)]
+    if head.shape[0] > 1:
+        sims = (head @ head.T).toarray()
+        np.fill_diagonal(sims, 0.0)
+        if CENTRALITY_MODE == "forward":
+            # PACSUM-style directed centrality: a sentence that later ones elaborate on leads
+            later = np.triu(sims, 1).sum(axis=1)
+            earlier = np.tril(sims, -1).sum(axis=1)
+            sims_sum = later - BACKWARD_WEIGHT * earlier
+        else:
+            sims_sum = sims.sum(axis=1)
+        scores[: head.shape[0]] = sims_sum / (head.shape[0] - 1)
+    if n > GRAPH_LIMIT:
+        centroid = np.asarray(vectors.mean(axis=0)).ravel()
+        scores[GRAPH_LIMIT:] = vectors[GRAPH_LIMIT:] @ centroid
+    scores = scores - scores.min() if n else scores
+    top = scores.max() if n else 0.0
+    return scores / top if top > 0 else scores
+
+
+def _position_prior(positions: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + positions) ** POSITION_DECAY
+
+
+def _length_factor(sentences: Sequence[str]) -> np.ndarray:
+    lengths = np.array([len(s.split()) for s in sentences], dtype=float)
+    factor = np.ones(len(sentences))
+    factor[lengths < MIN_WORDS] = 0.3
+    factor[lengths > MAX_WORDS] = 0.6
+    return factor
+
+
+def _relevance(sentences: Sequence[str], positions: np.ndarray, vectors: sparse.csr_matrix,
+               title_vector: sparse.csr_matrix | None, centrality: np.ndarray | None = None,
+               centrality_weight: float | None = None) -> np.ndarray:
+    cent = _centrality(vectors) if centrality is None else centrality
+    weight = CENTRALITY_WEIGHT if centrality_weight is None else centrality_weight
+    score = POSITION_WEIGHT * _position_prior(positions) + weight * cent
+    if title_vector is not None and title_vector.nnz:
+        score = score + TITLE_WEIGHT * (vectors @ title_vector.T).toarray().ravel()
+    return score * _length_factor(sentences)
+
+
+def _mmr(vectors: sparse.csr_matrix, relevance: np.ndarray, limit: int, *, word_counts: np.ndarray,
+         word_budget: int | None, group: np.ndarray | None = None) -> list[int]:
+    """Greedy MMR over the best candidates; stops at ``limit`` sentences or ``word_budget`` words."""
+    order = np.argsort(-relevance, kind="stable")[: max(limit * 20, 60)]
+    chosen: list[int] = []
+    used_words = 0
+    max_sim = np.zeros(len(order))
+    candidates = vectors[order]
+    penalty = np.zeros(len(order))
+    rel = relevance[order]
+    alive = np.ones(len(order), dtype=bool)
+    while len(chosen) < limit and alive.any():
+        gain = MMR_LAMBDA * rel - (1 - MMR_LAMBDA) * max_sim - penalty
+        gain[~alive] = -np.inf
+        best = int(np.argmax(gain))
+        alive[best] = False
+        index = int(order[best])
+        if word_budget is not None and chosen and used_words + word_counts[index] > word_budget:
+            continue
+        chosen.append(index)
+        used_words += int(word_counts[index])
+        sims = (candidates @ candidates[best].T).toarray().ravel()
+        max_sim = np.maximum(max_sim, sims)
+        alive &= max_sim < REPEAT_SIMILARITY
+        if group is not None:
+            penalty[group[order] == group[index]] += SAME_ARTICLE_PENALTY
+        if word_budget is not None and used_words >= word_budget:
+            break
+    return chosen
+
+
+def _truncate_words(text: str, budget: int) -> str:
+    words = text.split()
+    return text if len(words) <= budget else " ".join(words[:budget]) + " \u2026"
+
+
+# --- one text --------------------------------------------------------------------------------------
+
+def summarize_text(text: str, *, title: str = "", sentences: int = 3, words: int | None = None,
+                   article_id: int | None = None) -> Summary:
+    """An extractive summary of ``text``: ``sentences`` sentences, or about ``words`` words."""
+    params: dict[str, Any] = {"sentences": sentences, "words": words}
+    parts = split_sentences(text)
+    limit = max(1, sentences) if words is None else max(1, len(parts))
+    if not parts or (words is not None and words <= 0):
+        return Summary([], METHOD, params=params)
+    vectors, _ = _vectors(parts, [title] if title.strip() else [])
+    title_vector = vectors[len(parts):] if title.strip() else None
+    vectors = vectors[: len(parts)]
+    relevance = _relevance(parts, np.arange(len(parts), dtype=float), vectors, title_vector)
+    counts = np.array([len(p.split()) for p in parts])
+    chosen = sorted(_mmr(vectors, relevance, limit, word_counts=counts, word_budget=words))
+    picked = [SummarySentence(parts[i], article_id, i) for i in chosen]
+    if words is not None and picked and sum(len(s.text.split()) for s in picked) > words:
+        picked = [replace(picked[0], text=_truncate_words(picked[0].text, words))]
+    return Summary(picked, METHOD, params=params)
+
+
+# --- several articles ------------------------------------------------------------------------------
+
+def _distinct_articles(articles: Sequence[Article]) -> list[Article]:
+    """Drop known duplicates and near-copies (word-shingle Jaccard), keeping the earliest."""
+    ids = {a.id for a in articles}
+    kept: list[Article] = []
+    kept_shingles: list[set[bytes]] = []
+    for article in sorted(articles, key=_reading_key):
+        if article.duplicate_of is not None and article.duplicate_of in ids:
+            continue
+        if not article.text.strip():
+            continue
+        own = shingles(article.text)
+        if any(_jaccard(own, other) >= NEAR_COPY_JACCARD for other in kept_shingles):
+            continue
+        kept.append(article)
+        kept_shingles.append(own)
+    return kept
+
+
+def _jaccard(a: set[bytes], b: set[bytes]) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def _reading_key(article: Article) -> tuple[datetime, int]:
+    published = article.published or datetime.max.replace(tzinfo=UTC)
+    if published.tzinfo is None:
+        published = published.replace(tzinfo=UTC)
+    return published, article.id
+
+
+def _story_centrality(vectors: sparse.csr_matrix, group: np.ndarray) -> np.ndarray:
+    """Similarity to sentences of *other* articles (corroboration) plus a little within-article."""
+    sims = (vectors @ vectors.T).toarray()
+    np.fill_diagonal(sims, 0.0)
+    same = group[:, None] == group[None, :]
+    score = np.where(same, 0.3 * sims, sims).sum(axis=1)
+    top = score.max() if len(score) else 0.0
+    return score / top if top > 0 else score
+
+
+def summarize_articles(articles: Sequence[Article], *, sentences: int = 5) -> Summary:
+    """A story summary: sentences chosen across outlets, each fact once, in reading order."""
+    params: dict[str, Any] = {"sentences": sentences}
+    distinct = _distinct_articles(articles)
+    pool: list[str] = []
+    owners: list[int] = []
+    positions: list[int] = []
+    for index, article in enumerate(distinct):
+        for position, sentence in enumerate(split_sentences(article.text)[:STORY_SENTENCES_PER_ARTICLE]):
+            pool.append(sentence)
+            owners.append(index)
+            positions.append(position)
+    if not pool:
+        return Summary([], METHOD, params=params)
+    titles = " ".join(a.title for a in distinct if a.title)
+    vectors, _ = _vectors(pool, [titles] if titles.strip() else [])
+    title_vector = vectors[len(pool):] if titles.strip() else None
+    vectors = vectors[: len(pool)]
+    group = np.array(owners)
+    centrality = _story_centrality(vectors, group) if len(distinct) > 1 else None
+    relevance = _relevance(pool, np.array(positions, dtype=float), vectors, title_vector, centrality,
+                           STORY_CENTRALITY_WEIGHT if centrality is not None else None)
+    counts = np.array([len(s.split()) for s in pool])
+    chosen = _mmr(vectors, relevance, max(1, sentences), word_counts=counts, word_budget=None, group=group)
+    chosen.sort(key=lambda i: (owners[i], positions[i]))  # distinct is already in reading order
+    picked = [SummarySentence(pool[i], distinct[owners[i]].id, positions[i]) for i in chosen]
+    return Summary(picked, METHOD, params=params)
+
+
+# --- store level (what the CLI and the web call) ---------------------------------------------------
+
+class SummaryStore(Protocol):
+    def get_article(self, article_id: int) -> Article: ...
+    def get_story_articles(self, story_id: int) -> list[Article]: ...
+    def get_cached(self, key: str) -> dict[str, Any] | None: ...
+    def put_cached(self, key: str, body: dict[str, Any]) -> None: ...
+
+
+def _digest(*parts: object) -> str:
+    return hashlib.sha256("\x1f".join(str(p) for p in parts).encode("utf-8")).hexdigest()[:16]
+
+
+def _method_tag(settings: Settings, llm: bool) -> str:
+    if not llm:
+        return METHOD
+    return f"{METHOD}+llm-{_digest(settings.llm_base_url, settings.llm_model)}"
+
+
+def _cached(store: SummaryStore, key: str, compute: Any) -> Summary:
+    body = store.get_cached(key)
+    if body is not None:
+        return Summary.from_json(body)
+    summary: Summary = compute()
+    if not summary.note:  # a fallback is not the answer asked for: try again next time
+        store.put_cached(key, summary.to_json())
+    return summary
+
+
+def summarize_article(store: SummaryStore, article_id: int, settings: Settings, *, sentences: int = 3,
+                      words: int | None = None, llm: bool = False) -> Summary:
+    """The (cached) summary of stored article ``article_id``; raises NotFoundError if absent."""
+    article = store.get_article(article_id)
+    version = article.content_hash or _digest(article.title, article.text)
+    key = f"article:{article_id}:{_method_tag(settings, llm)}:s{sentences}:w{words or 0}:{version[:16]}"
+
+    def compute() -> Summary:
+        summary = summarize_text(article.text, title=article.title, sentences=sentences, words=words,
+                                 article_id=article_id)
+        if llm:
+            from newsdesk.analyze.llm import abstractive_summary
+
+            summary = abstractive_summary(summary, article.text, settings, title=article.title)
+        return summary
+
+    return _cached(store, key, compute)
+
+
+def summarize_story(store: SummaryStore, story_id: int, settings: Settings, *, sentences: int = 5,
+                    llm: bool = False) -> Summary:
+    """The (cached) summary of story ``story_id``; recomputed when its articles change."""
+    articles = store.get_story_articles(story_id)
+    version = _digest(*sorted(f"{a.id}:{a.content_hash}" for a in articles))
+    key = f"story:{story_id}:{_method_tag(settings, llm)}:s{sentences}:n{len(articles)}:{version}"
+
+    def compute() -> Summary:
+        summary = summarize_articles(articles, sentences=sentences)
+        if llm:
+            from newsdesk.analyze.llm import abstractive_summary
+
+            text = "\n\n".join(f"{a.outlet or a.url}: {a.title}\n{a.text[:4000]}" for a in articles[:6])
+            title = articles[0].title if articles else ""
+            summary = abstractive_summary(summary, text, settings, title=title)
+        return summary
+
+    return _cached(store, key, compute)
