@@ -314,7 +314,7 @@ class Ingestor:
 
     def _log_fetch(self, result: FetchResult, feed_id: int | None = None) -> None:
         self.store.log_fetch(result.url, feed_id=feed_id, status_code=result.status_code,
-                             elapsed_ms=result.elapsed_ms, content_type=result.content_type,
+                             elapsed_ms=int(result.elapsed_ms), content_type=result.content_type,
                              content_length=len(result.content), etag=result.etag,
                              last_modified=result.last_modified)
 

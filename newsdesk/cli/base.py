@@ -102,12 +102,19 @@ def print_jsonl(rows: Any) -> None:
 def progress(description: str, total: int | None = None) -> Iterator[Callable[[int], None]]:
     """A Rich progress bar on a terminal; silent when stderr is not a TTY."""
     if not err_console.is_terminal:
-        yield lambda n=1: None
+        def ignore(n: int = 1) -> None:
+            return None
+
+        yield ignore
         return
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=err_console, transient=True) as bar:
         task = bar.add_task(description, total=total)
-        yield lambda n=1: bar.advance(task, n)
+
+        def advance(n: int = 1) -> None:
+            bar.advance(task, n)
+
+        yield advance
 
 
 def main() -> None:

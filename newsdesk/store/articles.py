@@ -29,7 +29,7 @@ from sqlalchemy import (
 
 from newsdesk.errors import NotFoundError
 from newsdesk.models import Article, ExtractedArticle, SearchHit
-from newsdesk.store.database import Database, as_utc, utcnow
+from newsdesk.store.database import Database, as_utc, new_id, utcnow
 from newsdesk.store.schema import (
     article_versions,
     articles,
@@ -41,7 +41,7 @@ from newsdesk.store.schema import (
 
 SNIPPET_START, SNIPPET_END = "\x02", "\x03"
 
-_ARTICLE_COLUMNS = [
+_ARTICLE_COLUMNS: list[Any] = [
     articles, outlets.c.name.label("outlet_name"),
     duplicate_links.c.original_id, duplicate_links.c.kind.label("dup_kind"),
     duplicate_links.c.similarity.label("dup_similarity"),
@@ -115,7 +115,7 @@ class ArticleQueries(Database):
         found = conn.execute(select(outlets.c.id).where(outlets.c.name == name)).scalar()
         if found is not None:
             return int(found)
-        return int(conn.execute(insert(outlets).values(name=name, domain=domain)).inserted_primary_key[0])
+        return new_id(conn.execute(insert(outlets).values(name=name, domain=domain)))
 
     def outlets(self) -> list[dict[str, Any]]:
         """Outlets with their number of (original) articles, most prolific first."""
@@ -151,7 +151,7 @@ class ArticleQueries(Database):
         if existing is None:
             result = conn.execute(insert(articles).values(
                 canonical_url=canonical_url, first_seen=now, feed_id=feed_id, **values))
-            return StoredArticle(int(result.inserted_primary_key[0]), "added")
+            return StoredArticle(new_id(result), "added")
         if existing.content_hash == content_hash:
             return StoredArticle(int(existing.id), "unchanged")
         conn.execute(insert(article_versions).values(
@@ -355,7 +355,7 @@ class ArticleQueries(Database):
             score = match_sql.c.score
             params: dict[str, Any] = {"q": expression}
             select_cols = [match_sql.c.snip, (-score).label("rank")]
-            order = score
+            order: Any = score
         else:
             tsq = func.websearch_to_tsquery("english", query)
             match_sql = (select(articles.c.id, func.ts_rank(text("articles.search_vector"), tsq).label("score"),

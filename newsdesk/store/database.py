@@ -38,6 +38,14 @@ def as_utc(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+def new_id(result: Any) -> int:
+    """The primary key of the row an INSERT just created."""
+    key = result.inserted_primary_key
+    if not key:
+        raise StoreError("the database returned no id for a new row")
+    return int(key[0])
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")

@@ -10,7 +10,7 @@ from sqlalchemy import Row, delete, func, insert, select, update
 
 from newsdesk.errors import NotFoundError
 from newsdesk.models import Feed
-from newsdesk.store.database import Database, as_utc, utcnow
+from newsdesk.store.database import Database, as_utc, new_id, utcnow
 from newsdesk.store.schema import articles, feeds, fetches
 
 
@@ -42,10 +42,10 @@ class FeedQueries(Database):
                 if title and not row.title:
                     conn.execute(update(feeds).where(feeds.c.id == row.id).values(title=title))
                 return self._get_feed(conn, row.id), False
-            new_id = conn.execute(insert(feeds).values(
+            feed_id = new_id(conn.execute(insert(feeds).values(
                 url=url, title=title, site_url=site_url, kind=kind, created_at=utcnow(),
-                etag="", last_modified="", last_status="", error_count=0, last_error="")).inserted_primary_key[0]
-            return self._get_feed(conn, int(new_id)), True
+                etag="", last_modified="", last_status="", error_count=0, last_error="")))
+            return self._get_feed(conn, feed_id), True
 
     def _get_feed(self, conn: Any, feed_id: int) -> Feed:
         row = conn.execute(select(feeds).where(feeds.c.id == feed_id)).first()
