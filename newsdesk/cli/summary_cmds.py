@@ -1,5 +1,177 @@
-"""CLI commands (see newsdesk.cli.base for the shared app)."""
+"""``newsdesk summarize``: summaries of a stored article, a story, a file or URL, or a JSONL batch.
+
+    newsdesk summarize 42 [--sentences N | --words N] [--llm] [--json]     a stored article
+    newsdesk summarize --story 7 [--sentences N] [--llm] [--json]           a story across outlets
+    newsdesk summarize page.html | https://example.org/a [--json]          extracted on the fly
+    newsdesk summarize records.jsonl --json [--sentences N]                batch, no database
+
+The batch form reads ``{"id": ..., "title"?: ..., "text": ...}`` per line and prints
+``{"id": ..., "summary": ...}`` per record, in order, without opening any database.
+"""
 
 from __future__ import annotations
 
-from newsdesk.cli.base import app  # noqa: F401
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.text import Text
+
+from newsdesk.analyze.summarize import Summary, summarize_article, summarize_story, summarize_text
+from newsdesk.cli.base import (
+    app,
+    console,
+    err_console,
+    get_store,
+    handle_errors,
+    print_json,
+    print_jsonl,
+    progress,
+    state,
+)
+from newsdesk.errors import UnsupportedTargetError
+from newsdesk.models import Document, ExtractedArticle
+
+BATCH_SUFFIXES = (".jsonl", ".ndjson")
+
+
+def _count_lines(path: Path) -> int:
+    with path.open("rb") as fh:
+        return sum(1 for line in fh if line.strip())
+
+
+def _batch_rows(path: Path, sentences: int, words: int | None) -> Iterator[dict[str, Any]]:
+    """One output row per non-blank input line; a bad line gives an ``error`` row and the rest go on."""
+    with path.open(encoding="utf-8") as fh:
+        for number, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+                if not isinstance(record, dict) or not isinstance(record.get("text", ""), str):
+                    raise ValueError("a record is an object with a string 'text'")
+            except ValueError as exc:
+                yield {"id": None, "line": number, "error": f"{path}:{number}: {exc}"}
+                continue
+            summary = summarize_text(record.get("text") or "", title=str(record.get("title") or ""),
+                                     sentences=sentences, words=words)
+            yield {"id": record.get("id"), "summary": summary.text}
+
+
+def _summarize_batch(path: Path, sentences: int, words: int | None, as_json: bool) -> None:
+    total = _count_lines(path)
+    with progress(f"summarizing {path.name}", total) as advance:
+        def rows() -> Iterator[dict[str, Any]]:
+            for row in _batch_rows(path, sentences, words):
+                advance(1)
+                yield row
+
+        if as_json:
+            print_jsonl(rows())
+            return
+        for row in rows():
+            if "error" in row:
+                err_console.print(f"[red]error:[/red] {row['error']}", highlight=False)
+            else:
+                console.print(f"[bold]{row['id']}[/bold]: {row['summary']}", highlight=False)
+
+
+def _extract_target(target: str) -> ExtractedArticle:
+    """Collect and extract a file or URL (the collect/extract modules do the work)."""
+    from newsdesk.extract import extract_document
+
+    if target.startswith(("http://", "https://")):
+        from newsdesk.collect.fetcher import Fetcher
+
+        with Fetcher(state.settings) as fetcher:
+            result = fetcher.fetch(target)
+        document = Document(url=result.url, content=result.content, content_type=result.content_type,
+                            headers=result.headers, fetched_at=result.fetched_at,
+                            status_code=result.status_code)
+    else:
+        from newsdesk.collect.files import document_from_path
+
+        document = document_from_path(Path(target))
+    return extract_document(document)
+
+
+def _summarize_extracted(article: ExtractedArticle, sentences: int, words: int | None, llm: bool) -> Summary:
+    summary = summarize_text(article.text, title=article.title, sentences=sentences, words=words)
+    if llm:
+        from newsdesk.analyze.llm import abstractive_summary
+
+        summary = abstractive_summary(summary, article.text, state.settings, title=article.title)
+    return summary
+
+
+def _show(summary: Summary, subject: dict[str, Any], as_json: bool) -> None:
+    if summary.note:
+        err_console.print(f"[yellow]note:[/yellow] {summary.note}", highlight=False)
+    if as_json:
+        print_json({**subject, **summary.to_json()})
+        return
+    if summary.abstract:
+        console.print(Text(summary.abstract))
+        console.print("\nSources:", style="dim")
+    if not summary.sentences:
+        console.print("(nothing to summarize: no text)", style="dim")
+    for number, sentence in enumerate(summary.sentences, start=1):
+        line = Text(f"[{number}] " if summary.abstract else "\u2022 ")
+        line.append(sentence.text)
+        if subject.get("story_id") is not None:
+            line.append(f" (article {sentence.article_id})", style="dim")
+        console.print(line, highlight=False)
+
+
+def _is_article_id(target: str) -> bool:
+    return target.isdigit() and not Path(target).exists()
+
+
+@app.command("summarize")
+@handle_errors
+def summarize_command(
+    target: str | None = typer.Argument(
+        None, help="Stored article id, a file or URL to extract, or a .jsonl file of {id, title?, text}."),
+    story: int | None = typer.Option(None, "--story", help="Summarize this story across its outlets."),
+    sentences: int | None = typer.Option(None, "--sentences", "-n", min=1, max=50,
+                                         help="Sentences to pick (default 3; 5 for a story)."),
+    words: int | None = typer.Option(None, "--words", "-w", min=1, help="About this many words instead."),
+    llm: bool = typer.Option(False, "--llm", help="Abstractive summary via the configured LLM endpoint."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON (JSON Lines for a batch)."),
+) -> None:
+    """Summarize a stored article, a story, a file or URL, or a JSONL batch."""
+    if (target is None) == (story is None):
+        raise UnsupportedTargetError("give an article id, file, URL or .jsonl file, or --story ID",
+                                     source=target or "summarize")
+    if story is not None:
+        count = sentences or 5
+        store = get_store()
+        try:
+            summary = summarize_story(store, story, state.settings, sentences=count, llm=llm)
+        finally:
+            store.close()
+        _show(summary, {"story_id": story}, as_json)
+        return
+    assert target is not None
+    sentences = sentences or 3
+    if _is_article_id(target):
+        store = get_store()
+        try:
+            summary = summarize_article(store, int(target), state.settings, sentences=sentences, words=words,
+                                        llm=llm)
+        finally:
+            store.close()
+        _show(summary, {"article_id": int(target)}, as_json)
+        return
+    path = Path(target)
+    if path.suffix.lower() in BATCH_SUFFIXES and path.is_file():
+        _summarize_batch(path, sentences, words, as_json)
+        return
+    if not target.startswith(("http://", "https://")) and not path.exists():
+        raise UnsupportedTargetError("not a stored article id, an existing file or an http(s) URL",
+                                     source=target)
+    article = _extract_target(target)
+    summary = _summarize_extracted(article, sentences, words, llm)
+    _show(summary, {"target": target, "title": article.title}, as_json)
