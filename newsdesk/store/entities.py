@@ -1,9 +1,418 @@
-"""Queries for entities (a mixin of newsdesk.store.Store)."""
+"""Queries for entities and key phrases (a mixin of :class:`newsdesk.store.Store`).
+
+Writing: :meth:`EntityQueries.replace_article_entities` resolves each entity found in one article
+to a row of ``entities`` (creating it if new), records its aliases and replaces the article's
+``article_entities`` rows; :meth:`EntityQueries.replace_article_keyphrases` does the same for
+``keyphrases``. Both are idempotent. Reading: the lists, details and co-occurrences behind
+``newsdesk entities`` / ``newsdesk entity`` and the web pages.
+
+Resolution of a name to an entity, in order: the same name and type (case-insensitive); else a
+recorded alias that points at exactly one entity ("HIP" → "Harbor Institute for Policy"); else,
+for a one-word person name, the one person whose full name starts or ends with it ("Kim" →
+"Kim Jong Un") when exactly one does; else a new entity.
+"""
 
 from __future__ import annotations
 
-from newsdesk.store.database import Database
+import json
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Connection, delete, distinct, func, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from newsdesk.errors import NotFoundError
+from newsdesk.store.database import Database, as_utc
+from newsdesk.store.schema import (
+    article_entities,
+    articles,
+    entities,
+    entity_aliases,
+    keyphrases,
+    outlets,
+    stories,
+)
+
+
+@dataclass
+class EntityGroup:
+    """One entity as one article's text names it: what indexing hands to the store.
+
+    ``aliases`` are other names the text gives it (acronyms, descriptors, variants);
+    ``short_forms`` are one-word person references ("Kim"); ``positions`` are ``(start, end)``
+    character offsets of every mention in the article text.
+    """
+
+    name: str
+    type: str
+    aliases: list[str] = field(default_factory=list)
+    short_forms: list[str] = field(default_factory=list)
+    positions: list[tuple[int, int]] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return max(1, len(self.positions))
+
+
+@dataclass
+class EntityInfo:
+    """An entity with its corpus-wide counts; ``mentions`` counts mentions in the scope asked for
+    (the corpus for lists, one article or one story for ``article_entities`` / ``story_entities``)."""
+
+    id: int
+    name: str
+    type: str
+    article_count: int = 0
+    story_count: int = 0
+    aliases: list[str] = field(default_factory=list)
+    mentions: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class EntityArticle:
+    """An article that mentions an entity."""
+
+    id: int
+    title: str
+    outlet: str
+    published: datetime | None
+    story_id: int | None
+    mentions: int
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["published"] = self.published.isoformat() if self.published else None
+        return data
+
+
+@dataclass
+class EntityStory:
+    """A story with articles that mention an entity (``article_count`` of them)."""
+
+    id: int
+    title: str
+    article_count: int
+    first_seen: datetime | None
+    last_seen: datetime | None
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        for key in ("first_seen", "last_seen"):
+            data[key] = data[key].isoformat() if data[key] else None
+        return data
+
+
+@dataclass
+class EntityDetail:
+    """Everything ``newsdesk entity NAME`` shows."""
+
+    entity: EntityInfo
+    articles: list[EntityArticle]
+    stories: list[EntityStory]
+    coverage_by_day: list[tuple[date, int]]
+    cooccurring: list[tuple[EntityInfo, int]]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "entity": self.entity.to_json(),
+            "articles": [a.to_json() for a in self.articles],
+            "stories": [s.to_json() for s in self.stories],
+            "coverage_by_day": [{"date": d.isoformat(), "count": n} for d, n in self.coverage_by_day],
+            "cooccurring": [{"entity": e.to_json(), "count": n} for e, n in self.cooccurring],
+        }
+
+
+def _like_escape(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+_ARTICLE_DAY = func.coalesce(articles.c.published, articles.c.first_seen)
 
 
 class EntityQueries(Database):
-    """entities: methods use self.transaction() / self.read() and the tables in store.schema."""
+    """Entities, their aliases and article links; key phrases per article."""
+
+    # --- writing ---------------------------------------------------------------------------
+    def _insert_ignore(self, conn: Connection, table: Any, values: dict[str, Any]) -> None:
+        """INSERT that does nothing when a unique constraint already holds the row."""
+        dialect_insert = postgresql.insert if self.dialect == "postgresql" else sqlite.insert
+        conn.execute(dialect_insert(table).values(**values).on_conflict_do_nothing())
+
+    def _entity_by_name(self, conn: Connection, name: str, type_: str) -> int | None:
+        found = conn.execute(
+            select(entities.c.id).where(entities.c.type == type_, func.lower(entities.c.name) == name.lower())
+            .order_by(entities.c.id).limit(1)
+        ).scalar()
+        return None if found is None else int(found)
+
+    def _entities_by_alias(self, conn: Connection, alias: str, type_: str | None = None) -> set[int]:
+        query = select(entity_aliases.c.entity_id).where(func.lower(entity_aliases.c.alias) == alias.lower())
+        if type_:
+            query = query.join(entities, entities.c.id == entity_aliases.c.entity_id).where(entities.c.type == type_)
+        return {int(i) for i in conn.execute(query).scalars()}
+
+    def _persons_by_surname(self, conn: Connection, word: str) -> set[int]:
+        pattern = _like_escape(word.lower())
+        lowered = func.lower(entities.c.name)
+        query = select(entities.c.id).where(
+            entities.c.type == "person",
+            or_(lowered.like(pattern + " %", escape="\\"), lowered.like("% " + pattern, escape="\\")),
+        )
+        return {int(i) for i in conn.execute(query).scalars()}
+
+    def _resolve_entity(self, conn: Connection, group: EntityGroup) -> int:
+        found = self._entity_by_name(conn, group.name, group.type)
+        if found is not None:
+            return found
+        single_person = group.type == "person" and " " not in group.name
+        if not single_person:
+            by_alias = self._entities_by_alias(conn, group.name)
+            if len(by_alias) == 1:
+                return by_alias.pop()
+        else:
+            candidates = self._persons_by_surname(conn, group.name) | \
+                self._entities_by_alias(conn, group.name, "person")
+            if len(candidates) == 1:
+                return candidates.pop()
+        self._insert_ignore(conn, entities, {"name": group.name, "type": group.type})
+        created = self._entity_by_name(conn, group.name, group.type)
+        assert created is not None  # just inserted (or inserted concurrently) in this transaction
+        return created
+
+    def replace_article_entities(self, article_id: int, groups: Sequence[EntityGroup]) -> None:
+        """Make ``groups`` the article's entities (idempotent: earlier rows are replaced)."""
+        with self.transaction() as conn:
+            old_ids = set(conn.execute(select(article_entities.c.entity_id)
+                                       .where(article_entities.c.article_id == article_id)).scalars())
+            conn.execute(delete(article_entities).where(article_entities.c.article_id == article_id))
+            merged: dict[int, list[tuple[int, int]]] = {}
+            for group in groups:
+                entity_id = self._resolve_entity(conn, group)
+                merged.setdefault(entity_id, []).extend(group.positions)
+                self._add_aliases(conn, entity_id, [*group.aliases, *group.short_forms, group.name])
+            for entity_id, positions in merged.items():
+                conn.execute(article_entities.insert().values(
+                    article_id=article_id, entity_id=entity_id, count=max(1, len(positions)),
+                    positions=json.dumps(sorted(positions))))
+            self._drop_orphans(conn, old_ids - set(merged))
+
+    def _add_aliases(self, conn: Connection, entity_id: int, names: Iterable[str]) -> None:
+        canonical = conn.execute(select(entities.c.name).where(entities.c.id == entity_id)).scalar_one()
+        for alias in dict.fromkeys(names):
+            if alias and alias != canonical:
+                self._insert_ignore(conn, entity_aliases, {"entity_id": entity_id, "alias": alias})
+
+    def _drop_orphans(self, conn: Connection, entity_ids: set[int]) -> None:
+        """Entities no article mentions any more go (with their aliases)."""
+        if not entity_ids:
+            return
+        still_used = select(article_entities.c.entity_id).where(article_entities.c.entity_id.in_(entity_ids))
+        orphans = entity_ids - set(conn.execute(still_used).scalars())
+        if orphans:
+            conn.execute(delete(entity_aliases).where(entity_aliases.c.entity_id.in_(orphans)))
+            conn.execute(delete(entities).where(entities.c.id.in_(orphans)))
+
+    # --- reading: lookups ------------------------------------------------------------------
+    def _require(self, conn: Connection, table: Any, row_id: int, what: str) -> None:
+        if conn.execute(select(table.c.id).where(table.c.id == row_id)).first() is None:
+            raise NotFoundError(f"no {what} with id {row_id}", source=str(row_id))
+
+    def find_entity_id(self, name_or_id: str | int) -> int:
+        """An entity by id, or by name or alias (case-insensitive; the most-covered one wins)."""
+        text = str(name_or_id).strip()
+        with self.read() as conn:
+            if text.isdigit():
+                found = conn.execute(select(entities.c.id).where(entities.c.id == int(text))).scalar()
+                if found is not None:
+                    return int(found)
+            by_name = set(conn.execute(select(entities.c.id)
+                                       .where(func.lower(entities.c.name) == text.lower())).scalars())
+            candidates = by_name or self._entities_by_alias(conn, text)
+            if not candidates:
+                raise NotFoundError(f"no entity named {text!r}", source=text)
+            counts = self._article_counts(conn, candidates)
+            return max(sorted(candidates), key=lambda i: counts.get(i, 0))
+
+    def _article_counts(self, conn: Connection, ids: Iterable[int]) -> dict[int, int]:
+        query = (select(article_entities.c.entity_id, func.count())
+                 .where(article_entities.c.entity_id.in_(list(ids))).group_by(article_entities.c.entity_id))
+        return {int(i): int(n) for i, n in conn.execute(query)}
+
+    def entity_infos(self, ids: Sequence[int], mentions: dict[int, int] | None = None) -> list[EntityInfo]:
+        """Entities by id with corpus-wide counts and aliases, in the order given."""
+        if not ids:
+            return []
+        with self.read() as conn:
+            return self._infos(conn, ids, mentions or {})
+
+    def _infos(self, conn: Connection, ids: Sequence[int], mentions: dict[int, int]) -> list[EntityInfo]:
+        query = (
+            select(entities.c.id, entities.c.name, entities.c.type,
+                   func.count(distinct(article_entities.c.article_id)),
+                   func.count(distinct(articles.c.story_id)))
+            .select_from(entities.outerjoin(article_entities, article_entities.c.entity_id == entities.c.id)
+                         .outerjoin(articles, articles.c.id == article_entities.c.article_id))
+            .where(entities.c.id.in_(list(ids)))
+            .group_by(entities.c.id, entities.c.name, entities.c.type)
+        )
+        aliases = self._aliases(conn, ids)
+        by_id = {int(r[0]): EntityInfo(int(r[0]), r[1], r[2], int(r[3]), int(r[4]), aliases.get(int(r[0]), []),
+                                       mentions.get(int(r[0]), 0)) for r in conn.execute(query)}
+        return [by_id[i] for i in ids if i in by_id]
+
+    def _aliases(self, conn: Connection, ids: Sequence[int]) -> dict[int, list[str]]:
+        query = (select(entity_aliases.c.entity_id, entity_aliases.c.alias)
+                 .where(entity_aliases.c.entity_id.in_(list(ids))).order_by(entity_aliases.c.alias))
+        found: dict[int, list[str]] = {}
+        for entity_id, alias in conn.execute(query):
+            found.setdefault(int(entity_id), []).append(alias)
+        return found
+
+    # --- reading: lists --------------------------------------------------------------------
+    def entity_list(self, *, type: str | None = None, limit: int = 50, offset: int = 0,
+                    since: datetime | None = None) -> list[EntityInfo]:
+        """Entities by number of articles mentioning them (since ``since``), most first."""
+        article_count = func.count(distinct(article_entities.c.article_id))
+        mention_count = func.sum(article_entities.c.count)
+        query = (
+            select(entities.c.id, article_count, mention_count)
+            .select_from(entities.join(article_entities, article_entities.c.entity_id == entities.c.id)
+                         .join(articles, articles.c.id == article_entities.c.article_id))
+            .group_by(entities.c.id, entities.c.name)
+            .order_by(article_count.desc(), mention_count.desc(), entities.c.name)
+            .limit(limit).offset(offset)
+        )
+        if type:
+            query = query.where(entities.c.type == type)
+        if since is not None:
+            query = query.where(since <= _ARTICLE_DAY)
+        with self.read() as conn:
+            rows = conn.execute(query).all()
+            return self._infos(conn, [int(r[0]) for r in rows], {int(r[0]): int(r[2] or 0) for r in rows})
+
+    def article_entity_rows(self, article_id: int) -> list[EntityInfo]:
+        """The article's entities, most-mentioned first (``mentions`` = mentions in the article)."""
+        query = (select(article_entities.c.entity_id, article_entities.c.count)
+                 .join(entities, entities.c.id == article_entities.c.entity_id)
+                 .where(article_entities.c.article_id == article_id)
+                 .order_by(article_entities.c.count.desc(), entities.c.name))
+        with self.read() as conn:
+            self._require(conn, articles, article_id, "article")
+            rows = conn.execute(query).all()
+            return self._infos(conn, [int(r[0]) for r in rows], {int(r[0]): int(r[1]) for r in rows})
+
+    def article_entity_names(self, article_id: int) -> list[str]:
+        """Canonical names of the article's entities, most-mentioned first (for story clustering)."""
+        query = (select(entities.c.name)
+                 .join(article_entities, article_entities.c.entity_id == entities.c.id)
+                 .where(article_entities.c.article_id == article_id)
+                 .order_by(article_entities.c.count.desc(), entities.c.name))
+        with self.read() as conn:
+            return list(conn.execute(query).scalars())
+
+    def story_entity_rows(self, story_id: int, *, limit: int = 20) -> list[EntityInfo]:
+        """Entities of a story's articles: by articles of the story mentioning them, then mentions."""
+        in_story = func.count(distinct(article_entities.c.article_id))
+        mentions = func.sum(article_entities.c.count)
+        query = (
+            select(article_entities.c.entity_id, in_story, mentions)
+            .join(articles, articles.c.id == article_entities.c.article_id)
+            .join(entities, entities.c.id == article_entities.c.entity_id)
+            .where(articles.c.story_id == story_id)
+            .group_by(article_entities.c.entity_id, entities.c.name)
+            .order_by(in_story.desc(), mentions.desc(), entities.c.name).limit(limit)
+        )
+        with self.read() as conn:
+            self._require(conn, stories, story_id, "story")
+            rows = conn.execute(query).all()
+            return self._infos(conn, [int(r[0]) for r in rows], {int(r[0]): int(r[2] or 0) for r in rows})
+
+    # --- reading: one entity ---------------------------------------------------------------
+    def entity_articles(self, entity_id: int, *, limit: int = 100) -> list[EntityArticle]:
+        """Articles mentioning the entity, newest first."""
+        query = (
+            select(articles.c.id, articles.c.title, outlets.c.name, _ARTICLE_DAY, articles.c.story_id,
+                   article_entities.c.count)
+            .select_from(article_entities.join(articles, articles.c.id == article_entities.c.article_id)
+                         .outerjoin(outlets, outlets.c.id == articles.c.outlet_id))
+            .where(article_entities.c.entity_id == entity_id)
+            .order_by(_ARTICLE_DAY.desc(), articles.c.id.desc()).limit(limit)
+        )
+        with self.read() as conn:
+            return [EntityArticle(int(r[0]), r[1], r[2] or "", as_utc(r[3]), r[4], int(r[5]))
+                    for r in conn.execute(query)]
+
+    def entity_stories(self, entity_id: int, *, limit: int = 50) -> list[EntityStory]:
+        """Stories whose articles mention the entity, most recently active first."""
+        count = func.count(distinct(articles.c.id))
+        query = (
+            select(stories.c.id, stories.c.title, count, stories.c.first_seen, stories.c.last_seen)
+            .select_from(article_entities.join(articles, articles.c.id == article_entities.c.article_id)
+                         .join(stories, stories.c.id == articles.c.story_id))
+            .where(article_entities.c.entity_id == entity_id)
+            .group_by(stories.c.id, stories.c.title, stories.c.first_seen, stories.c.last_seen)
+            .order_by(stories.c.last_seen.desc(), stories.c.id.desc()).limit(limit)
+        )
+        with self.read() as conn:
+            return [EntityStory(int(r[0]), r[1], int(r[2]), as_utc(r[3]), as_utc(r[4])) for r in conn.execute(query)]
+
+    def entity_coverage(self, entity_id: int) -> list[tuple[date, int]]:
+        """Articles mentioning the entity per UTC day (publication date, else first seen), oldest first."""
+        query = (select(_ARTICLE_DAY)
+                 .select_from(article_entities.join(articles, articles.c.id == article_entities.c.article_id))
+                 .where(article_entities.c.entity_id == entity_id))
+        with self.read() as conn:
+            days = Counter(moment.date() for moment in (as_utc(v) for v in conn.execute(query).scalars()) if moment)
+        return sorted(days.items())
+
+    def entity_cooccurring(self, entity_id: int, *, limit: int = 20) -> list[tuple[EntityInfo, int]]:
+        """Entities mentioned in the same articles, with the number of articles shared."""
+        mine, other = article_entities.alias("mine"), article_entities.alias("other")
+        shared = func.count(distinct(other.c.article_id))
+        query = (
+            select(other.c.entity_id, shared)
+            .select_from(mine.join(other, other.c.article_id == mine.c.article_id))
+            .where(mine.c.entity_id == entity_id, other.c.entity_id != entity_id)
+            .group_by(other.c.entity_id).order_by(shared.desc(), other.c.entity_id).limit(limit)
+        )
+        with self.read() as conn:
+            rows = conn.execute(query).all()
+            infos = self._infos(conn, [int(r[0]) for r in rows], {})
+        counts = {int(r[0]): int(r[1]) for r in rows}
+        return [(info, counts[info.id]) for info in infos]
+
+    # --- key phrases -----------------------------------------------------------------------
+    def replace_article_keyphrases(self, article_id: int, phrases: Sequence[tuple[str, float]]) -> None:
+        """Make ``phrases`` the article's key phrases (idempotent: earlier rows are replaced)."""
+        with self.transaction() as conn:
+            self._require(conn, articles, article_id, "article")
+            conn.execute(delete(keyphrases).where(keyphrases.c.article_id == article_id))
+            for phrase, score in phrases:
+                conn.execute(keyphrases.insert().values(article_id=article_id, phrase=phrase, score=score))
+
+    def article_keyphrase_rows(self, article_id: int) -> list[tuple[str, float]]:
+        """The article's key phrases, best first."""
+        query = (select(keyphrases.c.phrase, keyphrases.c.score).where(keyphrases.c.article_id == article_id)
+                 .order_by(keyphrases.c.score.desc(), keyphrases.c.phrase))
+        with self.read() as conn:
+            self._require(conn, articles, article_id, "article")
+            return [(r[0], float(r[1])) for r in conn.execute(query)]
+
+    def story_keyphrase_rows(self, story_id: int) -> tuple[int, list[tuple[int, str, float]]]:
+        """(number of the story's articles, their key phrase rows ``(article_id, phrase, score)``)."""
+        members = select(articles.c.id).where(articles.c.story_id == story_id)
+        query = (select(keyphrases.c.article_id, keyphrases.c.phrase, keyphrases.c.score)
+                 .where(keyphrases.c.article_id.in_(members)))
+        with self.read() as conn:
+            self._require(conn, stories, story_id, "story")
+            size = conn.execute(select(func.count()).select_from(members.subquery())).scalar_one()
+            return int(size), [(int(r[0]), r[1], float(r[2])) for r in conn.execute(query)]
+
+
+__all__ = ["EntityArticle", "EntityDetail", "EntityGroup", "EntityInfo", "EntityQueries", "EntityStory"]
