@@ -1,0 +1,102 @@
+"""The rule-based sentence splitter on invented English, tokenised and non-English text."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsdesk.analyze.sentences import sentence_spans, split_sentences
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Mr. Okafor met Dr. Lind at noon. They argued about the levy.",
+         ["Mr. Okafor met Dr. Lind at noon.", "They argued about the levy."]),
+        ("The U.S. Treasury sold bonds. Prices fell.", ["The U.S. Treasury sold bonds.", "Prices fell."]),
+        ("The plant moved to the U.S. The workers stayed behind.",
+         ["The plant moved to the U.S.", "The workers stayed behind."]),
+        ("The vote is set for Jan. 14 in the hall. Nobody expects a surprise.",
+         ["The vote is set for Jan. 14 in the hall.", "Nobody expects a surprise."]),
+        ("Turnout rose 3.5 percent to 61.2 percent. Officials were pleased.",
+         ["Turnout rose 3.5 percent to 61.2 percent.", "Officials were pleased."]),
+        ("Harriet K. Mbeki chairs the board. She was re-elected.",
+         ["Harriet K. Mbeki chairs the board.", "She was re-elected."]),
+        ('"We will not move," she said. "Not this year." The crowd cheered.',
+         ['"We will not move," she said.', '"Not this year."', "The crowd cheered."]),
+        ('"Is that the plan?" asked the chair. Nobody answered.',
+         ['"Is that the plan?" asked the chair.', "Nobody answered."]),
+        ("It went on... and on. Then it stopped... Everyone left.",
+         ["It went on... and on.", "Then it stopped...", "Everyone left."]),
+        ("Costs rose, e.g. for fuel and rent. The firm, Dalby Ltd., said so.",
+         ["Costs rose, e.g. for fuel and rent.", "The firm, Dalby Ltd., said so."]),
+        ("See tinyharbor.example for details. Version 2.4.1 ships today.",
+         ["See tinyharbor.example for details.", "Version 2.4.1 ships today."]),
+        ("He left at 9 a.m. on Tuesday. The office was empty.",
+         ["He left at 9 a.m. on Tuesday.", "The office was empty."]),
+    ],
+)
+def test_english_rules(text: str, expected: list[str]) -> None:
+    assert split_sentences(text) == expected
+
+
+def test_paragraph_breaks_always_split() -> None:
+    text = "Harbour levy approved\n\nThe council voted late on Monday\n\nA second paragraph follows."
+    assert split_sentences(text) == [
+        "Harbour levy approved", "The council voted late on Monday", "A second paragraph follows.",
+    ]
+
+
+def test_single_line_break_keeps_wrapped_lines_together() -> None:
+    text = "The ferry service will resume\nnext week, the operator said.\nTickets go on sale today."
+    assert split_sentences(text) == [
+        "The ferry service will resume\nnext week, the operator said.", "Tickets go on sale today.",
+    ]
+
+
+def test_lower_cased_tokenised_text() -> None:
+    text = ("( xyz ) the ferry sank near the pier . `` we lost everything , '' said a fisherman . "
+            "rescuers worked all night . ' it was cold , ' one said . he waited ... then left .")
+    assert split_sentences(text) == [
+        "( xyz ) the ferry sank near the pier .",
+        "`` we lost everything , '' said a fisherman .",
+        "rescuers worked all night .",
+        "' it was cold , ' one said .",
+        "he waited ... then left .",
+    ]
+
+
+def test_closing_quote_stays_with_its_sentence() -> None:
+    assert split_sentences("`` we will return . '' the boats left .") == [
+        "`` we will return . ''", "the boats left .",
+    ]
+
+
+def test_other_languages() -> None:
+    assert split_sentences("La mairie a voté le budget. Les travaux commencent en mai!") == [
+        "La mairie a voté le budget.", "Les travaux commencent en mai!",
+    ]
+    assert split_sentences("市议会通过了预算。工程将在五月开始！居民满意吗？") == [
+        "市议会通过了预算。", "工程将在五月开始！", "居民满意吗？",
+    ]
+
+
+def test_spans_point_into_the_text() -> None:
+    text = "  First one here.  Second one there?\n\nThird!  "
+    spans = sentence_spans(text)
+    assert [text[a:b] for a, b in spans] == ["First one here.", "Second one there?", "Third!"]
+    assert all(0 <= a < b <= len(text) for a, b in spans)
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n\n\n"])
+def test_empty_text_has_no_sentences(text: str) -> None:
+    assert split_sentences(text) == []
+    assert sentence_spans(text) == []
+
+
+def test_text_without_terminator_is_one_sentence() -> None:
+    assert split_sentences("a headline with no full stop") == ["a headline with no full stop"]
+
+
+def test_many_sentences_split_in_linear_time() -> None:
+    text = " ".join(f"Sentence number {i} reports a fact." for i in range(20_000))
+    assert len(split_sentences(text)) == 20_000
