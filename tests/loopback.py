@@ -74,7 +74,8 @@ class LoopbackServer:
         self.streams: dict[str, StreamStats] = {}
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _make_handler(self))
         self._httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self._httpd.serve_forever, name="loopback-http", daemon=True)
+        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05},
+                                        name="loopback-http", daemon=True)
 
     # -- lifecycle -----------------------------------------------------------------------------
     def start(self) -> LoopbackServer:
@@ -177,10 +178,10 @@ def _make_handler(server: LoopbackServer) -> type[BaseHTTPRequestHandler]:
             request = RecordedRequest(self.command, self.path, headers)
             key, handler = server._find(self.path)
             server._record(key, request)
-            if handler is None:
-                status, out_headers, body = 404, {"Content-Type": "text/plain"}, b"not found"
-            else:
-                status, out_headers, body = handler(request)
+            answer: Answer = (404, {"Content-Type": "text/plain"}, b"not found")
+            if handler is not None:
+                answer = handler(request)
+            status, out_headers, body = answer
             self._send(key, status, out_headers, body)
 
         def _send(self, key: str, status: int, headers: dict[str, str], body: Body) -> None:
