@@ -1,0 +1,143 @@
+"""The JSON API under ``/api/``: everything the pages show, plus adding sources.
+
+Reads are open; writes need ``Authorization: Bearer <token>`` (``newsdesk token create``) and
+are refused in read-only mode. Lists page with opaque cursors (``next_cursor``). Errors are
+``application/problem+json``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Body, Depends, Query, Request
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+
+from newsdesk.config import VERSION, Settings
+from newsdesk.serve import auth, sources, views
+from newsdesk.serve.cursors import decode_keyset, encode_keyset
+from newsdesk.store import Store
+
+router = APIRouter(prefix="/api", tags=["api"])
+PROBLEM = {"content": {"application/problem+json": {}}}
+ERRORS: dict[int | str, dict[str, Any]] = {400: {"description": "bad request", **PROBLEM},
+                                           404: {"description": "not found", **PROBLEM}}
+WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"description": "no or invalid API token", **PROBLEM},
+    403: {"description": "read-only mode", **PROBLEM}, **ERRORS}
+
+
+def _store(request: Request) -> Store:
+    store: Store = request.app.state.store
+    return store
+
+
+def _settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+class AddSources(BaseModel):
+    """Feed or page URLs to subscribe to / ingest."""
+
+    targets: list[str] = Field(..., min_length=1, max_length=50, examples=[["https://example.org/feed.xml"]])
+
+
+@router.get("", summary="API index")
+def index(request: Request) -> dict[str, Any]:
+    return {"name": "newsdesk", "version": VERSION, "read_only": _settings(request).read_only,
+            "openapi": "/openapi.json"}
+
+
+@router.get("/stories", summary="Latest and growing stories", responses=ERRORS)
+def stories(request: Request, since: str | None = None, until: str | None = None, outlet: str | None = None,
+            language: str | None = None, entity: str | None = None, cursor: str | None = None,
+            limit: int = Query(30, ge=1, le=200)) -> dict[str, Any]:
+    filters = views.parse_filters(since, until, outlet, language, entity)
+    return views.home_view(_store(request), _settings(request), filters, cursor=cursor, limit=limit)
+
+
+@router.get("/stories/{story_id}", summary="One story: summary, timeline, coverage, framing", responses=ERRORS)
+def story(request: Request, story_id: int) -> dict[str, Any]:
+    return views.story_view(_store(request), _settings(request), story_id)
+
+
+@router.get("/articles", summary="Articles, newest first (keyset cursor)", responses=ERRORS)
+def articles(request: Request, outlet: str | None = None, since: str | None = None, until: str | None = None,
+             language: str | None = None, feed_id: int | None = None, story_id: int | None = None,
+             include_duplicates: bool = False, cursor: str | None = None,
+             limit: int = Query(50, ge=1, le=500)) -> dict[str, Any]:
+    filters = views.parse_filters(since, until, outlet, language)
+    found = _store(request).list_articles(
+        outlet=filters.outlet, since=filters.since_dt, until=filters.until_dt, language=filters.language,
+        feed_id=feed_id, story_id=story_id, include_duplicates=include_duplicates, limit=limit + 1,
+        before=decode_keyset(cursor))
+    page = found[:limit]
+    last = page[-1] if page else None
+    next_cursor = encode_keyset(last.published or last.first_seen, last.id) if last and len(found) > limit else None
+    return {"articles": [views.card(a) for a in page], "next_cursor": next_cursor}
+
+
+@router.get("/articles/{article_id}", summary="One article with its text, related, neighbours, copies",
+            responses=ERRORS)
+def article(request: Request, article_id: int) -> dict[str, Any]:
+    return views.article_view(_store(request), _settings(request), article_id)
+
+
+@router.get("/articles/{article_id}/summary", summary="The article's summary (computed once, then cached)",
+            responses=ERRORS)
+def article_summary(request: Request, article_id: int) -> dict[str, Any]:
+    return views.article_summary(_store(request), _settings(request), article_id)
+
+
+@router.get("/entities", summary="Named entities", responses=ERRORS)
+def entities(request: Request, type: str | None = None, cursor: str | None = None,
+             limit: int = Query(100, ge=1, le=500)) -> dict[str, Any]:
+    return views.entity_list_view(_store(request), type=type, cursor=cursor, limit=limit)
+
+
+@router.get("/entities/{name_or_id}", summary="One entity: coverage, stories, co-occurring entities",
+            responses=ERRORS)
+def entity(request: Request, name_or_id: str) -> dict[str, Any]:
+    return views.entity_view(_store(request), name_or_id)
+
+
+@router.get("/search", summary="Full-text (or semantic) search with highlighted snippets", responses=ERRORS)
+def search(request: Request, q: str = Query(..., min_length=1),
+           mode: str = Query("fulltext", pattern="^(fulltext|semantic)$"), since: str | None = None,
+           until: str | None = None, outlet: str | None = None, language: str | None = None,
+           cursor: str | None = None, limit: int = Query(20, ge=1, le=100)) -> dict[str, Any]:
+    filters = views.parse_filters(since, until, outlet, language)
+    return views.search_view(_store(request), _settings(request), q, filters, mode=mode, cursor=cursor,
+                             limit=limit)
+
+
+@router.get("/outlets", summary="Outlets with their article counts")
+def outlets(request: Request) -> dict[str, Any]:
+    return {"outlets": _store(request).outlets()}
+
+
+@router.get("/sources", summary="Subscribed feeds with status and errors")
+def list_sources(request: Request) -> dict[str, Any]:
+    return views.sources_view(_store(request))
+
+
+@router.post("/sources", summary="Add feeds or pages (needs a token)", status_code=201, responses=WRITE_ERRORS)
+def add_sources(request: Request, body: AddSources, _token: int = Depends(auth.require_api_writer)
+                ) -> dict[str, Any]:
+    outcomes = sources.add_targets(_store(request), _settings(request), body.targets)
+    return {"outcomes": [o.to_json() for o in outcomes]}
+
+
+@router.post("/sources/opml", summary="Import an OPML subscription list (needs a token)", status_code=201,
+             responses=WRITE_ERRORS)
+def import_opml(request: Request, content: bytes = Body(..., media_type="text/x-opml"),
+                _token: int = Depends(auth.require_api_writer)) -> dict[str, Any]:
+    outcomes = sources.import_opml(_store(request), content, "api upload")
+    return {"outcomes": [o.to_json() for o in outcomes]}
+
+
+@router.get("/sources/opml", summary="Export the subscriptions as OPML", response_class=Response,
+            responses={200: {"content": {"text/x-opml": {}}}})
+def export_opml(request: Request) -> Response:
+    return sources.opml_response(_store(request))

@@ -1,0 +1,135 @@
+"""The web application: ``create_app(settings)`` builds the FastAPI app for pages, API and feeds.
+
+Here and only here errors become HTTP answers: a :class:`~newsdesk.errors.NewsdeskError` turns
+into ``application/problem+json`` (its ``status`` and ``title``, its message as ``detail``) on
+API paths and into an error page elsewhere. Every response carries a strict
+Content-Security-Policy (scripts only from this origin, no inline script or style) and the
+usual hardening headers.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from jinja2 import StrictUndefined
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from newsdesk.config import VERSION, Settings
+from newsdesk.errors import NewsdeskError
+from newsdesk.serve import filters
+from newsdesk.serve.auth import Signer, load_secret_key
+from newsdesk.serve.problems import Problem
+from newsdesk.store import Store, open_store
+
+HERE = Path(__file__).resolve().parent
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'; "
+       "connect-src 'self'")
+SECURITY_HEADERS = [
+    (b"content-security-policy", CSP.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-frame-options", b"DENY"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+    (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
+]
+
+
+class SecurityHeaders:
+    """Pure ASGI middleware adding :data:`SECURITY_HEADERS` to every HTTP response."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                present = {name.lower() for name, _ in message.get("headers", [])}
+                extra = [(k, v) for k, v in SECURITY_HEADERS if k not in present]
+                message["headers"] = list(message.get("headers", [])) + extra
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def wants_json(request: Request) -> bool:
+    """API paths, feeds and clients that ask for JSON get problem+json; browsers get a page."""
+    path = request.url.path
+    if path.startswith("/api/") or path == "/openapi.json":
+        return True
+    accept = request.headers.get("accept", "")
+    return "json" in accept and "html" not in accept
+
+
+def problem_response(request: Request, status: int, title: str, detail: str,
+                     headers: dict[str, str] | None = None, **extra: Any) -> Response:
+    if wants_json(request):
+        body = {"type": "about:blank", "title": title, "status": status, "detail": detail,
+                "instance": request.url.path, **extra}
+        return JSONResponse(body, status_code=status, media_type="application/problem+json", headers=headers)
+    templates: Jinja2Templates = request.app.state.templates
+    return templates.TemplateResponse(request, "error.html", {
+        "status": status, "title": title, "detail": detail, "logged_in": False,
+        "read_only": request.app.state.settings.read_only, "csrf_token": "", "path": request.url.path,
+    }, status_code=status, headers=headers)
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(NewsdeskError)
+    async def _newsdesk_error(request: Request, exc: NewsdeskError) -> Response:
+        return problem_response(request, exc.status, exc.title, exc.message,
+                                source=exc.source, error=type(exc).__name__)
+
+    @app.exception_handler(Problem)
+    async def _problem(request: Request, exc: Problem) -> Response:
+        return problem_response(request, exc.status, exc.title, exc.detail, headers=exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        issues = [{"loc": list(e.get("loc", ())), "msg": e.get("msg", "")} for e in exc.errors()]
+        detail = "; ".join(f"{'.'.join(map(str, i['loc']))}: {i['msg']}" for i in issues)
+        return problem_response(request, 422, "invalid request", detail, errors=issues)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        title = {404: "not found", 405: "method not allowed"}.get(exc.status_code, "request refused")
+        return problem_response(request, exc.status_code, title, str(exc.detail), headers=exc.headers)
+
+
+def make_templates() -> Jinja2Templates:
+    templates = Jinja2Templates(directory=str(HERE / "templates"))
+    env = templates.env
+    env.undefined = StrictUndefined
+    env.autoescape = True
+    filters.install(env)
+    return templates
+
+
+def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
+    """The newsdesk web app over ``store`` (opened from ``settings`` when not given)."""
+    from newsdesk.serve import api, feeds_out, pages
+
+    app = FastAPI(title="newsdesk", version=VERSION, openapi_url="/openapi.json", docs_url=None,
+                  redoc_url=None, description="Read stories, articles, entities and searches; add sources.")
+    app.state.settings = settings
+    app.state.store = store if store is not None else open_store(settings)
+    app.state.signer = Signer(load_secret_key(settings))
+    app.state.templates = make_templates()
+    _install_error_handlers(app)
+    app.add_middleware(SecurityHeaders)
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    app.include_router(api.router)
+    app.include_router(feeds_out.router)
+    app.include_router(pages.router)
+    return app

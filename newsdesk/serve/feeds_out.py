@@ -1,0 +1,114 @@
+"""Atom and JSON Feed output for a story, an entity and a search, so any feed reader can follow them.
+
+Feed text is built with XML escaping (Atom) or ``json`` (JSON Feed); entry content is the
+article's plain excerpt, never stored HTML.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlencode
+from xml.sax.saxutils import escape, quoteattr
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import JSONResponse, Response
+
+from newsdesk.config import Settings
+from newsdesk.serve import views
+from newsdesk.serve.sanitize import safe_url, shorten
+from newsdesk.store import Store
+
+router = APIRouter(tags=["feeds"])
+ATOM_TYPE = "application/atom+xml; charset=utf-8"
+JSON_FEED_TYPE = "application/feed+json"
+_INVALID_XML = dict.fromkeys([c for c in range(32) if c not in (9, 10, 13)])
+
+
+def _store(request: Request) -> Store:
+    store: Store = request.app.state.store
+    return store
+
+
+def _settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def _x(text: Any) -> str:
+    """XML-escaped text with characters XML 1.0 forbids removed."""
+    return escape(str(text or "").translate(_INVALID_XML))
+
+
+def _entry(item: dict[str, Any], base: str) -> dict[str, Any]:
+    """A feed entry from an article card, related row or search hit."""
+    article_id = item.get("id") or item.get("article_id")
+    return {"id": f"{base}/articles/{article_id}", "url": f"{base}/articles/{article_id}",
+            "title": item.get("title") or "Untitled", "outlet": item.get("outlet") or "",
+            "author": item.get("author") or item.get("outlet") or "",
+            "published": item.get("published"), "summary": shorten(item.get("excerpt") or "", 400),
+            "external_url": safe_url(item.get("url"))}
+
+
+def atom(title: str, self_url: str, page_url: str, entries: list[dict[str, Any]]) -> Response:
+    updated = max((e["published"] for e in entries if e["published"]), default=None) or datetime.now(UTC).isoformat()
+    parts = ['<?xml version="1.0" encoding="utf-8"?>', '<feed xmlns="http://www.w3.org/2005/Atom">',
+             f"<title>{_x(title)}</title>", f"<id>{_x(self_url)}</id>", f"<updated>{_x(updated)}</updated>",
+             f'<link rel="self" href={quoteattr(self_url)}/>', f'<link rel="alternate" href={quoteattr(page_url)}/>',
+             "<generator>newsdesk</generator>"]
+    for e in entries:
+        when = e["published"] or updated
+        parts += ["<entry>", f"<title>{_x(e['title'])}</title>", f"<id>{_x(e['id'])}</id>",
+                  f'<link rel="alternate" href={quoteattr(e["url"])}/>', f"<updated>{_x(when)}</updated>",
+                  f"<published>{_x(when)}</published>"]
+        if e["external_url"]:
+            parts.append(f'<link rel="via" href={quoteattr(e["external_url"])}/>')
+        if e["author"]:
+            parts.append(f"<author><name>{_x(e['author'])}</name></author>")
+        if e["summary"]:
+            parts.append(f'<summary type="text">{_x(e["summary"])}</summary>')
+        parts.append("</entry>")
+    parts.append("</feed>")
+    return Response("\n".join(parts), media_type=ATOM_TYPE)
+
+
+def json_feed(title: str, self_url: str, page_url: str, entries: list[dict[str, Any]]) -> Response:
+    items = [{"id": e["id"], "url": e["url"], "title": e["title"], "summary": e["summary"] or None,
+              "content_text": e["summary"] or e["title"], "date_published": e["published"],
+              "authors": [{"name": e["author"]}] if e["author"] else [],
+              **({"external_url": e["external_url"]} if e["external_url"] else {})} for e in entries]
+    body = {"version": "https://jsonfeed.org/version/1.1", "title": title, "home_page_url": page_url,
+            "feed_url": self_url, "items": items}
+    return JSONResponse(body, media_type=JSON_FEED_TYPE)
+
+
+def _respond(kind: str, request: Request, title: str, page_path: str, items: list[dict[str, Any]]) -> Response:
+    base = str(request.base_url).rstrip("/")
+    entries = [_entry(i, base) for i in items]
+    maker = atom if kind == "atom" else json_feed
+    return maker(title, str(request.url), base + page_path, entries)
+
+
+@router.get("/stories/{story_id}/feed.{kind}", summary="A story as Atom or JSON Feed")
+def story_feed(request: Request, story_id: int, kind: str = Path(..., pattern="^(atom|json)$")) -> Response:
+    data = views.story_view(_store(request), _settings(request), story_id)
+    items = sorted(data["timeline"], key=lambda a: a.get("published") or "", reverse=True)
+    title = f"newsdesk story: {data['story'].get('title') or story_id}"
+    return _respond(kind, request, title, f"/stories/{story_id}", items)
+
+
+@router.get("/entities/{name_or_id}/feed.{kind}", summary="Articles mentioning an entity, as Atom or JSON Feed")
+def entity_feed(request: Request, name_or_id: str, kind: str = Path(..., pattern="^(atom|json)$")) -> Response:
+    data = views.entity_view(_store(request), name_or_id)
+    title = f"newsdesk entity: {data['entity']['name']}"
+    return _respond(kind, request, title, f"/entities/{data['entity']['id']}", list(data["articles"]))
+
+
+@router.get("/search/feed.{kind}", summary="A search as Atom or JSON Feed")
+def search_feed(request: Request, kind: str = Path(..., pattern="^(atom|json)$"), q: str = Query(..., min_length=1),
+                since: str | None = None, until: str | None = None, outlet: str | None = None,
+                language: str | None = None) -> Response:
+    filters = views.parse_filters(since, until, outlet, language)
+    data = views.search_view(_store(request), _settings(request), q, filters, limit=50)
+    hits = sorted(data["hits"], key=lambda h: h.get("published") or "", reverse=True)
+    return _respond(kind, request, f"newsdesk search: {q}", "/search?" + urlencode({"q": q}), hits)

@@ -1,0 +1,47 @@
+"""Source actions shared by the Sources page and the API: add a feed or URL, OPML in and out."""
+
+from __future__ import annotations
+
+from fastapi.responses import Response
+
+from newsdesk.config import Settings
+from newsdesk.errors import UnsupportedTargetError
+from newsdesk.models import IngestOutcome
+from newsdesk.serve.sanitize import safe_url
+from newsdesk.store import Store
+
+
+def add_targets(store: Store, settings: Settings, targets: list[str]) -> list[IngestOutcome]:
+    """Subscribe to feeds / ingest pages given by http(s) URL (never local paths from the web)."""
+    from newsdesk.ingest import Ingestor
+
+    cleaned = [t.strip() for t in targets if t.strip()]
+    if not cleaned:
+        raise UnsupportedTargetError("give a feed or page URL", source="web")
+    for target in cleaned:
+        if not safe_url(target):
+            raise UnsupportedTargetError("only http:// and https:// URLs can be added from the web",
+                                         source=target[:200])
+    with Ingestor(store, settings) as ingestor:
+        return ingestor.add(cleaned)
+
+
+def import_opml(store: Store, content: bytes, filename: str) -> list[IngestOutcome]:
+    """Subscribe to every feed an OPML file lists (the next ``newsdesk poll`` fetches them)."""
+    from newsdesk.collect.opml import parse_opml
+
+    outcomes = []
+    for outline in parse_opml(content, filename):
+        if not safe_url(outline.url):
+            outcomes.append(IngestOutcome(outline.url, "skipped", detail="not an http(s) URL"))
+            continue
+        _feed, created = store.add_feed(outline.url, outline.title, outline.site_url)
+        outcomes.append(IngestOutcome(outline.url, "subscribed" if created else "unchanged", detail=outline.title))
+    return outcomes
+
+
+def opml_response(store: Store) -> Response:
+    from newsdesk.collect.opml import export_opml
+
+    return Response(export_opml(store.list_feeds()), media_type="text/x-opml; charset=utf-8",
+                    headers={"Content-Disposition": 'attachment; filename="newsdesk-feeds.opml"'})

@@ -1,0 +1,276 @@
+"""What each page shows, as plain JSON-able data: the pages render it, the API returns it.
+
+One function per page; each takes the store and settings plus the page's parameters and calls
+the store and the analysis modules. Keeping the data here is what makes every page's content
+available from the API too.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from typing import Any, TypeVar
+
+from newsdesk.config import Settings
+from newsdesk.errors import ModelUnavailableError, NotFoundError
+from newsdesk.models import Article
+from newsdesk.serve import charts
+from newsdesk.serve.cursors import decode_offset, encode_offset
+from newsdesk.serve.problems import Problem
+from newsdesk.store import Store
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+@dataclass
+class Filters:
+    """The filters the home and search pages share (all optional)."""
+
+    since: date | None = None
+    until: date | None = None
+    outlet: str | None = None
+    language: str | None = None
+    entity: str | None = None
+
+    @property
+    def since_dt(self) -> datetime | None:
+        return datetime.combine(self.since, time.min, UTC) if self.since else None
+
+    @property
+    def until_dt(self) -> datetime | None:
+        return datetime.combine(self.until, time.max, UTC) if self.until else None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"since": self.since.isoformat() if self.since else None,
+                "until": self.until.isoformat() if self.until else None,
+                "outlet": self.outlet, "language": self.language, "entity": self.entity}
+
+    def query(self) -> dict[str, str]:
+        return {k: v for k, v in self.to_json().items() if v}
+
+
+def _parse_day(name: str, value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise Problem(400, "bad date", f"{name} must be a date like 2026-01-31, not {value[:40]!r}") from None
+
+
+def parse_filters(since: str | None = None, until: str | None = None, outlet: str | None = None,
+                  language: str | None = None, entity: str | None = None) -> Filters:
+    """Filters from query parameters; empty form fields mean "no filter"."""
+    return Filters(since=_parse_day("since", since), until=_parse_day("until", until),
+                   outlet=(outlet or "").strip() or None, language=(language or "").strip() or None,
+                   entity=(entity or "").strip() or None)
+
+
+def to_json(value: Any) -> Any:
+    """Dataclasses with ``to_json`` (and lists/dicts of them) as JSON-able data."""
+    if hasattr(value, "to_json"):
+        return value.to_json()
+    if isinstance(value, list | tuple):
+        return [to_json(v) for v in value]
+    if isinstance(value, dict):
+        return {k: to_json(v) for k, v in value.items()}
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def card(article: Article | None) -> dict[str, Any] | None:
+    """The short form of an article used in lists and links (no body text)."""
+    if article is None:
+        return None
+    return {"id": article.id, "title": article.title, "outlet": article.outlet, "author": article.author,
+            "published": article.published.isoformat() if article.published else None,
+            "language": article.language, "url": article.url, "excerpt": article.excerpt,
+            "story_id": article.story_id, "duplicate_of": article.duplicate_of,
+            "duplicate_kind": article.duplicate_kind}
+
+
+def optional(name: str, call: Callable[[], T]) -> T | None:
+    """Run an analysis step that needs an optional part; None (and a log line) when it is absent."""
+    try:
+        return call()
+    except (ModuleNotFoundError, ModelUnavailableError) as exc:
+        log.warning("%s unavailable: %s", name, exc)
+        return None
+
+
+# --- home ---------------------------------------------------------------------------------------
+
+def _story_ids_for_entity(store: Store, entity: str) -> set[int]:
+    from newsdesk.analyze import entities
+
+    detail = entities.entity_detail(store, entity)
+    return {int(s["id"] if isinstance(s, dict) else s.id) for s in detail.stories}
+
+
+def home_view(store: Store, settings: Settings, filters: Filters, *, cursor: str | None = None,
+              limit: int = 30) -> dict[str, Any]:
+    from newsdesk.analyze import stories
+
+    offset = decode_offset(cursor)
+    found = stories.list_stories(store, since=filters.since_dt, outlet=filters.outlet, limit=limit + 1,
+                                 offset=offset)
+    story_rows = [to_json(s) for s in found]
+    if filters.entity:
+        wanted = _story_ids_for_entity(store, filters.entity)
+        story_rows = [s for s in story_rows if int(s["id"]) in wanted]
+    if filters.language:
+        story_rows = [s for s in story_rows if filters.language in (s.get("languages") or [filters.language])]
+    more = len(found) > limit
+    latest = store.list_articles(outlet=filters.outlet, since=filters.since_dt, until=filters.until_dt,
+                                 language=filters.language, include_duplicates=False, limit=15)
+    return {"stories": story_rows[:limit], "latest": [card(a) for a in latest],
+            "outlets": store.outlets(), "filters": filters.to_json(),
+            "next_cursor": encode_offset(offset + limit) if more else None}
+
+
+# --- story --------------------------------------------------------------------------------------
+
+def _fold_duplicates(items: list[Article]) -> list[dict[str, Any]]:
+    """Originals in date order, each with the copies found of it folded under it."""
+    originals = [a for a in items if a.duplicate_of is None]
+    copies: dict[int, list[dict[str, Any]]] = {}
+    for article in items:
+        if article.duplicate_of is not None:
+            copies.setdefault(article.duplicate_of, []).append(card(article) or {})
+    rows = []
+    for article in sorted(originals, key=lambda a: (a.published or a.first_seen or datetime.min.replace(tzinfo=UTC),
+                                                    a.id)):
+        rows.append({**(card(article) or {}), "copies": copies.get(article.id, [])})
+    return rows
+
+
+def story_view(store: Store, settings: Settings, story_id: int) -> dict[str, Any]:
+    from newsdesk.analyze import stories
+
+    detail = to_json(stories.story_detail(store, story_id, settings))
+    members = store.list_articles(story_id=story_id, include_duplicates=True, limit=2000)
+    days = charts.counts_by_day((a.published or a.first_seen, a.outlet) for a in members)
+    return {"story": detail, "timeline": _fold_duplicates(members),
+            "coverage": [{"day": d.isoformat(), "outlets": per} for d, per in sorted(days.items())],
+            "outlets": sorted({a.outlet for a in members if a.outlet})}
+
+
+def story_chart(view: dict[str, Any]) -> Any:
+    days = {date.fromisoformat(row["day"]): row["outlets"] for row in view["coverage"]}
+    return charts.coverage_svg(days, label="Articles per day, by outlet")
+
+
+# --- article ------------------------------------------------------------------------------------
+
+def article_summary(store: Store, settings: Settings, article_id: int) -> dict[str, Any]:
+    from newsdesk.analyze import summarize
+
+    store.get_article(article_id)
+    return dict(to_json(summarize.summarize_article(store, article_id, settings, sentences=3)))
+
+
+def article_view(store: Store, settings: Settings, article_id: int, *, with_summary: bool = False
+                 ) -> dict[str, Any]:
+    article = store.get_article(article_id)
+    original = store.original_of(article_id)
+    head = original or article
+    copies = store.duplicates_of(head.id)
+    prev_story, next_story = store.neighbours(article_id, "story")
+    prev_outlet, next_outlet = store.neighbours(article_id, "outlet")
+
+    def related() -> Any:
+        from newsdesk.analyze import related as related_mod
+
+        return to_json(related_mod.related_articles(store, article_id, settings, limit=8))
+
+    def entities() -> Any:
+        from newsdesk.analyze import entities as entities_mod
+
+        return to_json(entities_mod.article_entities(store, article_id))
+
+    return {
+        "article": article.to_json(),
+        "original": card(original),
+        "copies": [card(a) for a in copies if a.id != article.id],
+        "first": card(head),
+        "neighbours": {"story": {"previous": card(prev_story), "next": card(next_story)},
+                       "outlet": {"previous": card(prev_outlet), "next": card(next_outlet)}},
+        "related": optional("related publications", related),
+        "entities": optional("entities", entities),
+        "summary": article_summary(store, settings, article_id) if with_summary else None,
+    }
+
+
+# --- entity -------------------------------------------------------------------------------------
+
+def entity_list_view(store: Store, *, type: str | None = None, cursor: str | None = None,
+                     limit: int = 100) -> dict[str, Any]:
+    from newsdesk.analyze import entities
+
+    offset = decode_offset(cursor)
+    found = entities.list_entities(store, type=type, limit=limit + 1, offset=offset)
+    return {"entities": to_json(found[:limit]), "type": type,
+            "next_cursor": encode_offset(offset + limit) if len(found) > limit else None}
+
+
+def entity_view(store: Store, name_or_id: str) -> dict[str, Any]:
+    from newsdesk.analyze import entities
+
+    detail = entities.entity_detail(store, name_or_id)
+    data = to_json(detail)
+    days = {date.fromisoformat(str(k)[:10]): {"articles": int(v)} for k, v in _coverage_pairs(detail)}
+    data["coverage"] = [{"day": d.isoformat(), "outlets": per} for d, per in sorted(days.items())]
+    return dict(data)
+
+
+def _coverage_pairs(detail: Any) -> list[tuple[Any, Any]]:
+    coverage = detail.coverage_by_day
+    if isinstance(coverage, dict):
+        return list(coverage.items())
+    return [(row[0], row[1]) if isinstance(row, list | tuple) else (row["day"], row["count"]) for row in coverage]
+
+
+def coverage_chart(rows: list[dict[str, Any]], label: str) -> Any:
+    return charts.coverage_svg({date.fromisoformat(r["day"]): r["outlets"] for r in rows}, label=label)
+
+
+# --- search -------------------------------------------------------------------------------------
+
+def search_view(store: Store, settings: Settings, query: str, filters: Filters, *, mode: str = "fulltext",
+                cursor: str | None = None, limit: int = 20) -> dict[str, Any]:
+    offset = decode_offset(cursor)
+    base: dict[str, Any] = {"query": query, "mode": mode, "filters": filters.to_json(), "hits": [],
+                            "total": 0, "offset": offset, "next_cursor": None, "prev_cursor": None,
+                            "semantic_available": True}
+    if not query.strip():
+        return base
+    if mode == "semantic":
+        from newsdesk.analyze import related
+
+        try:
+            hits = related.semantic_search(store, query, settings, limit=limit)
+        except ModelUnavailableError as exc:
+            return {**base, "semantic_available": False, "message": exc.message}
+        return {**base, "hits": to_json(hits), "total": len(hits)}
+    kwargs: dict[str, Any] = {"outlet": filters.outlet, "since": filters.since_dt, "until": filters.until_dt,
+                              "language": filters.language}
+    hits = store.search(query, limit=limit, offset=offset, **kwargs)
+    total = store.count_search(query, **kwargs) if hits or offset else 0
+    return {**base, "hits": [h.to_json() for h in hits], "total": total,
+            "next_cursor": encode_offset(offset + limit) if offset + limit < total else None,
+            "prev_cursor": encode_offset(max(offset - limit, 0)) if offset > 0 else None}
+
+
+# --- sources ------------------------------------------------------------------------------------
+
+def sources_view(store: Store) -> dict[str, Any]:
+    return {"feeds": [f.to_json() for f in store.list_feeds()], "outlets": store.outlets()}
+
+
+def require_story_exists(store: Store, story_id: int) -> None:
+    if not store.list_articles(story_id=story_id, include_duplicates=True, limit=1):
+        raise NotFoundError(f"no story with id {story_id}", source=f"story {story_id}")
