@@ -219,3 +219,18 @@ saved_searches = Table(
     Column("query", Text, nullable=False),
     Column("created_at", TS, nullable=False),
 )
+
+#: inverted index of the story clusterer: the top terms each live story is filed under
+story_terms = Table(
+    "story_terms", metadata,
+    Column("story_id", Integer, ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True),
+    Column("term", String(100), primary_key=True),
+    Index("ix_story_terms_term", "term"),
+)
+
+#: document frequency of each term over analysed articles; the empty term counts the articles
+term_df = Table(
+    "term_df", metadata,
+    Column("term", String(100), primary_key=True),
+    Column("df", Integer, nullable=False),
+)

@@ -1,9 +1,333 @@
-"""Queries for stories (a mixin of newsdesk.store.Store)."""
+"""Queries for stories, the story clusterer's index, related-article candidates and embeddings.
+
+* Story rows (``stories``) carry title, dates, size and the clusterer's centroid blob; a story
+  merged into another keeps its row with ``merged_into`` pointing at the survivor.
+* The clusterer's inverted index (``story_terms``) and document frequencies (``term_df``) are
+  read and written inside the caller's transaction (methods taking ``conn``), so one article's
+  assignment is all-or-nothing.
+* :meth:`StoryQueries.get_story_articles` returns originals *and* their duplicates, ordered by
+  publication date; duplicates have ``duplicate_of`` set (the flag to fold them).
+"""
 
 from __future__ import annotations
 
-from newsdesk.store.database import Database
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, delete, func, insert, literal, or_, select, text, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from newsdesk.errors import NotFoundError
+from newsdesk.models import Article
+from newsdesk.store.articles import _article_select, row_to_article
+from newsdesk.store.database import Database, as_utc, utcnow
+from newsdesk.store.schema import (
+    articles,
+    duplicate_links,
+    embeddings,
+    outlets,
+    stories,
+    story_terms,
+    term_df,
+)
+
+#: the ``term_df`` row counting analysed articles
+DOC_COUNT_TERM = ""
+MAX_TERM_LENGTH = 100
+
+
+@dataclass
+class StoryRecord:
+    """A story row plus the outlets that cover it."""
+
+    id: int
+    title: str
+    size: int
+    first_seen: datetime | None
+    last_seen: datetime | None
+    merged_into: int | None = None
+    outlets: list[str] = field(default_factory=list)
+
+
+@dataclass
+class StoryStateRow:
+    """What the clusterer needs of a story: its centroid blob, size and dates."""
+
+    id: int
+    centroid: bytes | None
+    size: int
+    first_seen: datetime | None
+    last_seen: datetime | None
+
+
+def _record(row: Any) -> StoryRecord:
+    return StoryRecord(id=row.id, title=row.title, size=row.size, first_seen=as_utc(row.first_seen),
+                       last_seen=as_utc(row.last_seen), merged_into=row.merged_into)
+
+
+def _clip(terms: Iterable[str]) -> list[str]:
+    return sorted({t[:MAX_TERM_LENGTH] for t in terms if t})
 
 
 class StoryQueries(Database):
-    """stories: methods use self.transaction() / self.read() and the tables in store.schema."""
+    """Stories and everything the story clusterer and related search keep."""
+
+    # --- story rows ----------------------------------------------------------------------
+    def get_story(self, story_id: int) -> StoryRecord:
+        """The story row (a merged story too: ``merged_into`` then names the survivor)."""
+        with self.read() as conn:
+            row = conn.execute(select(stories).where(stories.c.id == story_id)).first()
+            if row is None:
+                raise NotFoundError(f"no story with id {story_id}", source=f"story {story_id}")
+            record = _record(row)
+            record.outlets = self._story_outlets(conn, [story_id]).get(story_id, [])
+        return record
+
+    def resolve_story_id(self, story_id: int) -> int:
+        """Follow ``merged_into`` links to the surviving story."""
+        with self.read() as conn:
+            return self.resolve_story(conn, story_id)
+
+    def resolve_story(self, conn: Connection, story_id: int) -> int:
+        seen = {story_id}
+        while True:
+            nxt = conn.execute(select(stories.c.merged_into).where(stories.c.id == story_id)).scalar()
+            if nxt is None or nxt in seen:
+                return story_id
+            seen.add(nxt)
+            story_id = int(nxt)
+
+    def _member_condition(self, story_id: int) -> Any:
+        originals = select(articles.c.id).where(articles.c.story_id == story_id)
+        copies = select(duplicate_links.c.article_id).where(duplicate_links.c.original_id.in_(originals))
+        return or_(articles.c.story_id == story_id, articles.c.id.in_(copies))
+
+    def get_story_articles(self, story_id: int) -> list[Article]:
+        """The story's articles, oldest first, duplicates included (``duplicate_of`` set)."""
+        when = func.coalesce(articles.c.published, articles.c.first_seen)
+        query = _article_select().where(self._member_condition(story_id)).order_by(when, articles.c.id)
+        with self.read() as conn:
+            return [row_to_article(row) for row in conn.execute(query)]
+
+    def list_stories(self, *, since: datetime | None = None, outlet: str | None = None, limit: int = 50,
+                     offset: int = 0, min_size: int = 1) -> list[StoryRecord]:
+        """Live (not merged) stories, most recently active first."""
+        query = select(stories).where(stories.c.merged_into.is_(None), stories.c.size >= min_size)
+        if since is not None:
+            query = query.where(or_(stories.c.last_seen >= since, stories.c.updated_at >= since))
+        if outlet:
+            covering = (select(articles.c.story_id)
+                        .join(outlets, outlets.c.id == articles.c.outlet_id).where(outlets.c.name == outlet))
+            query = query.where(stories.c.id.in_(covering))
+        query = query.order_by(stories.c.last_seen.desc().nulls_last(), stories.c.id.desc())
+        with self.read() as conn:
+            records = [_record(r) for r in conn.execute(query.limit(limit).offset(offset))]
+            by_story = self._story_outlets(conn, [r.id for r in records])
+        for record in records:
+            record.outlets = by_story.get(record.id, [])
+        return records
+
+    def count_stories(self) -> int:
+        with self.read() as conn:
+            return int(conn.execute(select(func.count()).select_from(stories)
+                                    .where(stories.c.merged_into.is_(None))).scalar() or 0)
+
+    def _story_outlets(self, conn: Connection, story_ids: Sequence[int]) -> dict[int, list[str]]:
+        if not story_ids:
+            return {}
+        rows = conn.execute(
+            select(articles.c.story_id, outlets.c.name).distinct()
+            .join(outlets, outlets.c.id == articles.c.outlet_id)
+            .where(articles.c.story_id.in_(list(story_ids))).order_by(outlets.c.name))
+        found: dict[int, list[str]] = {}
+        for row in rows:
+            found.setdefault(int(row.story_id), []).append(row.name)
+        return found
+
+    def set_article_story(self, conn: Connection, article_id: int, story_id: int | None) -> None:
+        """Put an article and the copies of it into a story."""
+        copies = select(duplicate_links.c.article_id).where(duplicate_links.c.original_id == article_id)
+        conn.execute(update(articles).where(or_(articles.c.id == article_id, articles.c.id.in_(copies)))
+                     .values(story_id=story_id))
+
+    def story_titles(self, conn: Connection, story_id: int, limit: int = 200) -> list[tuple[int, str]]:
+        """(article id, headline) of the story's originals, newest first."""
+        rows = conn.execute(
+            select(articles.c.id, articles.c.title)
+            .outerjoin(duplicate_links, duplicate_links.c.article_id == articles.c.id)
+            .where(articles.c.story_id == story_id, duplicate_links.c.article_id.is_(None),
+                   articles.c.title != "")
+            .order_by(articles.c.id.desc()).limit(limit))
+        return [(int(r.id), r.title) for r in rows]
+
+    # --- clusterer state (inside the caller's transaction) -------------------------------
+    def story_states(self, conn: Connection, story_ids: Sequence[int]) -> list[StoryStateRow]:
+        if not story_ids:
+            return []
+        rows = conn.execute(select(stories.c.id, stories.c.centroid, stories.c.size, stories.c.first_seen,
+                                   stories.c.last_seen).where(stories.c.id.in_(list(story_ids))))
+        return [StoryStateRow(int(r.id), r.centroid, int(r.size), as_utc(r.first_seen), as_utc(r.last_seen))
+                for r in rows]
+
+    def create_story(self, conn: Connection, *, title: str, size: int, centroid: bytes,
+                     first_seen: datetime | None, last_seen: datetime | None) -> int:
+        now = utcnow()
+        result = conn.execute(insert(stories).values(
+            title=title, size=size, centroid=centroid, first_seen=first_seen, last_seen=last_seen,
+            created_at=now, updated_at=now))
+        key = result.inserted_primary_key
+        assert key is not None
+        return int(key[0])
+
+    def update_story(self, conn: Connection, story_id: int, **values: Any) -> None:
+        """Change some of title, size, centroid, first_seen, last_seen, merged_into."""
+        conn.execute(update(stories).where(stories.c.id == story_id).values(updated_at=utcnow(), **values))
+
+    def file_story(self, conn: Connection, story_id: int, terms: Iterable[str]) -> None:
+        """Replace the terms a story is filed under in the inverted index."""
+        conn.execute(delete(story_terms).where(story_terms.c.story_id == story_id))
+        rows = [{"story_id": story_id, "term": t} for t in _clip(terms)]
+        if rows:
+            conn.execute(insert(story_terms), rows)
+
+    def merge_story(self, conn: Connection, loser: int, survivor: int) -> None:
+        """Point ``loser`` (and its articles) at ``survivor`` and take it out of the index."""
+        conn.execute(delete(story_terms).where(story_terms.c.story_id == loser))
+        conn.execute(update(articles).where(articles.c.story_id == loser).values(story_id=survivor))
+        conn.execute(update(stories).where(or_(stories.c.id == loser, stories.c.merged_into == loser))
+                     .values(merged_into=survivor, size=0, centroid=None, updated_at=utcnow()))
+
+    def candidate_stories(self, conn: Connection, terms: Sequence[str], *, earliest: datetime | None,
+                          latest: datetime | None, limit: int) -> list[int]:
+        """Live stories filed under any of ``terms``, most shared terms first, within the dates.
+
+        A story counts as within the window when its date range reaches into
+        [``earliest``, ``latest``] or it has no dates at all.
+        """
+        if not terms:
+            return []
+        hits = func.count().label("hits")
+        query = (select(story_terms.c.story_id, hits)
+                 .join(stories, stories.c.id == story_terms.c.story_id)
+                 .where(story_terms.c.term.in_(_clip(terms)), stories.c.merged_into.is_(None)))
+        if earliest is not None:
+            query = query.where(or_(stories.c.last_seen.is_(None), stories.c.last_seen >= earliest))
+        if latest is not None:
+            query = query.where(or_(stories.c.first_seen.is_(None), stories.c.first_seen <= latest))
+        query = (query.group_by(story_terms.c.story_id)
+                 .order_by(hits.desc(), story_terms.c.story_id.desc()).limit(limit))
+        return [int(r.story_id) for r in conn.execute(query)]
+
+    # --- document frequencies --------------------------------------------------------------
+    def term_frequencies(self, conn: Connection, terms: Iterable[str]) -> dict[str, int]:
+        wanted = _clip(terms)
+        found: dict[str, int] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            found.update({r.term: int(r.df) for r in
+                          conn.execute(select(term_df.c.term, term_df.c.df).where(term_df.c.term.in_(chunk)))})
+        return found
+
+    def document_count(self, conn: Connection) -> int:
+        found = conn.execute(select(term_df.c.df).where(term_df.c.term == DOC_COUNT_TERM)).scalar()
+        return int(found or 0)
+
+    def count_terms(self, conn: Connection, terms: Iterable[str]) -> None:
+        """One more analysed article containing ``terms``."""
+        rows = [{"term": t, "df": 1} for t in [DOC_COUNT_TERM, *_clip(terms)]]
+        maker = sqlite_insert if self.dialect == "sqlite" else pg_insert
+        stmt = maker(term_df)
+        conn.execute(stmt.on_conflict_do_update(index_elements=[term_df.c.term],
+                                                set_={"df": term_df.c.df + 1}), rows)
+
+    def read_term_frequencies(self, terms: Iterable[str]) -> tuple[dict[str, int], int]:
+        """(document frequencies, document count) outside a write transaction."""
+        with self.read() as conn:
+            return self.term_frequencies(conn, terms), self.document_count(conn)
+
+    # --- related articles ------------------------------------------------------------------
+    def lexical_candidates(self, terms: Sequence[str], *, limit: int = 100,
+                           exclude: Sequence[int] = ()) -> list[tuple[int, float]]:
+        """(article id, full-text score, higher = better) of originals matching any of ``terms``.
+
+        SQLite ranks with FTS5 ``bm25()``, PostgreSQL with ``ts_rank`` over ``search_vector``.
+        """
+        words = [w for w in (t.replace('"', "").strip() for t in terms) if w.isalnum()]
+        if not words:
+            return []
+        not_copy = ~articles.c.id.in_(select(duplicate_links.c.article_id))
+        params: dict[str, Any]
+        if self.dialect == "sqlite":
+            match = " OR ".join(f'"{w}"' for w in words)
+            sql = text("SELECT rowid AS id, -bm25(articles_fts, 3.0, 1.0) AS score FROM articles_fts "
+                       "WHERE articles_fts MATCH :q ORDER BY bm25(articles_fts, 3.0, 1.0) LIMIT :n")
+            params = {"q": match, "n": limit + len(exclude) + 20}
+            with self.read() as conn:
+                rows = [(int(r.id), float(r.score)) for r in conn.execute(sql, params)]
+                keep = {int(i) for i in conn.execute(
+                    select(articles.c.id).where(articles.c.id.in_([i for i, _ in rows]), not_copy)).scalars()}
+            hits = [(i, s) for i, s in rows if i in keep]
+        else:
+            tsq = func.to_tsquery("english", literal(" | ".join(words)))
+            score = func.ts_rank(text("articles.search_vector"), tsq).label("score")
+            query = (select(articles.c.id, score)
+                     .where(text("articles.search_vector @@ to_tsquery('english', :q)"), not_copy)
+                     .order_by(score.desc()).limit(limit + len(exclude)))
+            with self.read() as conn:
+                hits = [(int(r.id), float(r.score)) for r in conn.execute(query, {"q": " | ".join(words)})]
+        excluded = set(exclude)
+        return [(i, s) for i, s in hits if i not in excluded][:limit]
+
+    def copies_and_original(self, article_id: int) -> set[int]:
+        """The article's original (if it is a copy) and every copy of that original."""
+        with self.read() as conn:
+            original = conn.execute(select(duplicate_links.c.original_id)
+                                    .where(duplicate_links.c.article_id == article_id)).scalar()
+            root = int(original) if original is not None else article_id
+            copies = conn.execute(select(duplicate_links.c.article_id)
+                                  .where(duplicate_links.c.original_id == root)).scalars()
+            return {root, *(int(c) for c in copies)} - {article_id}
+
+    # --- embeddings --------------------------------------------------------------------------
+    def get_embeddings(self, model: str, ids: Sequence[int]) -> dict[int, bytes]:
+        if not ids:
+            return {}
+        with self.read() as conn:
+            rows = conn.execute(select(embeddings.c.article_id, embeddings.c.vector)
+                                .where(embeddings.c.model == model, embeddings.c.article_id.in_(list(ids))))
+            return {int(r.article_id): bytes(r.vector) for r in rows}
+
+    def put_embeddings(self, model: str, vectors: dict[int, bytes]) -> None:
+        if not vectors:
+            return
+        with self.transaction() as conn:
+            conn.execute(delete(embeddings).where(embeddings.c.model == model,
+                                                  embeddings.c.article_id.in_(list(vectors))))
+            conn.execute(insert(embeddings), [{"article_id": i, "model": model, "vector": v}
+                                              for i, v in vectors.items()])
+
+    def iter_embeddings(self, model: str, batch: int = 5000) -> Iterator[list[tuple[int, bytes]]]:
+        """All stored vectors of ``model`` for originals, in batches of (article id, vector)."""
+        last = 0
+        not_copy = ~embeddings.c.article_id.in_(select(duplicate_links.c.article_id))
+        while True:
+            with self.read() as conn:
+                rows = conn.execute(select(embeddings.c.article_id, embeddings.c.vector)
+                                    .where(embeddings.c.model == model, embeddings.c.article_id > last, not_copy)
+                                    .order_by(embeddings.c.article_id).limit(batch)).all()
+            if not rows:
+                return
+            yield [(int(r.article_id), bytes(r.vector)) for r in rows]
+            last = int(rows[-1].article_id)
+
+    def articles_without_embedding(self, model: str, limit: int = 1000) -> list[int]:
+        """Originals with text that have no vector for ``model`` yet."""
+        have = select(embeddings.c.article_id).where(embeddings.c.model == model)
+        query = (select(articles.c.id).where(~articles.c.id.in_(have),
+                                             ~articles.c.id.in_(select(duplicate_links.c.article_id)))
+                 .order_by(articles.c.id).limit(limit))
+        with self.read() as conn:
+            return [int(i) for i in conn.execute(query).scalars()]

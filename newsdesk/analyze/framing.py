@@ -1,0 +1,125 @@
+"""Framing side by side: how each outlet opens a story and the phrases only it uses.
+
+For every outlet covering a story: its *lead* (the first sentence of its earliest article) and
+its *distinctive phrases* — word n-grams (1 to 3 content words) that occur in that outlet's
+articles and in none of the other outlets' articles of the story, ranked by how many of its
+articles use them and by length. With a single outlet there is nothing to contrast, so the
+phrase list stays empty.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from newsdesk.analyze import vectors
+
+MAX_PHRASES = 6
+MAX_N = 3
+_WORD_SPLIT = re.compile(r"[\w'\-]+|[^\w\s]", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class FramingInput:
+    """One article as framing sees it."""
+
+    article_id: int
+    outlet: str
+    title: str
+    text: str
+
+
+@dataclass
+class OutletFraming:
+    outlet: str
+    article_ids: list[int]
+    lead: str
+    phrases: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def lead_sentence(title: str, text: str) -> str:
+    """The first sentence of the text (the headline when there is no text)."""
+    from newsdesk.analyze.sentences import split_sentences
+
+    for sentence in split_sentences(text or ""):
+        if sum(ch.isalpha() for ch in sentence) >= 20:
+            return sentence.strip()
+    return (title or text or "").strip()
+
+
+def phrases(text: str, max_n: int = MAX_N) -> set[str]:
+    """Word n-grams without punctuation inside, not starting or ending with a stop word."""
+    found: set[str] = set()
+    for chunk in _chunks(text):
+        for n in range(1, max_n + 1):
+            for i in range(len(chunk) - n + 1):
+                gram = chunk[i:i + n]
+                if gram[0] in vectors.STOPWORDS or gram[-1] in vectors.STOPWORDS:
+                    continue
+                if n == 1 and (len(gram[0]) < 4 or gram[0].isdigit()):
+                    continue
+                found.add(" ".join(gram))
+    return found
+
+
+def _chunks(text: str) -> list[list[str]]:
+    """Runs of words between punctuation marks, lower-cased."""
+    runs: list[list[str]] = [[]]
+    for token in _WORD_SPLIT.findall(vectors.fold(text)):
+        if token[0].isalnum():
+            runs[-1].append(token)
+        elif runs[-1]:
+            runs.append([])
+    return [run for run in runs if run]
+
+
+def compare_outlets(articles: Sequence[FramingInput], *, max_phrases: int = MAX_PHRASES) -> list[OutletFraming]:
+    """One :class:`OutletFraming` per outlet, in the order outlets first appear in ``articles``.
+
+    ``articles`` should be originals in publication order (copies would repeat an outlet's
+    wording under another outlet's name).
+    """
+    by_outlet: dict[str, list[FramingInput]] = {}
+    for article in articles:
+        by_outlet.setdefault(article.outlet or "(unknown outlet)", []).append(article)
+    usage: dict[str, Counter[str]] = {}
+    for outlet, items in by_outlet.items():
+        counts: Counter[str] = Counter()
+        for item in items:
+            counts.update(phrases(f"{item.title}\n{item.text}"))
+        usage[outlet] = counts
+    result = []
+    for outlet, items in by_outlet.items():
+        others: set[str] = set()
+        for other, counts in usage.items():
+            if other != outlet:
+                others.update(counts)
+        distinctive = _distinctive(usage[outlet], others, max_phrases) if others else []
+        first = items[0]
+        result.append(OutletFraming(outlet, [i.article_id for i in items],
+                                    lead_sentence(first.title, first.text), distinctive))
+    return result
+
+
+def _distinctive(mine: Counter[str], others: set[str], limit: int) -> list[str]:
+    candidates = [(count, len(p.split()), p) for p, count in mine.items() if p not in others]
+    candidates.sort(key=lambda c: (-c[0], -c[1], c[2]))
+    chosen: list[str] = []
+    for _count, _n, phrase in candidates:
+        if any(_overlaps(phrase, kept) for kept in chosen):
+            continue
+        chosen.append(phrase)
+        if len(chosen) == limit:
+            break
+    return chosen
+
+
+def _overlaps(a: str, b: str) -> bool:
+    """Whether one phrase is a run of words inside the other."""
+    return f" {a} " in f" {b} " or f" {b} " in f" {a} "
