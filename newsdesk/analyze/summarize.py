@@ -201,6 +201,7 @@ def _length_factor(sentences: Sequence[str]) -> np.ndarray:
     factor = np.ones(len(sentences))
     factor[lengths < MIN_WORDS] = 0.3
     factor[lengths > MAX_WORDS] = 0.6
+    factor[[not any(ch.isalnum() for ch in s) for s in sentences]] = 0.0  # "...", "* * *"
     return factor
 
 
@@ -225,7 +226,7 @@ def _mmr(vectors: sparse.csr_matrix, relevance: np.ndarray, limit: int, *, word_
     candidates = vectors[order]
     penalty = np.zeros(len(order))
     rel = relevance[order]
-    alive = np.ones(len(order), dtype=bool)
+    alive = rel > 0
     while len(chosen) < limit and alive.any():
         gain = MMR_LAMBDA * rel - (1 - MMR_LAMBDA) * max_sim - penalty
         gain[~alive] = -np.inf
@@ -348,6 +349,8 @@ def summarize_articles(articles: Sequence[Article], *, sentences: int = 5) -> Su
 class SummaryStore(Protocol):
     def get_article(self, article_id: int) -> Article: ...
     def get_story_articles(self, story_id: int) -> list[Article]: ...
+    def get_story(self, story_id: int) -> Any: ...
+    def resolve_story_id(self, story_id: int) -> int: ...
     def get_cached(self, key: str) -> dict[str, Any] | None: ...
     def put_cached(self, key: str, body: dict[str, Any]) -> None: ...
 
@@ -393,8 +396,14 @@ def summarize_article(store: SummaryStore, article_id: int, settings: Settings, 
 
 def summarize_story(store: SummaryStore, story_id: int, settings: Settings, *, sentences: int = 5,
                     llm: bool = False) -> Summary:
-    """The (cached) summary of story ``story_id``; recomputed when its articles change."""
+    """The (cached) summary of story ``story_id``; recomputed when its articles change.
+
+    A merged story is summarized as the story it was merged into; an unknown id raises NotFoundError.
+    """
+    story_id = store.resolve_story_id(story_id)
     articles = store.get_story_articles(story_id)
+    if not articles:
+        store.get_story(story_id)  # raises NotFoundError for an unknown id; an empty story is fine
     version = _digest(*sorted(f"{a.id}:{a.content_hash}" for a in articles))
     key = f"story:{story_id}:{_method_tag(settings, llm)}:s{sentences}:n{len(articles)}:{version}"
 
