@@ -7,14 +7,14 @@ import socket
 import threading
 import time
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
 import httpx
 import pytest
-from loopback import LoopbackServer, RecordedRequest
+from loopback import Handler, LoopbackServer, RecordedRequest
 
 from newsdesk.collect.fetcher import Fetcher, parse_retry_after
 from newsdesk.collect.politeness import HostGate
@@ -50,7 +50,7 @@ def five_gigabytes() -> Iterator[bytes]:
         yield CHUNK
 
 
-def wait_for(condition, timeout: float = 5.0) -> bool:  # type: ignore[no-untyped-def]
+def wait_for(condition: Callable[[], bool], timeout: float = 5.0) -> bool:
     end = time.monotonic() + timeout
     while time.monotonic() < end:
         if condition():
@@ -186,7 +186,7 @@ def test_gzip_bomb_is_cut_by_decoded_size(server: LoopbackServer, settings: Sett
     ("deflate", lambda data: zlib.compress(data)[2:-4]),  # raw deflate, as some servers send
 ])
 def test_compressed_bodies_are_decoded(server: LoopbackServer, fetcher: Fetcher, coding: str,
-                                       encode) -> None:  # type: ignore[no-untyped-def]
+                                       encode: Callable[[bytes], bytes]) -> None:
     page = ("<p>Invented paragraph about a harbour council vote.</p>" * 200).encode()
     server.route("/z", body=encode(page), headers={"Content-Encoding": coding, **HTML})
     result = fetcher.fetch(server.url("/z"))
@@ -283,7 +283,7 @@ def test_error_statuses_raise_with_the_code(server: LoopbackServer, fetcher: Fet
     assert server.url("/bad") in str(info.value)
 
 
-def _busy_then_ok(retry_after: str) -> tuple[list[int], object]:
+def _busy_then_ok(retry_after: str) -> tuple[list[int], Handler]:
     calls: list[int] = []
 
     def handler(request: RecordedRequest) -> tuple[int, dict[str, str], bytes]:
@@ -301,7 +301,7 @@ def test_short_retry_after_is_waited_out_once(server: LoopbackServer, settings: 
     if retry_after == "__date__":
         retry_after = format_datetime(datetime.now(UTC) + timedelta(seconds=2), usegmt=True)
     calls, handler = _busy_then_ok(retry_after)
-    server.route("/busy", handler=handler)  # type: ignore[arg-type]
+    server.route("/busy", handler=handler)
     waits: list[float] = []
     with Fetcher(settings, sleep=waits.append) as fetcher:
         assert fetcher.fetch(server.url("/busy")).content == b"fine now"

@@ -1,0 +1,244 @@
+"""Feeds: RSS 0.9x/1.0/2.0 and Atom (through feedparser), JSON Feed (parsed here), and autodiscovery.
+
+:func:`parse_feed` never fetches anything: it reads bytes. Relative entry links are resolved against
+the feed's URL. Broken XML is accepted when feedparser still recovered entries; otherwise it is a
+:class:`FeedError`, and an HTML page is reported as such ("not a feed: looks like an HTML page").
+"""
+
+from __future__ import annotations
+
+import calendar
+import html
+import json
+import re
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urljoin
+
+import feedparser
+import lxml.html
+
+from newsdesk.errors import FeedError
+
+FEED_MEDIA_TYPES = frozenset({
+    "application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/feed+json",
+    "application/x-rss+xml", "application/x-atom+xml",
+})
+XML_MEDIA_TYPES = frozenset({"application/xml", "text/xml"})
+JSON_FEED_VERSION = re.compile(rb'"version"\s*:\s*"https?://jsonfeed\.org/version/', re.IGNORECASE)
+XML_FEED_ROOT = re.compile(rb"<(?:[A-Za-z0-9_-]+:)?(rss|feed|RDF)[\s>/]")
+HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(!doctype\s+html|html|head|body)[\s>]", re.IGNORECASE | re.DOTALL)
+DISCOVERY_TYPES = frozenset({
+    "application/rss+xml", "application/atom+xml", "application/feed+json", "application/json",
+    "application/rdf+xml", "application/x-rss+xml", "application/x-atom+xml",
+})
+
+
+@dataclass
+class FeedEntry:
+    url: str
+    title: str = ""
+    published: datetime | None = None
+    author: str = ""
+    summary: str = ""
+    content_html: str = ""
+
+
+@dataclass
+class ParsedFeed:
+    title: str = ""
+    site_url: str = ""
+    entries: list[FeedEntry] = field(default_factory=list)
+
+
+# -- sniffing ----------------------------------------------------------------------------------
+def _head(content: bytes, size: int = 2048) -> bytes:
+    return content[:size].lstrip(b"\xef\xbb\xbf \t\r\n")
+
+
+def _looks_like_json_feed(content: bytes) -> bool:
+    head = _head(content, 4096)
+    return head.startswith(b"{") and bool(JSON_FEED_VERSION.search(head) or b'"items"' in head)
+
+
+def looks_like_html(content: bytes) -> bool:
+    return bool(HTML_START.match(_head(content, 4096)))
+
+
+def looks_like_feed(content: bytes, content_type: str) -> bool:
+    """True for RSS/Atom/RDF XML or a JSON Feed, judged from the media type and the first bytes."""
+    media = content_type.split(";", 1)[0].strip().lower()
+    if media in FEED_MEDIA_TYPES:
+        return True
+    if _looks_like_json_feed(content):
+        return True
+    head = _head(content)
+    if looks_like_html(content):
+        return False
+    return bool(XML_FEED_ROOT.search(head))
+
+
+# -- parsing -----------------------------------------------------------------------------------
+def parse_feed(content: bytes, url: str) -> ParsedFeed:
+    """Parse RSS, Atom or JSON Feed bytes; ``url`` is the feed's own URL (base for relative links)."""
+    if not content.strip():
+        raise FeedError("empty feed", source=url)
+    if _head(content).startswith(b"{"):
+        return _parse_json_feed(content, url)
+    parsed = feedparser.parse(content, response_headers={"content-location": url, "content-type": "application/xml"},
+                              sanitize_html=True, resolve_relative_uris=True)
+    entries = [e for e in (_entry(raw, url) for raw in parsed.entries) if e is not None]
+    if not parsed.version and not parsed.entries:
+        if looks_like_html(content):
+            raise FeedError("not a feed: looks like an HTML page", source=url)
+        reason = parsed.get("bozo_exception") or "no RSS, Atom or RDF root element"
+        raise FeedError(f"not a feed: {reason}", source=url)
+    if parsed.bozo and not entries and not _is_well_formed_empty(parsed):
+        raise FeedError(f"broken feed with no readable entries: {parsed.get('bozo_exception')}", source=url)
+    meta = parsed.feed
+    return ParsedFeed(title=_text(meta.get("title", "")),
+                      site_url=_absolute(url, meta.get("link", "")), entries=entries)
+
+
+def _is_well_formed_empty(parsed: Any) -> bool:
+    """A feed with no items whose only complaint is about encoding or media type, not structure."""
+    exc = parsed.get("bozo_exception")
+    return isinstance(exc, feedparser.CharacterEncodingOverride | feedparser.NonXMLContentType)
+
+
+def _entry(raw: Any, feed_url: str) -> FeedEntry | None:
+    link = raw.get("link") or _alternate_link(raw) or _url_like(raw.get("id", ""))
+    if not link:
+        return None
+    content_html = ""
+    for part in raw.get("content", []) or []:
+        if part.get("value"):
+            content_html = part["value"]
+            if "html" in (part.get("type") or ""):
+                break
+    return FeedEntry(
+        url=_absolute(feed_url, link),
+        title=_text(raw.get("title", "")),
+        published=_struct_to_datetime(raw.get("published_parsed") or raw.get("updated_parsed")
+                                      or raw.get("created_parsed")),
+        author=_text(raw.get("author", "")),
+        summary=raw.get("summary", "") or "",
+        content_html=content_html,
+    )
+
+
+def _alternate_link(raw: Any) -> str:
+    for link in raw.get("links", []) or []:
+        if link.get("rel", "alternate") == "alternate" and link.get("href"):
+            return str(link["href"])
+    return ""
+
+
+def _url_like(value: str) -> str:
+    return value if value.startswith(("http://", "https://")) else ""
+
+
+def _absolute(base: str, link: str) -> str:
+    link = (link or "").strip()
+    return urljoin(base, link) if link else ""
+
+
+def _text(value: str) -> str:
+    return html.unescape(re.sub(r"\s+", " ", value or "")).strip()
+
+
+def _struct_to_datetime(value: time.struct_time | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return datetime.fromtimestamp(calendar.timegm(value), tz=UTC)
+    except (OverflowError, ValueError, OSError):
+        return None
+
+
+# -- JSON Feed ---------------------------------------------------------------------------------
+def _parse_json_feed(content: bytes, url: str) -> ParsedFeed:
+    try:
+        data = json.loads(content.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise FeedError(f"not a JSON Feed: {exc}", source=url) from None
+    if not isinstance(data, dict) or not isinstance(data.get("items"), list):
+        raise FeedError("not a JSON Feed: no 'items' list", source=url)
+    entries = [e for e in (_json_entry(item, url) for item in data["items"]) if e is not None]
+    return ParsedFeed(title=_text(str(data.get("title") or "")),
+                      site_url=_absolute(url, str(data.get("home_page_url") or "")), entries=entries)
+
+
+def _json_entry(item: Any, feed_url: str) -> FeedEntry | None:
+    if not isinstance(item, dict):
+        return None
+    link = item.get("url") or item.get("external_url") or _url_like(str(item.get("id") or ""))
+    if not link or not isinstance(link, str):
+        return None
+    content_html = item.get("content_html") or ""
+    if not content_html and item.get("content_text"):
+        content_html = "".join(f"<p>{html.escape(p)}</p>" for p in str(item["content_text"]).split("\n\n"))
+    return FeedEntry(
+        url=_absolute(feed_url, link),
+        title=_text(str(item.get("title") or "")),
+        published=parse_iso_datetime(item.get("date_published") or item.get("date_modified")),
+        author=_json_author(item),
+        summary=str(item.get("summary") or ""),
+        content_html=str(content_html),
+    )
+
+
+def _json_author(item: dict[str, Any]) -> str:
+    authors = item.get("authors")
+    if isinstance(authors, list):
+        names = [str(a.get("name")) for a in authors if isinstance(a, dict) and a.get("name")]
+        if names:
+            return ", ".join(names)
+    author = item.get("author")
+    if isinstance(author, dict) and author.get("name"):
+        return str(author["name"])
+    return ""
+
+
+def parse_iso_datetime(value: Any) -> datetime | None:
+    """An RFC 3339 / ISO 8601 date or datetime as aware UTC (naive values are taken as UTC)."""
+    if not value or not isinstance(value, str):
+        return None
+    text = value.strip()
+    if text.endswith(("Z", "z")):
+        text = text[:-1] + "+00:00"
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
+
+
+# -- autodiscovery -----------------------------------------------------------------------------
+def discover_feed_links(page: bytes | str, base_url: str) -> list[str]:
+    """Absolute URLs of ``<link rel="alternate" type="…rss/atom/json…">`` in an HTML page, in order."""
+    if isinstance(page, bytes | str) and not page.strip():
+        return []
+    try:
+        root = lxml.html.fromstring(page)
+    except (ValueError, lxml.etree.ParserError):
+        return []
+    base = base_url
+    for base_el in root.iter("base"):
+        if base_el.get("href"):
+            base = urljoin(base_url, base_el.get("href", ""))
+            break
+    found: list[str] = []
+    for link in root.iter("link"):
+        rels = (link.get("rel") or "").lower().split()
+        kind = (link.get("type") or "").split(";", 1)[0].strip().lower()
+        href = (link.get("href") or "").strip()
+        if "alternate" in rels and kind in DISCOVERY_TYPES and href:
+            absolute = urljoin(base, href)
+            if absolute.startswith(("http://", "https://")) and absolute not in found:
+                found.append(absolute)
+    return found
