@@ -550,7 +550,7 @@ def _story_entities(store: Store, story_id: int, notes: list[str]) -> list[dict[
         notes.append("entities unavailable: newsdesk.analyze.entities is not installed")
         return []
     found = story_entities(store, story_id)
-    return [e.to_json() if hasattr(e, "to_json") else dict(e) for e in found]
+    return [e.to_json() for e in found]
 
 
 __all__ = ["StreamClusterer", "MemoryIndex", "StoreIndex", "StoryState", "ClusterIndex", "assign_story",

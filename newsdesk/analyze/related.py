@@ -1,0 +1,128 @@
+"""Related publications: articles about the same thing as a given one, and semantic search.
+
+Lexical, always: the article's heaviest TF-IDF terms become an ``OR`` query to the full-text
+index (FTS5 ``bm25()`` on SQLite, ``ts_rank`` on PostgreSQL), which returns at most
+``CANDIDATES`` articles however large the library; those are re-ranked by TF-IDF cosine with
+the article (document frequencies from the story clusterer's ``term_df`` table, so IDF is the
+whole library's), blended with the full-text rank. With a sentence-embedding model installed
+(``newsdesk[semantic]``), the cosine of the embeddings is blended in as well.
+
+The article itself, its original and all copies of that original are never returned.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from newsdesk.analyze import embeddings, vectors
+from newsdesk.models import Article, SearchHit
+
+if TYPE_CHECKING:
+    from newsdesk.config import Settings
+    from newsdesk.store import Store
+
+QUERY_TERMS = 15
+CANDIDATES = 100
+#: share of the full-text rank in the lexical score (the rest is TF-IDF cosine)
+FTS_SHARE = 0.2
+#: share of the embedding cosine when a model is installed
+SEMANTIC_SHARE = 0.5
+EXCERPT_CHARS = 240
+
+
+@dataclass
+class RelatedArticle:
+    article_id: int
+    title: str
+    outlet: str
+    published: datetime | None
+    score: float
+    excerpt: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"article_id": self.article_id, "title": self.title, "outlet": self.outlet,
+                "published": self.published.isoformat() if self.published else None,
+                "score": round(self.score, 4), "excerpt": self.excerpt}
+
+
+def excerpt_of(article: Article) -> str:
+    text = (article.excerpt or article.text or "").strip().replace("\n", " ")
+    return text if len(text) <= EXCERPT_CHARS else text[:EXCERPT_CHARS].rsplit(" ", 1)[0] + "…"
+
+
+def _tfidf(tf: dict[str, float], dfs: dict[str, int], n_docs: int) -> dict[str, float]:
+    return vectors.normalise(vectors.weigh(tf, dfs, n_docs))
+
+
+def lexical_scores(store: Store, article: Article, exclude: set[int], *,
+                   candidates: int = CANDIDATES) -> tuple[dict[int, float], list[Article]]:
+    """(score per candidate id, candidate articles) from the full-text index and TF-IDF cosine."""
+    tf = vectors.sublinear(vectors.term_counts(article.title, article.text))
+    if not tf:
+        return {}, []
+    dfs, n_docs = store.read_term_frequencies(tf)
+    query = vectors.top_terms(vectors.weigh(tf, dfs, n_docs), QUERY_TERMS)
+    hits = store.lexical_candidates(query, limit=candidates, exclude=sorted(exclude | {article.id}))
+    if not hits:
+        return {}, []
+    found = store.get_articles([i for i, _ in hits])
+    tfs = {a.id: vectors.sublinear(vectors.term_counts(a.title, a.text)) for a in found}
+    all_dfs, n_docs = store.read_term_frequencies(set(tf).union(*tfs.values()))
+    mine = _tfidf(tf, all_dfs, n_docs)
+    best_fts = max(score for _, score in hits) or 1.0
+    fts = {i: score / best_fts for i, score in hits}
+    scores = {a.id: (1 - FTS_SHARE) * vectors.dot(mine, _tfidf(tfs[a.id], all_dfs, n_docs))
+              + FTS_SHARE * fts.get(a.id, 0.0) for a in found}
+    return scores, found
+
+
+def related_articles(store: Store, article_id: int, settings: Settings, *, limit: int = 10) -> list[RelatedArticle]:
+    """Articles most related to ``article_id``, best first; empty for an article without words."""
+    article = store.get_article(article_id)
+    exclude = store.copies_and_original(article_id) | {article_id}
+    scores, found = lexical_scores(store, article, exclude)
+    if not scores:
+        return []
+    embedder = embeddings.load_embedder(settings)
+    if embedder is not None:
+        scores = _blend_semantic(store, embedder, article_id, scores)
+    by_id = {a.id: a for a in found}
+    ranked = sorted(scores, key=lambda i: (-scores[i], i))[:limit]
+    return [RelatedArticle(i, by_id[i].title, by_id[i].outlet, by_id[i].published, scores[i],
+                           excerpt_of(by_id[i])) for i in ranked]
+
+
+def _blend_semantic(store: Store, embedder: embeddings.Embedder, article_id: int,
+                    scores: dict[int, float]) -> dict[int, float]:
+    ids = [article_id, *scores]
+    vecs = embeddings.article_vectors(store, embedder, ids)
+    mine = vecs[article_id]
+    return {i: (1 - SEMANTIC_SHARE) * s + SEMANTIC_SHARE * float(np.dot(mine, vecs[i]))
+            for i, s in scores.items()}
+
+
+def semantic_search(store: Store, query: str, settings: Settings, *, limit: int = 20) -> list[SearchHit]:
+    """Articles closest in meaning to ``query`` (needs an embedding model, else ModelUnavailableError).
+
+    Originals without a vector yet get one first (a bounded batch per call; see
+    :func:`newsdesk.analyze.embeddings.embed_pending`).
+    """
+    embedder = embeddings.require_embedder(settings)
+    embeddings.embed_pending(store, settings, limit=2000)
+    target = embedder.encode([query])[0]
+    best: list[tuple[float, int]] = []
+    for batch in store.iter_embeddings(embedder.name):
+        ids = np.array([i for i, _ in batch])
+        matrix = np.vstack([embeddings.from_bytes(b) for _, b in batch])
+        sims = matrix @ target
+        top = np.argsort(-sims)[:limit]
+        best.extend((float(sims[k]), int(ids[k])) for k in top)
+    best = sorted(best, key=lambda pair: (-pair[0], pair[1]))[:limit]
+    found = {a.id: a for a in store.get_articles([i for _, i in best])}
+    return [SearchHit(article_id=i, title=found[i].title, outlet=found[i].outlet, published=found[i].published,
+                      snippet=excerpt_of(found[i]), score=s) for s, i in best if i in found]
+
