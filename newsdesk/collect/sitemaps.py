@@ -1,0 +1,77 @@
+"""XML sitemaps: ``urlset`` (with Google News extensions), ``sitemapindex``, gzipped or not.
+
+Parsed with the safe lxml parser of :mod:`newsdesk.collect.safexml` (no entities, no network).
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from urllib.parse import urljoin
+
+from lxml import etree
+
+from newsdesk.collect.feeds import parse_iso_datetime
+from newsdesk.collect.safexml import GZIP_MAGIC, child_text, local_name, parse_xml
+from newsdesk.errors import FeedError
+
+SITEMAP_ROOT = re.compile(rb"<(?:[A-Za-z0-9_-]+:)?(urlset|sitemapindex)[\s>]")
+MAX_SNIFF = 64 * 1024
+
+
+@dataclass
+class SitemapPage:
+    url: str
+    lastmod: datetime | None = None
+    title: str = ""
+    published: datetime | None = None
+
+
+@dataclass
+class ParsedSitemap:
+    pages: list[SitemapPage] = field(default_factory=list)
+    #: child sitemaps listed by a sitemap index
+    sitemaps: list[str] = field(default_factory=list)
+
+
+def looks_like_sitemap(content: bytes) -> bool:
+    """True for a ``urlset``/``sitemapindex`` document, gzipped or not."""
+    if content.startswith(GZIP_MAGIC):
+        content = _gunzip_head(content)
+    return bool(SITEMAP_ROOT.search(content[:4096]))
+
+
+def _gunzip_head(content: bytes) -> bytes:
+    try:
+        return zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(content, MAX_SNIFF)
+    except zlib.error:
+        return b""
+
+
+def parse_sitemap(content: bytes, url: str) -> ParsedSitemap:
+    """Pages (``<url>``) and child sitemaps (``<sitemap>``) of a sitemap; relative locs use ``url``."""
+    root = parse_xml(content, url)
+    kind = local_name(root)
+    if kind == "urlset":
+        pages = [_page(el, url) for el in root if local_name(el) == "url" and child_text(el, "loc")]
+        return ParsedSitemap(pages=pages)
+    if kind == "sitemapindex":
+        locs = [child_text(el, "loc") for el in root if local_name(el) == "sitemap"]
+        return ParsedSitemap(sitemaps=_unique(urljoin(url, loc) for loc in locs if loc))
+    raise FeedError(f"not a sitemap: root element is <{kind or '?'}>", source=url)
+
+
+def _page(element: etree._Element, base: str) -> SitemapPage:
+    return SitemapPage(
+        url=urljoin(base, child_text(element, "loc")),
+        lastmod=parse_iso_datetime(child_text(element, "lastmod")),
+        title=child_text(element, "news", "title"),
+        published=parse_iso_datetime(child_text(element, "news", "publication_date")),
+    )
+
+
+def _unique(urls: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(urls))
