@@ -19,7 +19,7 @@ from newsdesk.serve.cursors import decode_keyset, encode_keyset
 from newsdesk.store import Store
 
 router = APIRouter(prefix="/api", tags=["api"])
-PROBLEM = {"content": {"application/problem+json": {}}}
+PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
 ERRORS: dict[int | str, dict[str, Any]] = {400: {"description": "bad request", **PROBLEM},
                                            404: {"description": "not found", **PROBLEM}}
 WRITE_ERRORS: dict[int | str, dict[str, Any]] = {

@@ -104,7 +104,8 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         title = {404: "not found", 405: "method not allowed"}.get(exc.status_code, "request refused")
-        return problem_response(request, exc.status_code, title, str(exc.detail), headers=exc.headers)
+        return problem_response(request, exc.status_code, title, str(exc.detail),
+                                headers=dict(exc.headers) if exc.headers else None)
 
 
 def make_templates() -> Jinja2Templates:

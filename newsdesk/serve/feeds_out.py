@@ -91,10 +91,13 @@ def _respond(kind: str, request: Request, title: str, page_path: str, items: lis
 
 @router.get("/stories/{story_id}/feed.{kind}", summary="A story as Atom or JSON Feed")
 def story_feed(request: Request, story_id: int, kind: str = Path(..., pattern="^(atom|json)$")) -> Response:
-    data = views.story_view(_store(request), _settings(request), story_id)
-    items = sorted(data["timeline"], key=lambda a: a.get("published") or "", reverse=True)
-    title = f"newsdesk story: {data['story'].get('title') or story_id}"
-    return _respond(kind, request, title, f"/stories/{story_id}", items)
+    from newsdesk.analyze import stories
+
+    store = _store(request)
+    info = stories.story_detail(store, story_id, _settings(request)).info
+    members = [views.card(a) or {} for a in store.get_story_articles(info.id) if a.duplicate_of is None]
+    items = sorted(members, key=lambda a: a.get("published") or "", reverse=True)
+    return _respond(kind, request, f"newsdesk story: {info.title or story_id}", f"/stories/{info.id}", items)
 
 
 @router.get("/entities/{name_or_id}/feed.{kind}", summary="Articles mentioning an entity, as Atom or JSON Feed")

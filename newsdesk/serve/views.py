@@ -10,11 +10,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, TypeVar
 
 from newsdesk.config import Settings
-from newsdesk.errors import ModelUnavailableError, NotFoundError
+from newsdesk.errors import ModelUnavailableError
 from newsdesk.models import Article
 from newsdesk.serve import charts
 from newsdesk.serve.cursors import decode_offset, encode_offset
@@ -107,8 +107,24 @@ def optional(name: str, call: Callable[[], T]) -> T | None:
 def _story_ids_for_entity(store: Store, entity: str) -> set[int]:
     from newsdesk.analyze import entities
 
-    detail = entities.entity_detail(store, entity)
-    return {int(s["id"] if isinstance(s, dict) else s.id) for s in detail.stories}
+    return {s.id for s in entities.entity_detail(store, entity).stories}
+
+
+def _story_extras(store: Store, settings: Settings, row: dict[str, Any]) -> dict[str, Any]:
+    """A one-line summary (the lead sentence the summarizer picks from the newest original) and
+    how many articles the story gained in the day before its last update."""
+    from newsdesk.analyze.summarize import summarize_article
+
+    newest = store.list_articles(story_id=row["id"], include_duplicates=False, limit=1)
+    line = row.get("summary_line") or ""
+    if newest and not line:
+        summary = summarize_article(store, newest[0].id, settings, sentences=1)
+        line = summary.text or newest[0].excerpt
+    recent = 0
+    if row.get("last_seen"):
+        day_before = datetime.fromisoformat(row["last_seen"]) - timedelta(days=1)
+        recent = store.count_articles(story_id=row["id"], since=day_before, include_duplicates=False)
+    return {**row, "summary_line": line, "recent": recent, "growing": recent >= 2 and row["size"] > recent}
 
 
 def home_view(store: Store, settings: Settings, filters: Filters, *, cursor: str | None = None,
@@ -118,45 +134,32 @@ def home_view(store: Store, settings: Settings, filters: Filters, *, cursor: str
     offset = decode_offset(cursor)
     found = stories.list_stories(store, since=filters.since_dt, outlet=filters.outlet, limit=limit + 1,
                                  offset=offset)
-    story_rows = [to_json(s) for s in found]
+    more = len(found) > limit
+    rows = [s.to_json() for s in found[:limit]]
     if filters.entity:
         wanted = _story_ids_for_entity(store, filters.entity)
-        story_rows = [s for s in story_rows if int(s["id"]) in wanted]
+        rows = [s for s in rows if int(s["id"]) in wanted]
+    if filters.until_dt:
+        rows = [s for s in rows if not s["first_seen"] or datetime.fromisoformat(s["first_seen"]) <= filters.until_dt]
     if filters.language:
-        story_rows = [s for s in story_rows if filters.language in (s.get("languages") or [filters.language])]
-    more = len(found) > limit
+        rows = [s for s in rows if store.count_articles(story_id=s["id"], language=filters.language)]
     latest = store.list_articles(outlet=filters.outlet, since=filters.since_dt, until=filters.until_dt,
                                  language=filters.language, include_duplicates=False, limit=15)
-    return {"stories": story_rows[:limit], "latest": [card(a) for a in latest],
+    return {"stories": [_story_extras(store, settings, row) for row in rows], "latest": [card(a) for a in latest],
             "outlets": store.outlets(), "filters": filters.to_json(),
             "next_cursor": encode_offset(offset + limit) if more else None}
 
 
 # --- story --------------------------------------------------------------------------------------
 
-def _fold_duplicates(items: list[Article]) -> list[dict[str, Any]]:
-    """Originals in date order, each with the copies found of it folded under it."""
-    originals = [a for a in items if a.duplicate_of is None]
-    copies: dict[int, list[dict[str, Any]]] = {}
-    for article in items:
-        if article.duplicate_of is not None:
-            copies.setdefault(article.duplicate_of, []).append(card(article) or {})
-    rows = []
-    for article in sorted(originals, key=lambda a: (a.published or a.first_seen or datetime.min.replace(tzinfo=UTC),
-                                                    a.id)):
-        rows.append({**(card(article) or {}), "copies": copies.get(article.id, [])})
-    return rows
-
-
 def story_view(store: Store, settings: Settings, story_id: int) -> dict[str, Any]:
     from newsdesk.analyze import stories
 
-    detail = to_json(stories.story_detail(store, story_id, settings))
-    members = store.list_articles(story_id=story_id, include_duplicates=True, limit=2000)
+    detail = stories.story_detail(store, story_id, settings)
+    members = store.get_story_articles(detail.info.id)
     days = charts.counts_by_day((a.published or a.first_seen, a.outlet) for a in members)
-    return {"story": detail, "timeline": _fold_duplicates(members),
-            "coverage": [{"day": d.isoformat(), "outlets": per} for d, per in sorted(days.items())],
-            "outlets": sorted({a.outlet for a in members if a.outlet})}
+    return {"story": detail.to_json(),
+            "coverage": [{"day": d.isoformat(), "outlets": per} for d, per in sorted(days.items())]}
 
 
 def story_chart(view: dict[str, Any]) -> Any:
@@ -221,17 +224,9 @@ def entity_view(store: Store, name_or_id: str) -> dict[str, Any]:
     from newsdesk.analyze import entities
 
     detail = entities.entity_detail(store, name_or_id)
-    data = to_json(detail)
-    days = {date.fromisoformat(str(k)[:10]): {"articles": int(v)} for k, v in _coverage_pairs(detail)}
-    data["coverage"] = [{"day": d.isoformat(), "outlets": per} for d, per in sorted(days.items())]
-    return dict(data)
-
-
-def _coverage_pairs(detail: Any) -> list[tuple[Any, Any]]:
-    coverage = detail.coverage_by_day
-    if isinstance(coverage, dict):
-        return list(coverage.items())
-    return [(row[0], row[1]) if isinstance(row, list | tuple) else (row["day"], row["count"]) for row in coverage]
+    data = detail.to_json()
+    data["coverage"] = [{"day": d.isoformat(), "outlets": {"articles": n}} for d, n in detail.coverage_by_day]
+    return data
 
 
 def coverage_chart(rows: list[dict[str, Any]], label: str) -> Any:
@@ -269,8 +264,3 @@ def search_view(store: Store, settings: Settings, query: str, filters: Filters, 
 
 def sources_view(store: Store) -> dict[str, Any]:
     return {"feeds": [f.to_json() for f in store.list_feeds()], "outlets": store.outlets()}
-
-
-def require_story_exists(store: Store, story_id: int) -> None:
-    if not store.list_articles(story_id=story_id, include_duplicates=True, limit=1):
-        raise NotFoundError(f"no story with id {story_id}", source=f"story {story_id}")
