@@ -117,7 +117,7 @@ class StoryQueries(Database):
         """Live (not merged) stories, most recently active first."""
         query = select(stories).where(stories.c.merged_into.is_(None), stories.c.size >= min_size)
         if since is not None:
-            query = query.where(or_(stories.c.last_seen >= since, stories.c.updated_at >= since))
+            query = query.where(stories.c.last_seen >= since)
         if outlet:
             covering = (select(articles.c.story_id)
                         .join(outlets, outlets.c.id == articles.c.outlet_id).where(outlets.c.name == outlet))
