@@ -314,7 +314,7 @@ def _descriptor_links(text: str) -> list[AliasLink]:
             desc, head = match.group("desc"), match.group("head")
             kind = _head_type(head) if desc.split()[-1] == head or " of " in desc else None
             cleaned = _clean_name(match.group("name"), match.start("name"))
-            if kind is None or cleaned is None or len(desc.split()) < 2:
+            if kind is None or cleaned is None or len(desc.split()) < 2 or re.search(r"['’]s\b", desc):
                 continue
             name, name_start = cleaned
             if is_place_name(name) and kind != "place":

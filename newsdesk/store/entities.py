@@ -29,6 +29,7 @@ from newsdesk.store.database import Database, as_utc
 from newsdesk.store.schema import (
     article_entities,
     articles,
+    duplicate_links,
     entities,
     entity_aliases,
     keyphrases,
@@ -405,8 +406,9 @@ class EntityQueries(Database):
             return [(r[0], float(r[1])) for r in conn.execute(query)]
 
     def story_keyphrase_rows(self, story_id: int) -> tuple[int, list[tuple[int, str, float]]]:
-        """(number of the story's articles, their key phrase rows ``(article_id, phrase, score)``)."""
-        members = select(articles.c.id).where(articles.c.story_id == story_id)
+        """(number of the story's original articles, their key phrase rows ``(article_id, phrase, score)``)."""
+        copies = select(duplicate_links.c.article_id)
+        members = select(articles.c.id).where(articles.c.story_id == story_id, articles.c.id.not_in(copies))
         query = (select(keyphrases.c.article_id, keyphrases.c.phrase, keyphrases.c.score)
                  .where(keyphrases.c.article_id.in_(members)))
         with self.read() as conn:
