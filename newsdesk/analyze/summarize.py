@@ -58,7 +58,7 @@ BACKWARD_WEIGHT = 0.5
 TITLE_WEIGHT = 0.3
 STORY_CENTRALITY_WEIGHT = 0.5
 #: MMR: share of relevance against redundancy, and the similarity that counts as a repeat
-MMR_LAMBDA = 0.7
+MMR_LAMBDA = 0.85
 REPEAT_SIMILARITY = 0.6
 #: sentences shorter than this (in words) are unlikely to carry a fact on their own
 MIN_WORDS = 4
