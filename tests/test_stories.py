@@ -6,11 +6,11 @@ import random
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from test_stories_corpus import BRIDGE, DAM, STRIKE
 
 from newsdesk.analyze import stories
 from newsdesk.analyze.stories import MemoryIndex, StreamClusterer
 from newsdesk.errors import AnalysisError
-from test_stories_corpus import BRIDGE, DAM, STRIKE
 
 
 def _day(n: int) -> datetime:

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from test_stories_corpus import BRIDGE, DAM, STRIKE, extracted, save, save_event
 from typer.testing import CliRunner
 
 from newsdesk.analyze.stories import assign_story, list_stories, story_detail
@@ -14,7 +15,6 @@ from newsdesk.cli import app
 from newsdesk.config import Settings
 from newsdesk.errors import NotFoundError
 from newsdesk.store import Store
-from test_stories_corpus import BRIDGE, DAM, STRIKE, extracted, save, save_event
 
 
 def _assign_all(store: Store, settings: Settings, ids: list[int]) -> list[int | None]:

@@ -80,6 +80,20 @@ def load_embedder(settings: Settings) -> Embedder | None:
     return _loaded[key]
 
 
+def use_embedder(embedder: Embedder | None, *, embedding_model: str = "") -> None:
+    """Register an already loaded embedder (or ``None``: none) for an ``embedding_model`` value.
+
+    For callers that load a model once themselves (a long-running server, a benchmark) and for
+    tests that stand a small encoder in for sentence-transformers.
+    """
+    _loaded[embedding_model or "<bundled>"] = embedder
+
+
+def forget_embedders() -> None:
+    """Drop loaded models (the next call loads again)."""
+    _loaded.clear()
+
+
 def _load(configured: str) -> Embedder | None:
     if configured:
         try:

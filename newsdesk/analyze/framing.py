@@ -3,7 +3,7 @@
 For every outlet covering a story: its *lead* (the first sentence of its earliest article) and
 its *distinctive phrases* — word n-grams (1 to 3 content words) that occur in that outlet's
 articles and in none of the other outlets' articles of the story, ranked by how many of its
-articles use them and by length. With a single outlet there is nothing to contrast, so the
+articles use them, two-word phrases first. With a single outlet there is nothing to contrast, so the
 phrase list stays empty.
 """
 
@@ -19,7 +19,9 @@ from newsdesk.analyze import vectors
 
 MAX_PHRASES = 6
 MAX_N = 3
-_WORD_SPLIT = re.compile(r"[\w'\-]+|[^\w\s]", re.UNICODE)
+_WORD_SPLIT = re.compile(r"[\w'\-]+|[^\w\s]|\n", re.UNICODE)
+#: preferred phrase lengths when counts tie: two words say most, then one, then three
+_LENGTH_RANK = {2: 0, 1: 1, 3: 2}
 
 
 @dataclass(frozen=True)
@@ -54,13 +56,13 @@ def lead_sentence(title: str, text: str) -> str:
 
 
 def phrases(text: str, max_n: int = MAX_N) -> set[str]:
-    """Word n-grams without punctuation inside, not starting or ending with a stop word."""
+    """Word n-grams of content words (no stop word, no punctuation or line break inside)."""
     found: set[str] = set()
     for chunk in _chunks(text):
         for n in range(1, max_n + 1):
             for i in range(len(chunk) - n + 1):
                 gram = chunk[i:i + n]
-                if gram[0] in vectors.STOPWORDS or gram[-1] in vectors.STOPWORDS:
+                if any(word in vectors.STOPWORDS for word in gram):
                     continue
                 if n == 1 and (len(gram[0]) < 4 or gram[0].isdigit()):
                     continue
@@ -72,7 +74,7 @@ def _chunks(text: str) -> list[list[str]]:
     """Runs of words between punctuation marks, lower-cased."""
     runs: list[list[str]] = [[]]
     for token in _WORD_SPLIT.findall(vectors.fold(text)):
-        if token[0].isalnum():
+        if token[0].isalnum() and token != "\n":
             runs[-1].append(token)
         elif runs[-1]:
             runs.append([])
@@ -109,7 +111,7 @@ def compare_outlets(articles: Sequence[FramingInput], *, max_phrases: int = MAX_
 
 def _distinctive(mine: Counter[str], others: set[str], limit: int) -> list[str]:
     candidates = [(count, len(p.split()), p) for p, count in mine.items() if p not in others]
-    candidates.sort(key=lambda c: (-c[0], -c[1], c[2]))
+    candidates.sort(key=lambda c: (-c[0], _LENGTH_RANK.get(c[1], 3), c[2]))
     chosen: list[str] = []
     for _count, _n, phrase in candidates:
         if any(_overlaps(phrase, kept) for kept in chosen):

@@ -147,7 +147,7 @@ def story_cmd(
         if framing.phrases:
             console.print("  only here: " + escape("; ".join(framing.phrases)), style="dim")
     for note in detail.notes:
-        err_console.print(f"note: {note}")
+        err_console.print(f"note: {escape(note)}", soft_wrap=True)
 
 
 @app.command()
@@ -165,7 +165,7 @@ def related(
     found = related_articles(get_store(), article_id, settings, limit=limit)
     note = unavailable_reason(settings)
     if note:
-        err_console.print(f"note: {note}")
+        err_console.print(f"note: {escape(note)}", soft_wrap=True)
     if as_json:
         print_json([r.to_json() for r in found])
         return
