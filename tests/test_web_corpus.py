@@ -10,10 +10,17 @@ methods and the real analysis pipeline.
 from __future__ import annotations
 
 import hashlib
+import warnings
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
-from newsdesk.config import Settings
+from newsdesk.config import Settings, load_settings
+from newsdesk.serve.app import create_app
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    from fastapi.testclient import TestClient
 from newsdesk.models import ExtractedArticle
 from newsdesk.store import Store
 
@@ -140,8 +147,88 @@ def fill_store(store: Store, settings: Settings, *, analyze: bool = True) -> dic
             store.link_duplicate(conn, ids[slug], ids[source], "near" if extra else "exact",
                                  0.9 if extra else 1.0)
     if analyze:
-        from newsdesk.analyze.pipeline import analyze_article
-
-        for article_id in store.unanalyzed_article_ids(limit=1000):
-            analyze_article(store, article_id, settings)
+        analyze_all(store, settings)
     return ids
+
+
+def analyze_all(store: Store, settings: Settings) -> None:
+    """Run the real per-article analysis (entities, key phrases, story) on everything pending."""
+    from newsdesk.analyze.pipeline import analyze_article
+
+    for article_id in store.unanalyzed_article_ids(limit=1000):
+        analyze_article(store, article_id, settings)
+
+
+@dataclass
+class Corpus:
+    """A filled store with the settings and app used to serve it."""
+
+    settings: Settings
+    store: Store
+    ids: dict[str, int]
+
+
+def make_corpus(tmp: Path, *, hostile: bool = False, **overrides: object) -> Corpus:
+    settings = load_settings(data_dir=tmp, environ={}, allow_private_addresses=True, min_host_delay=0.0,
+                             host_delay_jitter=0.0, timeout=5.0, **overrides)
+    store = Store(f"sqlite:///{tmp / 'web.db'}")
+    ids = fill_store(store, settings)
+    if hostile:
+        ids.update(fill_hostile(store))
+        analyze_all(store, settings)
+    return Corpus(settings, store, ids)
+
+
+def client_for(corpus: Corpus, **overrides: object) -> TestClient:
+    """An in-process client; https so the Secure cookies travel like in a real browser."""
+    settings = corpus.settings.replace(**overrides) if overrides else corpus.settings
+    return TestClient(create_app(settings, corpus.store), base_url="https://testserver")
+
+
+# --- hostile content -------------------------------------------------------------------------------
+
+#: XSS vectors: script tags, event handlers, javascript: URLs, SVG, CSS expressions, broken markup.
+#: Each one, if it ran, would set ``window.__xss`` or open a dialog.
+VECTORS = [
+    "<script>window.__xss='script'</script>",
+    "<img src=x onerror=\"window.__xss='img'\">",
+    "<svg onload=\"window.__xss='svg'\"><script>window.__xss='svg-script'</script></svg>",
+    "\"><script>alert('attr-break')</script>",
+    "'><img src=x onerror=alert('single-quote')>",
+    "<a href=\"javascript:window.__xss='link'\">click</a>",
+    "<div style=\"background:url(javascript:window.__xss='css');width:expression(window.__xss='expr')\">x</div>",
+    "<iframe src=\"javascript:window.__xss='iframe'\"></iframe>",
+    "<math><mtext><table><mglyph><style><img src=x onerror=window.__xss='mxss'>",
+    "</title><script>window.__xss='title-break'</script>",
+    "<scr<script>ipt>window.__xss='nested'</script>",
+    "<details open ontoggle=window.__xss='details'>",
+    "<object data=\"javascript:window.__xss='object'\"></object>",
+    "<body onload=window.__xss='body'>",
+    "<!--<script>window.__xss='comment'</script>-->",
+    "<style>@import 'javascript:window.__xss=1';</style>",
+]
+HOSTILE = " ".join(VECTORS)
+
+
+def fill_hostile(store: Store) -> dict[str, int]:
+    """An article and a feed with a vector in every field; returns their ids."""
+    text = "\n\n".join(f"Paragraph {i} of a hostile article. {v} It goes on with words." for i, v in
+                       enumerate(VECTORS))
+    extracted = ExtractedArticle(
+        url="javascript:window.__xss='url'", title="Hostile " + HOSTILE, author="Mallory " + VECTORS[1],
+        published=BASE, outlet="Evil " + VECTORS[0], language="en\"><script>window.__xss='lang'</script>",
+        canonical_url="https://evil.example/a?q=\"><script>window.__xss='canon'</script>", text=text,
+        excerpt="Excerpt " + HOSTILE)
+    article_id = save(store, extracted, "evil.example")
+    twin = ExtractedArticle(
+        url="https://evil.example/b?<script>window.__xss='url2'</script>", title="Twin " + VECTORS[2],
+        author=VECTORS[3], published=BASE + timedelta(hours=3), outlet="Other " + VECTORS[5], language="en",
+        canonical_url="https://evil.example/b", text=text + "\n\nOne more line about a hostile twin.",
+        excerpt=VECTORS[4])
+    twin_id = save(store, twin, "evil.example")
+    with store.transaction() as conn:
+        store.link_duplicate(conn, twin_id, article_id, "near", 0.95)
+    feed, _new = store.add_feed("https://evil.example/feed.xml?\"><script>window.__xss='feedurl'</script>",
+                                title="Feed " + HOSTILE, site_url="javascript:window.__xss='site'")
+    store.record_feed_failure(feed.id, "error " + HOSTILE)
+    return {"article": article_id, "twin": twin_id, "feed": feed.id}
