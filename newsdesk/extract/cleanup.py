@@ -1,0 +1,167 @@
+"""Drop widget fragments from extracted or plain text, keep the article.
+
+Extractors and "save as text" leave page furniture behind: summary widgets ("No time to read?
+Get a summary"), "Related Publications" / "Read more" lists, "Previous Article" / "Next Article"
+links with the linked titles, share/subscribe/cookie lines, comment sections and "Advertisement"
+labels. :func:`clean_text` removes them line by line. Only whole lines that match a known widget
+shape are removed, so a sentence such as "Previous statements by the agency hinted…" survives.
+
+The result is paragraphs separated by one blank line.
+"""
+
+from __future__ import annotations
+
+import re
+
+# One line that is nothing but a widget label.
+_WIDGET_LINES = [
+    r"no time to read\??(\s*get (a|the) summary)?",
+    r"(too long\?|short on time\?|in a hurry\?)(\s*get (a|the) summary)?",
+    r"get (a|the|an ai) summary",
+    r"(summari[sz]e|summary of) this (article|story|page)",
+    r"listen to (this|the) (article|story)( \d+ min(ute)?s?)?",
+    r"advertisement|advert|sponsored( content)?|ad|ads by \w+",
+    r"(story|article) continues below( this)? (advertisement|ad)",
+    r"continue reading( below| the main story)?",
+    r"skip (to|ad)( main)?( content)?",
+    r"share( this)?( article| story| post| page)?( on| via)?( (facebook|twitter|x|linkedin|whatsapp|e-?mail))?",
+    r"(share|tweet|pin|post|e-?mail|print|copy link|whatsapp|facebook|twitter|linkedin|reddit|telegram|x)"
+    r"([\s,|·•/]+(share|tweet|pin|post|e-?mail|print|copy link|whatsapp|facebook|twitter|linkedin|reddit|"
+    r"telegram|x))*",
+    r"(order reprints?|print article|print this (article|page)|reprints? (and|&) permissions)",
+    r"subscribe( now| today| here)?",
+    r"(subscribe|sign up) (to|for) (our|the) [\w\s'’-]*newsletters?[.!]?",
+    r"(become|already) a (subscriber|member)\??(\s*(log|sign) in)?[.!]?",
+    r"follow us on [\w\s,&]+[.!]?",
+    r"(accept|reject|manage)( all)? cookies|cookie (settings|policy|preferences)",
+    r"comments are closed\.?",
+    r"(tags|filed under|topics)\s*:.{0,200}",
+]
+_WIDGET = re.compile(r"^(?:" + "|".join(_WIDGET_LINES) + r")$", re.IGNORECASE)
+
+# Cookie banners run long, so they are matched by their opening instead.
+_COOKIE = re.compile(r"^(we|this (web)?site|our (web)?site) uses? cookies\b.{0,400}$", re.IGNORECASE)
+
+# "Read more: <title>" style single-line teasers.
+_TEASER = re.compile(r"^(read (more|next|also)|see also|also read|related)\s*[:»›>|–—-]\s*\S.{0,200}$",
+                     re.IGNORECASE)
+
+# A heading that starts a list of other pages: the heading and the list go.
+_LIST_HEADINGS = re.compile(
+    r"^(related( publications| articles| stories| posts| content| coverage| reading| news| links)?|"
+    r"read (more|next|also)|more (from|on|in|about) [\w\s'’.&-]{1,60}|more stories|more news|"
+    r"you (may|might) also (like|be interested in)|recommended( for you| stories| reading)?|"
+    r"most (popular|read|viewed)|trending( now)?|popular (posts|stories)|latest (news|stories|posts)|"
+    r"further reading|see also)\s*[:»›]?$",
+    re.IGNORECASE,
+)
+
+# Previous/next navigation: the label and the linked title after it go.
+_NAV = re.compile(r"^([«‹<←]\s*)?(previous|next|prev|older|newer)( (article|post|story|entry|item))?"
+                  r"(\s*[»›>→])?\s*(:\s*\S.{0,200})?$", re.IGNORECASE)
+
+# A heading that starts the comment section: everything after it goes.
+_COMMENTS = re.compile(
+    r"^(\d+\s+)?(comments?|responses?|replies)(\s*\(\d+\))?$|"
+    r"^(leave a (reply|comment)|post a comment|add a comment|join the (conversation|discussion)|"
+    r"show comments|view comments|reader comments|what do you think\?)\s*:?$",
+    re.IGNORECASE,
+)
+
+_BULLET = re.compile(r"^[-–—•*·▪►]\s*")
+_TRUNCATED = re.compile(r"(\[\s*(…|\.\.\.)\s*\]|…|\.\.\.)\s*$")
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)]?$")
+
+
+def _key(line: str) -> str:
+    """The line as compared with the patterns: no bullet, single spaces."""
+    return " ".join(_BULLET.sub("", line.strip()).split())
+
+
+def is_widget_line(line: str) -> bool:
+    """True for a single line that is page furniture on its own."""
+    key = _key(line)
+    if not key:
+        return False
+    return bool(_WIDGET.match(key) or _COOKIE.match(key) or _TEASER.match(key))
+
+
+def _looks_like_title(line: str) -> bool:
+    """A linked title: short and not a finished sentence."""
+    key = _key(line)
+    return 0 < len(key) <= 160 and len(key.split()) <= 25 and not key.endswith(".")
+
+
+def _looks_like_body(line: str) -> bool:
+    """A real paragraph: long enough and ends like a sentence, not truncated."""
+    key = _key(line)
+    return len(key.split()) >= 25 and bool(_SENTENCE_END.search(key)) and not _TRUNCATED.search(key)
+
+
+def _is_list_item(line: str) -> bool:
+    key = _key(line)
+    if not key:
+        return True
+    stripped = line.strip()
+    return (_BULLET.match(stripped) is not None or _TRUNCATED.search(key) is not None
+            or _looks_like_title(line) or not _looks_like_body(line))
+
+
+def _skip_list(lines: list[str], start: int) -> int:
+    """Index of the first line after the list that begins at ``start``."""
+    i = start
+    while i < len(lines) and _is_list_item(lines[i]):
+        i += 1
+    return i
+
+
+def _skip_nav_title(lines: list[str], start: int) -> int:
+    """Skip blank lines and one linked title after a previous/next label."""
+    i = start
+    while i < len(lines) and not lines[i].strip():
+        i += 1
+    if i < len(lines) and _looks_like_title(lines[i]) and not _NAV.match(_key(lines[i])):
+        return i + 1
+    return start
+
+
+def _drop_fragments(lines: list[str]) -> list[str]:
+    kept: list[str] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        key = _key(line)
+        if not key:
+            kept.append("")
+            i += 1
+        elif _COMMENTS.match(key) and _is_closing_section(lines, i):
+            break
+        elif _LIST_HEADINGS.match(key):
+            i = _skip_list(lines, i + 1)
+        elif _NAV.match(key):
+            i = i + 1 if ":" in key else _skip_nav_title(lines, i + 1)
+        elif is_widget_line(line):
+            i += 1
+        else:
+            kept.append(line.strip())
+            i += 1
+    return kept
+
+
+def _is_closing_section(lines: list[str], index: int) -> bool:
+    """A comment heading only ends the article when it is in the last part of the text."""
+    return index >= len(lines) // 3
+
+
+def _paragraphs(lines: list[str]) -> str:
+    """Non-empty lines become paragraphs separated by one blank line."""
+    return "\n\n".join(line for line in lines if line)
+
+
+def clean_text(text: str) -> str:
+    """``text`` without widget fragments, as paragraphs separated by blank lines."""
+    if not text:
+        return ""
+    normalised = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
+    lines = [line.rstrip() for line in normalised.split("\n")]
+    return _paragraphs(_drop_fragments(lines))
