@@ -66,6 +66,8 @@ MAX_WORDS = 60
 #: in a story, a second sentence from an already quoted article pays this much
 SAME_ARTICLE_PENALTY = 0.1
 STORY_SENTENCES_PER_ARTICLE = 40
+#: at most this many sentences enter a story's (dense) similarity graph, shared among its articles
+STORY_POOL_LIMIT = 2000
 NEAR_COPY_JACCARD = 0.8
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -322,8 +324,10 @@ def summarize_articles(articles: Sequence[Article], *, sentences: int = 5) -> Su
     pool: list[str] = []
     owners: list[int] = []
     positions: list[int] = []
+    per_article = max(3, min(STORY_SENTENCES_PER_ARTICLE, STORY_POOL_LIMIT // max(1, len(distinct))))
+    distinct = distinct[: max(1, STORY_POOL_LIMIT // per_article)]
     for index, article in enumerate(distinct):
-        for position, sentence in enumerate(split_sentences(article.text)[:STORY_SENTENCES_PER_ARTICLE]):
+        for position, sentence in enumerate(split_sentences(article.text)[:per_article]):
             pool.append(sentence)
             owners.append(index)
             positions.append(position)
@@ -412,7 +416,8 @@ def summarize_story(store: SummaryStore, story_id: int, settings: Settings, *, s
         if llm:
             from newsdesk.analyze.llm import abstractive_summary
 
-            text = "\n\n".join(f"{a.outlet or a.url}: {a.title}\n{a.text[:4000]}" for a in articles[:6])
+            sources = _distinct_articles(articles)[:6]
+            text = "\n\n".join(f"{a.outlet or a.url}: {a.title}\n{a.text[:4000]}" for a in sources)
             title = articles[0].title if articles else ""
             summary = abstractive_summary(summary, text, settings, title=title)
         return summary
