@@ -41,12 +41,25 @@ def iter_warc(path: Path) -> Iterator[Document | ArchiveError]:
     if not path.is_file():
         raise UnsupportedTargetError("no such file", source=str(path))
     with path.open("rb") as fh:
-        gzipped = fh.read(3) == GZIP_MEMBER
+        head = fh.read(4096)
+        gzipped = head.startswith(GZIP_MEMBER)
+        if not _starts_like_an_archive(head):
+            yield ArchiveError("not a WARC or ARC file", source=str(path))
+            return
         marker = GZIP_MEMBER if gzipped else WARC_RECORD
         start: int | None = 0
         while start is not None:
             failed_at = yield from _read_from(fh, start, path)
             start = None if failed_at is None else _find_marker(fh, marker, failed_at + 1)
+
+
+def _starts_like_an_archive(head: bytes) -> bool:
+    if head.startswith(GZIP_MEMBER):
+        try:
+            head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, 64)
+        except zlib.error:
+            return False
+    return head.lstrip(b"\r\n").startswith((b"WARC/", b"filedesc://"))
 
 
 def _read_from(fh: IO[bytes], start: int, path: Path) -> Generator[Document | ArchiveError, None, int | None]:

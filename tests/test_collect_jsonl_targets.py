@@ -1,0 +1,121 @@
+"""JSON Lines records and target classification."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from newsdesk.collect.jsonl import RECORD_MEDIA_TYPE, iter_jsonl
+from newsdesk.collect.targets import classify_target, is_url
+from newsdesk.errors import FeedError, UnsupportedTargetError
+from newsdesk.models import Document
+
+GOOD = {"url": "https://wire.example.test/a1", "title": "Council passes budget",
+        "text": "The council passed the budget on Tuesday.", "published": "2026-03-03T09:00:00+01:00",
+        "source": "Invented Wire", "author": "R. Example", "language": "en"}
+
+
+# -- JSON Lines --------------------------------------------------------------------------------
+def test_records_become_documents_with_hints(tmp_path: Path) -> None:
+    path = tmp_path / "records.jsonl"
+    second = {"url": "https://wire.example.test/a2", "title": "Second", "text": "More.", "source": "Wire",
+              "published": "2026-03-04"}
+    path.write_text(json.dumps(GOOD) + "\n\n" + json.dumps(second) + "\n", encoding="utf-8")
+    first, other = list(iter_jsonl(path))
+    assert isinstance(first, Document) and isinstance(other, Document)
+    assert first.url == GOOD["url"] and first.content == b"" and first.content_type == RECORD_MEDIA_TYPE
+    assert first.hints == {"title": "Council passes budget", "text": "The council passed the budget on Tuesday.",
+                           "published": datetime(2026, 3, 3, 8, 0, tzinfo=UTC), "outlet": "Invented Wire",
+                           "author": "R. Example", "language": "en"}
+    assert other.hints["published"] == datetime(2026, 3, 4, tzinfo=UTC)
+    assert other.hints["author"] == "" and "language" not in other.hints
+
+
+def test_bad_lines_are_reported_and_the_rest_read(tmp_path: Path) -> None:
+    lines = [
+        json.dumps(GOOD),
+        "{not json",
+        json.dumps(["a", "list"]),
+        json.dumps({"title": "no url", "text": "x"}),
+        json.dumps({"url": "ftp://wire.example.test/x", "text": "x"}),
+        json.dumps({"url": "https://wire.example.test/n", "text": "x", "published": "last tuesday"}),
+        json.dumps({"url": "https://wire.example.test/e"}),
+        json.dumps({"url": "https://wire.example.test/t", "text": 42}),
+        json.dumps({**GOOD, "url": "https://wire.example.test/last"}),
+    ]
+    path = tmp_path / "mixed.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    items = list(iter_jsonl(path))
+    assert [type(i).__name__ for i in items] == ["Document"] + ["FeedError"] * 7 + ["Document"]
+    errors = [i for i in items if isinstance(i, FeedError)]
+    assert [str(e.source).rsplit(":", 1)[1] for e in errors] == ["2", "3", "4", "5", "6", "7", "8"]
+    assert "line 2" in str(errors[0]) and "invalid JSON" in str(errors[0])
+    assert "published" in str(errors[4])
+
+
+def test_missing_jsonl_file(tmp_path: Path) -> None:
+    with pytest.raises(UnsupportedTargetError):
+        list(iter_jsonl(tmp_path / "absent.jsonl"))
+
+
+# -- targets -----------------------------------------------------------------------------------
+@pytest.mark.parametrize("target, expected", [
+    ("https://news.example.test/story", True),
+    ("http://127.0.0.1:8000/", True),
+    ("HTTPS://NEWS.EXAMPLE.TEST", True),
+    ("ftp://news.example.test/", False),
+    ("news.example.test/story", False),
+    ("https://", False),
+    ("/tmp/file.html", False),
+])
+def test_is_url(target: str, expected: bool) -> None:
+    assert is_url(target) is expected
+
+
+def _make(tmp_path: Path, name: str, content: bytes) -> str:
+    path = tmp_path / name
+    path.write_bytes(content)
+    return str(path)
+
+
+def test_classify_urls_stdin_and_folders(tmp_path: Path) -> None:
+    assert classify_target("https://news.example.test/a") == "url"
+    assert classify_target("-") == "stdin"
+    assert classify_target(str(tmp_path)) == "folder"
+    assert classify_target(tmp_path.as_uri()) == "folder"
+
+
+@pytest.mark.parametrize("name, content, kind", [
+    ("page.html", b"<html></html>", "file"),
+    ("paper.pdf", b"%PDF-1.7", "file"),
+    ("notes.txt", b"hello", "file"),
+    ("saved", b"<!doctype html><html><body>x</body></html>", "file"),
+    ("subs.opml", b"<opml version='2.0'/>", "opml"),
+    ("subs.xml", b"<?xml version='1.0'?>\n<opml version='2.0'><body/></opml>", "opml"),
+    ("crawl.warc", b"WARC/1.0\r\n", "warc"),
+    ("crawl.warc.gz", gzip.compress(b"WARC/1.1\r\n"), "warc"),
+    ("crawl.bin", gzip.compress(b"WARC/1.0\r\nWARC-Type: warcinfo\r\n"), "warc"),
+    ("records.jsonl", b'{"url": "https://x.example.test/"}\n', "jsonl"),
+    ("records.ndjson", b"", "jsonl"),
+    ("dump.json", b'{"url": "https://x.example.test/", "text": "t"}\n{"url": "https://y"}\n', "jsonl"),
+])
+def test_classify_files(tmp_path: Path, name: str, content: bytes, kind: str) -> None:
+    target = _make(tmp_path, name, content)
+    assert classify_target(target) == kind
+    assert classify_target(Path(target).as_uri()) == kind
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda p: str(p / "missing.html"), "no such file"),
+    (lambda p: _make(p, "photo.jpg", b"\xff\xd8\xff"), "unsupported file type .jpg"),
+    (lambda p: "ftp://files.example.test/a.html", "unsupported URL scheme"),
+    (lambda p: "javascript:alert(1)", "unsupported URL scheme"),
+])
+def test_classify_unsupported(tmp_path: Path, make: Callable[[Path], str], message: str) -> None:
+    with pytest.raises(UnsupportedTargetError, match=message):
+        classify_target(make(tmp_path))
