@@ -11,6 +11,7 @@ from newsdesk.cli.base import app, main
 # Importing the command modules registers their commands on ``app``.
 from newsdesk.cli import (  # noqa: E402,F401  isort: skip
     ingest_cmds,
+    extract_cmds,
     library_cmds,
     summary_cmds,
     story_cmds,
