@@ -61,7 +61,7 @@ def test_page_is_added_once_and_copies_link_to_the_earliest(server: LoopbackServ
                                                              settings: Settings) -> None:
     html_route(server, "/wire/talks", page("Port talks resume", BODY, published="2026-10-05T08:00:00Z",
                                            outlet="Meridian Wire"))
-    copy_body = BODY[:3] + ["Newsloop will keep following the dispute as talks continue this week."]
+    copy_body = BODY + ["Newsloop will keep following the dispute as talks continue this week."]
     html_route(server, "/loop/talks", page("Velmora port talks back on", copy_body,
                                            published="2026-10-05T11:30:00Z", outlet="Newsloop"))
     with Ingestor(store, settings, analyze=False) as ingestor:
