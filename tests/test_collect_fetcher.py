@@ -415,3 +415,11 @@ def test_many_threads_share_one_fetcher(server: LoopbackServer, fetcher: Fetcher
         results = list(pool.map(lambda n: fetcher.fetch(server.url(f"/feed{n % 3}")), range(24)))
     assert [r.content for r in results] == [f"feed {n % 3}".encode() for n in range(24)]
     assert server.count("/robots.txt") == 1
+
+
+def test_unresolvable_host_is_a_fetch_error_naming_the_url(settings: Settings) -> None:
+    guarded = settings.replace(allow_private_addresses=False, obey_robots=False)
+    with Fetcher(guarded, resolver=lambda host, port: []) as fetcher, pytest.raises(FetchError) as info:
+        fetcher.fetch("https://nowhere.example.invalid/page")
+    assert not isinstance(info.value, BlockedAddressError)
+    assert "nowhere.example.invalid/page" in str(info.value) and "no address" in str(info.value)

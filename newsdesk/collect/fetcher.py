@@ -125,6 +125,7 @@ class Fetcher:
             transport = GuardedTransport(allow_private=settings.allow_private_addresses, resolver=resolver)
         self._client = httpx.Client(
             transport=transport, follow_redirects=False, timeout=httpx.Timeout(settings.timeout),
+            trust_env=False,  # no proxy from the environment: it would bypass the pinned transport
             headers={"User-Agent": settings.user_agent, "Accept-Encoding": "gzip, deflate"},
         )
         self._gate = HostGate(concurrency=settings.per_host_concurrency, min_delay=settings.min_host_delay,
@@ -222,8 +223,12 @@ class Fetcher:
         with self._gate.slot(host):
             try:
                 return self._send(url, headers, limit)
-            except BlockedAddressError as exc:
+            except BlockedAddressError as exc:  # raised at connect time by the guarded transport
                 raise BlockedAddressError(exc.message, source=url) from None
+            except FetchError as exc:
+                if exc.source == url:
+                    raise
+                raise FetchError(exc.message, source=url) from None
             except httpx.TimeoutException as exc:
                 raise FetchError(f"timed out after {self.settings.timeout:g} s ({type(exc).__name__})",
                                  source=url) from None

@@ -40,7 +40,8 @@ def system_resolver(host: str, port: int) -> list[str]:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
         raise FetchError(f"cannot resolve host {host!r}: {exc}", source=host) from None
-    return sorted({str(info[4][0]) for info in infos})
+    # keep the system's preference order (RFC 6724), without repeats
+    return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
 
 def _embedded_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
@@ -124,7 +125,10 @@ def check_url(url: str, *, allow_private: bool, resolver: Resolver | None = None
     host, port = _host_and_port(url)
     if allow_private:
         return
-    addresses = (resolver or system_resolver)(host, port)
+    try:
+        addresses = (resolver or system_resolver)(host, port)
+    except FetchError as exc:
+        raise FetchError(exc.message, source=url) from None
     if not addresses:
         raise FetchError(f"host {host!r} has no address", source=url)
     for address in addresses:
