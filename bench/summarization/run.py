@@ -153,15 +153,17 @@ test articles (REALSumm-100, lower-cased and PTB-tokenised, `../shared/bench/sum
 from the shared `evaluate.py` (Google `rouge-score`, Porter stemming, Lsum one sentence per line). Every
 system below ran in this one run on this machine; newsdesk's main row is the batch CLI
 (`newsdesk summarize FILE.jsonl --json`, wall time including Python start-up); the in-process row times
-`summarize_text` alone. 3 sentences for every system.
+`summarize_text` alone. 3 sentences for every system. Speeds come from a shared 2-core machine with other
+work running; take them as rough ratios.
 
 {chr(10).join(table)}
 
 **Tuning, honestly — these weights were tuned on this data.** newsdesk's weights
 ({', '.join(f'`{k}={v}`' for k, v in weights.items())}) come from `bench/summarization/tune.py`:
 
-1. Stage 1 (`tune.py --half A --stage 1`), on half A only (the 50 even-indexed documents): position decay,
-   centrality kind and weight, minimum sentence length. The lead prior carries almost everything on this
+1. Stage 1 (`tune.py --half A --stage 1`, MMR_LAMBDA held at 0.7), on half A only (the 50 even-indexed
+   documents): position decay, centrality kind and weight, minimum sentence length. (A coarser first grid on
+   half A — decay 0.3–1.0, undirected centrality 0–0.6, MMR 0.7/1.0, minimum 4–8 words — set these ranges.) The lead prior carries almost everything on this
    data: centrality weights 0 and 0.05 tie, larger ones lose; what newsdesk adds over Lead-3 is skipping
    fragments (under {weights['MIN_WORDS']} words) and repeated sentences.
 2. Stage 2 (`tune.py --half A --stage 2` and `--half B --stage 2`): how hard MMR removes redundancy. The two
