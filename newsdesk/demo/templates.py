@@ -43,6 +43,12 @@ class PageContext:
 
 
 def e(text: str) -> str:
+    """Escape text content (quotes stay readable)."""
+    return escape(text, quote=False)
+
+
+def attr(text: str) -> str:
+    """Escape an attribute value."""
     return escape(text, quote=True)
 
 
@@ -67,20 +73,20 @@ def body_blocks(article: ArticleSpec) -> list[str]:
 
 def head(ctx: PageContext, extra: str = "") -> str:
     a, o = ctx.article, ctx.outlet
-    author = f'\n  <meta name="author" content="{e(a.author)}">' if a.author else ""
+    author = f'\n  <meta name="author" content="{attr(a.author)}">' if a.author else ""
     return f"""<head>
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <title>{e(a.title)} | {e(o.name)}</title>
-  <link rel="canonical" href="{e(a.url)}">
-  <meta name="description" content="{e(a.description)}">{author}
-  <meta property="og:site_name" content="{e(o.name)}">
-  <meta property="og:title" content="{e(a.title)}">
+  <link rel="canonical" href="{attr(a.url)}">
+  <meta name="description" content="{attr(a.description)}">{author}
+  <meta property="og:site_name" content="{attr(o.name)}">
+  <meta property="og:title" content="{attr(a.title)}">
   <meta property="og:type" content="article">
-  <meta property="og:url" content="{e(a.url)}">
-  <meta property="og:description" content="{e(a.description)}">
+  <meta property="og:url" content="{attr(a.url)}">
+  <meta property="og:description" content="{attr(a.description)}">
   <meta property="article:published_time" content="{a.published.strftime('%Y-%m-%dT%H:%M:%SZ')}">
-  <link rel="alternate" type="{o.feed_mime}" title="{e(o.name)}" href="{e(o.feed_url)}">
+  <link rel="alternate" type="{o.feed_mime}" title="{attr(o.name)}" href="{attr(o.feed_url)}">
   <link rel="stylesheet" href="/static/{o.domain.split('.')[0]}.css">{extra}
 </head>"""
 
@@ -104,14 +110,14 @@ def cookie_banner(css: str, text: str) -> str:
 
 
 def share_links(a: ArticleSpec, css: str) -> str:
-    return (f'<ul class="{css}"><li><a href="https://social.example/share?u={e(a.url)}">Share</a></li>'
-            f'<li><a href="https://microblog.example/intent?url={e(a.url)}">Post</a></li>'
-            f'<li><a href="mailto:?subject={e(a.title)}">Email</a></li><li><button>Copy link</button></li></ul>')
+    return (f'<ul class="{css}"><li><a href="https://social.example/share?u={attr(a.url)}">Share</a></li>'
+            f'<li><a href="https://microblog.example/intent?url={attr(a.url)}">Post</a></li>'
+            f'<li><a href="mailto:?subject={attr(a.title)}">Email</a></li><li><button>Copy link</button></li></ul>')
 
 
 def teaser_list(teasers: list[Teaser], item: str = "li") -> str:
     return "".join(
-        f'<{item}><a href="{e(t.url)}">{e(t.title)}</a><p>{e(t.excerpt)}</p><time>{e(t.date)}</time></{item}>'
+        f'<{item}><a href="{attr(t.url)}">{e(t.title)}</a><p>{e(t.excerpt)}</p><time>{e(t.date)}</time></{item}>'
         for t in teasers
     )
 
@@ -127,10 +133,10 @@ def comments(count: int, first: str, second: str) -> str:
 def prev_next(ctx: PageContext, prev_label: str, next_label: str, css: str) -> str:
     parts = []
     if ctx.previous:
-        parts.append(f'<a class="prev" href="{e(ctx.previous.url)}"><span>{prev_label}</span> '
+        parts.append(f'<a class="prev" href="{attr(ctx.previous.url)}"><span>{prev_label}</span> '
                      f'{e(ctx.previous.title)}</a>')
     if ctx.next:
-        parts.append(f'<a class="next" href="{e(ctx.next.url)}"><span>{next_label}</span> '
+        parts.append(f'<a class="next" href="{attr(ctx.next.url)}"><span>{next_label}</span> '
                      f'{e(ctx.next.title)}</a>')
     return f'<nav class="{css}">{"".join(parts)}</nav>'
 
@@ -226,7 +232,7 @@ unsubscribe anytime.</p><input type="email"><button>Subscribe</button></section>
 
 def render_think_tank(ctx: PageContext) -> str:
     a = ctx.article
-    cards = "".join(f'<div class="card"><h5><a href="{e(t.url)}">{e(t.title)}</a></h5><p>{e(t.excerpt)}</p>'
+    cards = "".join(f'<div class="card"><h5><a href="{attr(t.url)}">{e(t.title)}</a></h5><p>{e(t.excerpt)}</p>'
                     f'<span>{e(t.date)}</span></div>' for t in ctx.related)
     return THINK_TANK.substitute(
         head=head(ctx), title=e(a.title), description=e(a.description), byline=byline(a, "Harbor Institute staff"),
@@ -326,11 +332,11 @@ def render_daily(ctx: PageContext) -> str:
     a = ctx.article
     blocks = body_blocks(a)
     if ctx.promo and len(blocks) > 3:
-        blocks.insert(3, f'<aside class="read-more">Read more: <a href="{e(ctx.promo.url)}">{e(ctx.promo.title)}'
+        blocks.insert(3, f'<aside class="read-more">Read more: <a href="{attr(ctx.promo.url)}">{e(ctx.promo.title)}'
                          f'</a></aside>')
     if len(blocks) > 6:
         blocks.insert(6, '<div class="ad-slot" aria-hidden="true">Advertisement</div>')
-    most_read = "".join(f'<li><a href="{e(t.url)}">{e(t.title)}</a></li>' for t in ctx.most_read)
+    most_read = "".join(f'<li><a href="{attr(t.url)}">{e(t.title)}</a></li>' for t in ctx.most_read)
     return DAILY.substitute(
         head=head(ctx, json_ld(ctx)), title=e(a.title), description=e(a.description),
         kicker=e(a.tags[0] if a.tags else "News"), byline=byline(a, "Ledger staff"),
@@ -428,7 +434,7 @@ $prevnext
 def render_aggregator(ctx: PageContext) -> str:
     a = ctx.article
     source = f"Originally reported by {e(ctx.source_name)}." if ctx.source_name else "NewsLoop original."
-    cards = "".join(f'<div class="nl-card"><a href="{e(t.url)}">{e(t.title)}</a><span>{e(t.excerpt)}</span></div>'
+    cards = "".join(f'<div class="nl-card"><a href="{attr(t.url)}">{e(t.title)}</a><span>{e(t.excerpt)}</span></div>'
                     for t in ctx.related)
     return AGGREGATOR.substitute(
         head=head(ctx), title=e(a.title), byline=byline(a, "NewsLoop"), date=a.published.strftime("%b %-d, %Y"),
