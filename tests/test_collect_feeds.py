@@ -144,3 +144,10 @@ def test_discover_respects_base_href_and_accepts_text() -> None:
 def test_discover_on_a_page_without_links() -> None:
     assert discover_feed_links(b"<html><body><p>nothing</p></body></html>", "https://x.example.test/") == []
     assert discover_feed_links(b"", "https://x.example.test/") == []
+
+
+def test_a_body_that_is_a_local_path_is_not_opened(tmp_path: Path) -> None:
+    local = tmp_path / "local-feed.xml"
+    local.write_bytes(read("rss20.xml"))
+    with pytest.raises(FeedError):
+        parse_feed(str(local).encode(), "https://evil.example.test/feed")

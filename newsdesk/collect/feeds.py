@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import html
+import io
 import json
 import re
 import time
@@ -87,7 +88,8 @@ def parse_feed(content: bytes, url: str) -> ParsedFeed:
         raise FeedError("empty feed", source=url)
     if _head(content).startswith(b"{"):
         return _parse_json_feed(content, url)
-    parsed = feedparser.parse(content, response_headers={"content-location": url, "content-type": "application/xml"},
+    # a stream, never bytes: feedparser would open bytes that look like a file path as a local file
+    parsed = feedparser.parse(io.BytesIO(content), response_headers={"content-location": url, "content-type": "application/xml"},
                               sanitize_html=True, resolve_relative_uris=True)
     entries = [e for e in (_entry(raw, url) for raw in parsed.entries) if e is not None]
     if not parsed.version and not parsed.entries:
