@@ -13,6 +13,7 @@ import argparse
 import itertools
 import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
@@ -23,7 +24,7 @@ from common import DATASET, half, load_evaluator  # noqa: E402
 from newsdesk.analyze import summarize  # noqa: E402
 
 #: stage 1: the position/centrality/length weights (MMR_LAMBDA 0.7, REPEAT_SIMILARITY 0.6 fixed)
-STAGE1 = {
+STAGE1: dict[str, list[Any]] = {
     "POSITION_DECAY": [1.0, 1.5],
     "CENTRALITY_MODE": ["degree", "forward"],
     "CENTRALITY_WEIGHT": [0.0, 0.05, 0.1, 0.2],
@@ -31,7 +32,7 @@ STAGE1 = {
     "MIN_WORDS": [4, 6],
 }
 #: stage 2: how hard redundancy is removed, with the stage-1 weights fixed
-STAGE2 = {
+STAGE2: dict[str, list[Any]] = {
     "MMR_LAMBDA": [0.7, 0.85, 1.0],
     "REPEAT_SIMILARITY": [0.5, 0.6, 0.7, 0.8, 1.01],
 }
