@@ -26,6 +26,7 @@ closes, so generators of unknown length work. Paths match with their query strin
 
 from __future__ import annotations
 
+import ssl
 import threading
 import time
 from collections import Counter
@@ -66,7 +67,8 @@ class StreamStats:
 class LoopbackServer:
     """A ``ThreadingHTTPServer`` on 127.0.0.1, port 0, serving a route table from a daemon thread."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, tls: ssl.SSLContext | None = None) -> None:
+        """``tls``: a server-side SSL context to serve HTTPS instead of HTTP."""
         self._routes: dict[str, Handler] = {}
         self._lock = threading.Lock()
         self.requests: list[RecordedRequest] = []
@@ -74,6 +76,9 @@ class LoopbackServer:
         self.streams: dict[str, StreamStats] = {}
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _make_handler(self))
         self._httpd.daemon_threads = True
+        self.scheme = "https" if tls else "http"
+        if tls is not None:
+            self._httpd.socket = tls.wrap_socket(self._httpd.socket, server_side=True)
         self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05},
                                         name="loopback-http", daemon=True)
 
@@ -100,7 +105,7 @@ class LoopbackServer:
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{self.scheme}://127.0.0.1:{self.port}"
 
     def url(self, path: str = "/") -> str:
         return self.base_url + (path if path.startswith("/") else "/" + path)

@@ -151,3 +151,16 @@ def test_a_body_that_is_a_local_path_is_not_opened(tmp_path: Path) -> None:
     local.write_bytes(read("rss20.xml"))
     with pytest.raises(FeedError):
         parse_feed(str(local).encode(), "https://evil.example.test/feed")
+
+
+def test_external_entities_in_feeds_are_not_read(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOPSECRETTOKEN")
+    content = (f'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY s SYSTEM "{secret.as_uri()}">]>'
+               '<rss version="2.0"><channel><title>&s;</title><item><title>&s;</title>'
+               '<link>https://x.example.test/a</link><description>&s;</description></item></channel></rss>')
+    try:
+        feed = parse_feed(content.encode(), "https://x.example.test/feed")
+    except FeedError:
+        return
+    assert "TOPSECRETTOKEN" not in repr(feed)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import ssl
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import httpx
 import pytest
@@ -93,3 +96,42 @@ def test_transport_connects_to_the_checked_address(server: LoopbackServer) -> No
         response = client.get(f"http://pinned.example.invalid:{server.port}/pinned")
     assert response.content == b"hello"
     assert server.last_request("/pinned").header("host") == f"pinned.example.invalid:{server.port}"
+
+
+def _self_signed(tmp_path: Path, hostname: str) -> tuple[Path, Path]:
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, hostname)])
+    now = datetime.now(UTC)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - timedelta(days=1))
+            .not_valid_after(now + timedelta(days=2))
+            .add_extension(x509.SubjectAlternativeName([x509.DNSName(hostname)]), critical=False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .sign(key, hashes.SHA256()))
+    cert_path, key_path = tmp_path / "cert.pem", tmp_path / "key.pem"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return cert_path, key_path
+
+
+def test_pinned_https_still_verifies_the_certificate_against_the_name(tmp_path: Path) -> None:
+    cert, key = _self_signed(tmp_path, "secure.example.test")
+    server_ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server_ctx.load_cert_chain(cert, key)
+    client_ctx = ssl.create_default_context(cafile=str(cert))
+    with LoopbackServer(tls=server_ctx) as tls_server:
+        tls_server.route("/tls", body=b"secret handshake")
+        transport = GuardedTransport(allow_private=True, resolver=lambda h, p: ["127.0.0.1"],
+                                     ssl_context=client_ctx)
+        with httpx.Client(transport=transport) as client:
+            ok = client.get(f"https://secure.example.test:{tls_server.port}/tls")
+            assert ok.content == b"secret handshake"
+            with pytest.raises(httpx.ConnectError, match="CERTIFICATE_VERIFY_FAILED|match"):
+                client.get(f"https://impostor.example.test:{tls_server.port}/tls")
+    assert tls_server.count("/tls") == 1

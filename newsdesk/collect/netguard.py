@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import ssl
 from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import urlsplit
@@ -169,10 +170,10 @@ class GuardedTransport(httpx.HTTPTransport):
     """``httpx.HTTPTransport`` whose connections go through :class:`GuardedBackend`."""
 
     def __init__(self, *, allow_private: bool, resolver: Resolver | None = None,
-                 limits: httpx.Limits | None = None) -> None:
+                 limits: httpx.Limits | None = None, ssl_context: ssl.SSLContext | None = None) -> None:
         limits = limits or httpx.Limits(max_connections=100, max_keepalive_connections=20)
         super().__init__(limits=limits)
-        ssl_context = httpx.create_ssl_context()
+        ssl_context = ssl_context or httpx.create_ssl_context()
         self._pool = httpcore.ConnectionPool(
             ssl_context=ssl_context,
             max_connections=limits.max_connections,
