@@ -14,7 +14,7 @@ import httpx
 import pytest
 from loopback import LoopbackServer
 from sqlalchemy import select
-from test_web_corpus import Corpus, TestClient, client_for, make_corpus
+from test_web_corpus import Corpus, client_for, make_corpus
 from typer.testing import CliRunner
 
 from newsdesk.cli import app as cli_app
