@@ -22,6 +22,12 @@ _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?\s*([\w.:-]+)", re.IGNORECASE
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 # WHATWG: these labels mean windows-1252 in practice.
+_LATIN_CODECS = {
+    "cp1250", "cp1252", "cp1254", "cp1257", "cp437", "cp775", "cp850", "cp852", "cp857", "cp858", "cp860",
+    "cp861", "cp863", "cp865", "hp-roman8", "hp_roman8", "latin-1", "iso8859-2", "iso8859-3",
+    "iso8859-4", "iso8859-9", "iso8859-10", "iso8859-13", "iso8859-14", "iso8859-15", "iso8859-16",
+    "mac-roman", "mac-latin2", "mac-iceland", "mac-turkish", "ascii",
+}
 _SINGLE_BYTE_ALIASES = {"iso-8859-1", "latin-1", "latin1", "us-ascii", "ascii", "iso8859-1", "l1"}
 
 
@@ -80,13 +86,22 @@ def _try(content: bytes, codec: str) -> str | None:
 
 
 def _detect(content: bytes) -> str | None:
+    """charset-normalizer's guess, except that any Latin single-byte guess becomes windows-1252.
+
+    Telling windows-1252 from windows-1257 or ISO-8859-2 by statistics alone is unreliable on
+    short pages; windows-1252 is what undeclared Latin-script pages almost always are (and what
+    browsers assume), so only a multi-byte or non-Latin guess overrides it.
+    """
     from charset_normalizer import from_bytes
 
     best = from_bytes(content[:65536]).best()
     if best is None:
         return None
+    codec = _codec(best.encoding) or ""
+    if codec in _LATIN_CODECS:
+        codec = "cp1252"
     try:
-        return content.decode(best.encoding)
+        return content.decode(codec)
     except (UnicodeDecodeError, LookupError):
         return None
 

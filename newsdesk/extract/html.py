@@ -34,6 +34,8 @@ MIN_PRECISE_CHARS = 400
 PARAGRAPH_SHARE = 0.6
 #: paragraph elements shorter than this are menus, captions and bylines, not body text
 PARAGRAPH_MIN_CHARS = 80
+#: fewer words than this is a menu or an error page, not an article
+MIN_WORDS = 8
 _BLOCK_TAGS = {"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "br", "tr", "blockquote", "pre"}
 
 
@@ -122,13 +124,22 @@ def extract_main_text(html: str, url: str | None = None, tree: HtmlElement | Non
     return text
 
 
-def _drop_title_line(text: str, title: str) -> str:
-    """trafilatura sometimes repeats the headline as the first paragraph."""
-    if not title:
-        return text
+def page_titles(tree: HtmlElement) -> set[str]:
+    """The headline as the page states it (``og:title``, ``<title>``, first ``<h1>``), normalised."""
+    found = tree.xpath('string(.//meta[@property="og:title"]/@content)'), tree.findtext(".//title") or ""
+    h1 = tree.find(".//h1")
+    texts = [*found, h1.text_content() if h1 is not None else ""]
+    return {" ".join(str(t).split()).casefold() for t in texts if str(t).strip()}
+
+
+def _finish_text(raw: str, titles: set[str], source: str) -> str:
+    """Cleaned text without a repeated headline; :class:`NotAnArticleError` when too little is left."""
+    text = clean_text(raw)
     first, sep, rest = text.partition("\n\n")
-    if sep and " ".join(first.split()).casefold() == title.casefold():
-        return rest
+    if sep and " ".join(first.split()).casefold() in titles:
+        text = rest
+    if len(text.split()) < MIN_WORDS:
+        raise NotAnArticleError("no main text found", source=source)
     return text
 
 
@@ -139,10 +150,9 @@ def main_text(html: str | bytes, url: str | None = None) -> str:
     """
     source = url or "<html>"
     page = decode_bytes(html) if isinstance(html, bytes) else html
-    text = clean_text(extract_main_text(page, url))
-    if not text:
-        raise NotAnArticleError("no main text found", source=source)
-    return text
+    tree = parse_html(page, source)
+    titles = page_titles(tree)
+    return _finish_text(extract_main_text(page, url, tree), titles, source)
 
 
 def extract_html(doc: Document) -> ExtractedArticle:
@@ -150,9 +160,8 @@ def extract_html(doc: Document) -> ExtractedArticle:
     html = decode_bytes(doc.content, doc.content_type)
     tree = parse_html(html, doc.url)
     meta = page_metadata(tree, doc.url)
-    text = _drop_title_line(clean_text(extract_main_text(html, doc.url, tree)), meta.title)
-    if not text:
-        raise NotAnArticleError("no main text found", source=doc.url)
+    titles = page_titles(tree) | {meta.title.casefold()}
+    text = _finish_text(extract_main_text(html, doc.url, tree), titles, doc.url)
     hints_outlet = str(doc.hints.get("outlet") or "")
     outlet = meta.site_name or hints_outlet or meta.other_site_name or outlet_from_domain(doc.url)
     return ExtractedArticle(
