@@ -57,6 +57,11 @@ def identity_url(doc_url: str, extracted: ExtractedArticle) -> str:
     return normalize_url(doc_url)
 
 
+def _looks_like_html(content: bytes) -> bool:
+    head = content[:2048].lstrip().lower()
+    return head.startswith((b"<!doctype html", b"<html")) or b"<body" in head
+
+
 def _order_key(published: datetime | None, article_id: int) -> tuple[float, int]:
     return (published.timestamp() if published else float("inf"), article_id)
 
@@ -157,9 +162,18 @@ class Ingestor:
         result = self.fetcher.fetch(url)
         self._log_fetch(result)
         if feedmod.looks_like_feed(result.content, result.content_type):
+            try:
+                parsed = feedmod.parse_feed(result.content, result.url)
+            except FeedError as exc:
+                if not _looks_like_html(result.content):
+                    yield IngestOutcome(url, "failed", detail=str(exc))
+                    return
+                # a "feed" that is really a web page: read it as one
+                yield from self._ingest_page(url, result)
+                return
             feed, created = self.store.add_feed(normalize_url(result.url))
             yield IngestOutcome(url, "subscribed" if created else "unchanged", detail=feed.url)
-            yield from self._ingest_feed_content(feed, result)
+            yield from self._ingest_entries(feed, result, parsed)
         elif sitemaps.looks_like_sitemap(result.content):
             yield from self._ingest_sitemap(result, depth=0)
         else:
@@ -216,6 +230,10 @@ class Ingestor:
                                            cap=self.settings.max_backoff)
             yield IngestOutcome(feed.url, "failed", detail=str(exc))
             return
+        yield from self._ingest_entries(feed, result, parsed)
+
+    def _ingest_entries(self, feed: Feed, result: FetchResult,
+                        parsed: feedmod.ParsedFeed) -> Iterator[IngestOutcome]:
         for entry in parsed.entries:
             if not entry.url:
                 continue

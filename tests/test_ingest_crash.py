@@ -21,10 +21,7 @@ from sqlalchemy import create_engine, text
 
 pytestmark = pytest.mark.slow
 
-WORDS = ("harbour council minister budget reservoir satellite launch agency vote court ruling strike wage "
-         "inflation rate bank export licence chip wildfire evacuation recall vaccine dam river treaty "
-         "election recount ballot province mayor ministry report analysts warned officials said on "
-         "monday tuesday figures showed growth shipping cargo berth union talks offer deal").split()
+WORDS = ["harbour", "council", "minister", "budget", "reservoir", "satellite", "launch", "agency", "vote", "court", "ruling", "strike", "wage", "inflation", "rate", "bank", "export", "licence", "chip", "wildfire", "evacuation", "recall", "vaccine", "dam", "river", "treaty", "election", "recount", "ballot", "province", "mayor", "ministry", "report", "analysts", "warned", "officials", "said", "on", "monday", "tuesday", "figures", "showed", "growth", "shipping", "cargo", "berth", "union", "talks", "offer", "deal"]
 
 
 def _paragraph(rng: random.Random, sentences: int = 5) -> str:

@@ -24,7 +24,8 @@ def _print_outcomes(outcomes: list[IngestOutcome], as_json: bool) -> None:
         if o.action == "duplicate":
             extra += f"duplicate of #{o.duplicate_of}"
         elif o.detail:
-            extra += o.detail if o.action != "failed" else f"failed: {o.detail}"
+            detail = o.detail.removeprefix(f"{o.target}: ")
+            extra += detail if o.action != "failed" else f"failed: {detail}"
         console.print(f"[{style}]{o.action:>10}[/{style}]  {o.target}  {extra}", highlight=False,
                       markup=True, soft_wrap=True)
     counts = Counter(o.action for o in outcomes)
