@@ -47,10 +47,8 @@ def _make_corpus(folder: Path, count: int) -> None:
     folder.mkdir()
     bodies: list[list[str]] = []
     for i in range(count):
-        if i % 10 == 9:  # every tenth page republishes an earlier one
-            body = bodies[i - 5]
-        else:
-            body = [_paragraph(rng) for _ in range(4)]
+        # every tenth page republishes an earlier one
+        body = bodies[i - 5] if i % 10 == 9 else [_paragraph(rng) for _ in range(4)]
         bodies.append(body)
         (folder / f"page-{i:04d}.html").write_text(_page(i, body), encoding="utf-8")
 

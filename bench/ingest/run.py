@@ -83,7 +83,7 @@ def main() -> int:
             rows.append(("newsdesk add (… + entities, key phrases, stories)", analyzed_s, stored_a))
     lines = [f"pages: {len(files)} (ScrapingHub article-extraction benchmark), best of {args.repeat}", "",
              "| pipeline | seconds | pages/s | time vs trafilatura |", "|---|---|---|---|"]
-    for name, seconds, n in rows:
+    for name, seconds, _stored in rows:
         lines.append(f"| {name} | {seconds:.2f} | {len(files) / seconds:.1f} | {seconds / trafilatura_s:.2f}× |")
     lines.append(f"\nstored articles: {stored}")
     report = "\n".join(lines)
