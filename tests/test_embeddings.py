@@ -40,7 +40,7 @@ class BagOfWordsModel:
                 out[row] /= length
         return out
 
-    def get_sentence_embedding_dimension(self) -> int:
+    def get_embedding_dimension(self) -> int:
         return DIM
 
 

@@ -4,7 +4,7 @@ Lexical, always: the article's heaviest TF-IDF terms become an ``OR`` query to t
 index (FTS5 ``bm25()`` on SQLite, ``ts_rank`` on PostgreSQL), which returns at most
 ``CANDIDATES`` articles however large the library; those are re-ranked by TF-IDF cosine with
 the article (document frequencies from the story clusterer's ``term_df`` table, so IDF is the
-whole library's), blended with the full-text rank. With a sentence-embedding model installed
+whole library's; until enough articles are analysed, from the candidates), blended with the full-text rank. With a sentence-embedding model installed
 (``newsdesk[semantic]``), the cosine of the embeddings is blended in as well.
 
 The article itself, its original and all copies of that original are never returned.
@@ -32,6 +32,8 @@ FTS_SHARE = 0.2
 #: share of the embedding cosine when a model is installed
 SEMANTIC_SHARE = 0.5
 EXCERPT_CHARS = 240
+#: below this many analysed articles, ``term_df`` is too thin and IDF comes from the candidates
+MIN_LIBRARY_DOCS = 50
 
 
 @dataclass
@@ -72,6 +74,11 @@ def lexical_scores(store: Store, article: Article, exclude: set[int], *,
     found = store.get_articles([i for i, _ in hits])
     tfs = {a.id: vectors.sublinear(vectors.term_counts(a.title, a.text)) for a in found}
     all_dfs, n_docs = store.read_term_frequencies(set(tf).union(*tfs.values()))
+    if n_docs < MIN_LIBRARY_DOCS:  # stories not analysed yet: estimate IDF from the candidates
+        local = vectors.DocumentFrequencies()
+        for terms in [tf, *tfs.values()]:
+            local.add(terms)
+        all_dfs, n_docs = dict(local.df), local.n_docs
     mine = _tfidf(tf, all_dfs, n_docs)
     best_fts = max(score for _, score in hits) or 1.0
     fts = {i: score / best_fts for i, score in hits}
