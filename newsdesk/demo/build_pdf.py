@@ -92,7 +92,7 @@ def read_blocks(source: Path) -> list[tuple[str, str]]:
 def paginate(blocks: list[tuple[str, str]]) -> list[list[tuple[float, Line]]]:
     """Lay the blocks out as pages of (y, line) placements."""
     pages: list[list[tuple[float, Line]]] = [[]]
-    y = TOP
+    y: float = TOP
     for kind, text in blocks:
         font, size, leading = ("F2", HEAD_SIZE, HEAD_LEADING) if kind == "heading" else ("F1", BODY_SIZE,
                                                                                           BODY_LEADING)

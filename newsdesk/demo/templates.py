@@ -264,7 +264,7 @@ $body
 <div class="more"><div class="more-title">Related articles</div><ul>$related</ul></div>
 <div class="comments-closed">$comments</div>
 </div>
-<div id="newsletter-box"><b>Statecaster Daily</b> &mdash; the nation's news every evening. <input type="email">
+<div id="newsletter-box"><b>Statecaster Daily newsletter</b> &mdash; the nation's news every evening. <input type="email">
 <input type="submit" value="Join"></div>
 <div id="bottom">Statecaster is the public broadcaster of the Republic of Veridia, established by the Broadcasting Act.
 <br><a href="/about">About</a> &middot; <a href="/charter">Charter</a> &middot; <a href="/feed.json">JSON feed</a>
@@ -312,7 +312,7 @@ $share
 <div class="story-body" itemprop="articleBody">
 $body
 </div>
-<div class="newsletter-inline"><strong>Sign up to First Edition</strong><p>Our morning email breaks down the key stories
+<div class="newsletter-inline"><strong>Sign up to First Edition</strong><p>Our morning newsletter breaks down the key stories
 of the day, telling you what's happening and why it matters.</p><input type="email"><button>Sign up</button></div>
 $prevnext
 </article>
@@ -341,8 +341,8 @@ def render_daily(ctx: PageContext) -> str:
         head=head(ctx, json_ld(ctx)), title=e(a.title), description=e(a.description),
         kicker=e(a.tags[0] if a.tags else "News"), byline=byline(a, "Ledger staff"),
         iso=a.published.strftime("%Y-%m-%dT%H:%M:%SZ"), longdate=long_date(ctx), body="\n".join(blocks),
-        cookies=cookie_banner("consent-layer", "We and our 143 partners store and access information on your "
-                                               "device to personalise ads and content."),
+        cookies=cookie_banner("consent-layer", "We and our 143 partners use cookies to store and access "
+                                               "information on your device to personalise ads and content."),
         share=share_links(a, "share-row"), mostread=most_read, related=teaser_list(ctx.related),
         prevnext=prev_next(ctx, "Previous Article", "Next Article", "article-pager"),
         comments=comments(37, "The government has known about this for months. Why act only now?",
@@ -421,7 +421,7 @@ $body
 $prevnext
 <div class="nl-more"><h3>More loops</h3>$related</div>
 <div class="nl-comments">$comments</div>
-<div class="nl-nlbox"><h3>Loop Daily</h3><p>Our top ten, every morning.</p><input type="email"><button>Get it</button>
+<div class="nl-nlbox"><h3>Loop Daily newsletter</h3><p>Our top ten, every morning.</p><input type="email"><button>Get it</button>
 </div>
 </div>
 <div class="nl-foot">NewsLoop brings you stories from around the web. <a href="/rss.xml">RSS</a> &middot;
