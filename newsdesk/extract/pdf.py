@@ -134,6 +134,17 @@ def _info(reader: Any) -> tuple[str, str, Any]:
     return ("" if _JUNK_TITLES.match(title) else title), author, created
 
 
+def _is_title_line(lines: list[str]) -> bool:
+    """Whether a page's first line reads as a heading rather than the start of a wrapped paragraph."""
+    first = lines[0]
+    if len(first) > 150 or first.endswith(("-", ",", ";")):
+        return False
+    if len(lines) == 1:
+        return True
+    width = max(len(line) for line in lines)
+    return len(first) < 0.75 * width or lines[1][:1].isupper() or lines[1][:1].isdigit()
+
+
 def _file_title(url: str) -> str:
     name = PurePosixPath(unquote(urlsplit(url).path)).stem
     return " ".join(re.split(r"[-_]+", name)).strip()
@@ -151,10 +162,10 @@ def extract_pdf(doc: Document) -> ExtractedArticle:
         article.status = NO_TEXT_LAYER
         return article
     first_line = pages[0][0]
-    article.title = title or (first_line if len(first_line) <= 200 else _file_title(doc.url))
+    article.title = title or (first_line if _is_title_line(pages[0]) else _file_title(doc.url))
     if " ".join(first_line.split()).casefold() == article.title.casefold():
         pages[0] = pages[0][1:]
-    text = "\n\n".join("\n\n".join(_paragraphs(lines)) for lines in pages if lines)
+    text = "\n\n".join("\n\n".join(_paragraphs(lines)) for lines in pages if lines) or first_line
     article.text = text
     article.excerpt = make_excerpt(text)
     article.language = detect_language(text)

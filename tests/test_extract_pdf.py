@@ -1,0 +1,175 @@
+"""PDFs → ExtractedArticle: text per page, running headers/footers dropped, hyphenation mended, metadata,
+scans without text layer, encrypted and broken files. The PDFs are built here, byte by byte."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime
+
+import pytest
+from pypdf import PdfReader, PdfWriter
+
+from newsdesk.errors import EncryptedPDFError, PDFError
+from newsdesk.extract import NO_TEXT_LAYER, extract_document, status_message
+from newsdesk.models import Document
+
+HEADER = "Riverside Council Minutes - Draft"
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+
+
+def _text_stream(lines: list[str]) -> bytes:
+    ops = ["BT", "/F1 11 Tf", "14 TL", "72 760 Td"]
+    ops += [f"({_escape(line)}) Tj T*" for line in lines]
+    ops.append("ET")
+    return "\n".join(ops).encode("latin-1")
+
+
+IMAGE_STREAM = b"q 200 0 0 200 100 400 cm /Im1 Do Q"
+
+
+def build_pdf(pages: list[list[str]] | None = None, *, info: dict[str, str] | None = None,
+              image_pages: int = 0) -> bytes:
+    """A small valid PDF: text pages in Helvetica, or pages that only draw a grey image."""
+    objects: list[bytes] = []
+
+    def add(body: bytes) -> int:
+        objects.append(body)
+        return len(objects)
+
+    catalog = add(b"")  # filled in below
+    pages_obj = add(b"")
+    font = add(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>")
+    image = add(b"<< /Type /XObject /Subtype /Image /Width 2 /Height 2 /ColorSpace /DeviceGray "
+                b"/BitsPerComponent 8 /Length 4 >>\nstream\n\x10\x80\x80\xf0\nendstream")
+    kids = []
+    streams = [_text_stream(lines) for lines in pages or []] + [IMAGE_STREAM] * image_pages
+    for stream in streams:
+        content = add(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
+        kids.append(add(b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 612 792] /Contents %d 0 R "
+                        b"/Resources << /Font << /F1 %d 0 R >> /XObject << /Im1 %d 0 R >> >> >>"
+                        % (pages_obj, content, font, image)))
+    objects[catalog - 1] = b"<< /Type /Catalog /Pages %d 0 R >>" % pages_obj
+    objects[pages_obj - 1] = (b"<< /Type /Pages /Kids [" + b" ".join(b"%d 0 R" % k for k in kids)
+                              + b"] /Count %d >>" % len(kids))
+    info_obj = None
+    if info:
+        entries = "".join(f"/{key} ({_escape(value)}) " for key, value in info.items())
+        info_obj = add(f"<< {entries}>>".encode("latin-1"))
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    for offset in offsets:
+        out.write(b"%010d 00000 n \n" % offset)
+    trailer = b"<< /Size %d /Root %d 0 R" % (len(objects) + 1, catalog)
+    if info_obj:
+        trailer += b" /Info %d 0 R" % info_obj
+    out.write(b"trailer\n" + trailer + b" >>\nstartxref\n%d\n%%%%EOF\n" % xref)
+    return out.getvalue()
+
+
+def _encrypt(pdf: bytes, user_password: str) -> bytes:
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    writer.encrypt(user_password=user_password, owner_password="owner-secret", algorithm="AES-128")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _doc(content: bytes, url: str = "file:///reports/riverside-minutes_2026.pdf") -> Document:
+    return Document(url=url, content=content, content_type="application/pdf")
+
+
+REPORT_PAGES = [
+    [HEADER,
+     "The council met on Tuesday evening to discuss the restor-",
+     "ation of the riverside walk and the new lighting along the",
+     "old towpath, which residents have asked for since 2019.",
+     "Page 1 of 3"],
+    [HEADER,
+     "Members agreed that the first section of the walk will be",
+     "repaved before the summer festival begins in the park.",
+     "Page 2 of 3"],
+    [HEADER,
+     "The treasurer reported that the budget for the work is",
+     "covered by a grant from the regional heritage fund.",
+     "Page 3 of 3"],
+]
+
+
+def test_text_pdf_with_metadata() -> None:
+    pdf = build_pdf(REPORT_PAGES, info={"Title": "Riverside Walk Restoration", "Author": "Lena Okafor",
+                                        "CreationDate": "D:20260314183000+01'00'"})
+    article = extract_document(_doc(pdf))
+    assert article.kind == "pdf" and article.status == "ok"
+    assert article.title == "Riverside Walk Restoration"
+    assert article.author == "Lena Okafor"
+    assert article.published == datetime(2026, 3, 14, 17, 30, tzinfo=UTC)
+    assert article.language == "en"
+    assert article.excerpt and article.text.startswith(article.excerpt[:40])
+
+
+def test_pages_joined_headers_footers_dropped_hyphens_mended() -> None:
+    text = extract_document(_doc(build_pdf(REPORT_PAGES))).text
+    assert HEADER not in text
+    assert "Page" not in text
+    assert "restoration of the riverside walk" in text
+    assert "restor-" not in text
+    paragraphs = text.split("\n\n")
+    assert paragraphs[-1] == ("The treasurer reported that the budget for the work is covered by a grant "
+                              "from the regional heritage fund.")
+    assert any(p.startswith("Members agreed that the first section") for p in paragraphs)
+
+
+def test_title_from_the_first_line_when_metadata_has_none() -> None:
+    pages = [["Annual Report of the Harbour Trust",
+              "The trust welcomed more visitors than in any year before.",
+              "Repairs to the north quay were finished in October."]]
+    article = extract_document(_doc(build_pdf(pages, info={"Title": "Microsoft Word - report.docx"})))
+    assert article.title == "Annual Report of the Harbour Trust"
+    assert article.text.startswith("The trust welcomed")
+
+
+def test_scanned_pdf_still_gives_an_article_record() -> None:
+    article = extract_document(_doc(build_pdf(image_pages=2)))
+    assert article.status == NO_TEXT_LAYER
+    assert article.text == "" and article.kind == "pdf"
+    assert article.title == "riverside minutes 2026"  # from the file name
+    message = status_message(article)
+    assert "no text layer" in message and "riverside-minutes_2026.pdf" in message
+    titled = extract_document(_doc(build_pdf(image_pages=1, info={"Title": "Scanned Budget 2026"})))
+    assert titled.title == "Scanned Budget 2026" and titled.status == NO_TEXT_LAYER
+
+
+def test_status_message_is_empty_for_a_normal_article() -> None:
+    assert status_message(extract_document(_doc(build_pdf(REPORT_PAGES)))) == ""
+
+
+def test_encrypted_pdf_needs_a_password() -> None:
+    with pytest.raises(EncryptedPDFError) as info:
+        extract_document(_doc(_encrypt(build_pdf(REPORT_PAGES), "letmein")))
+    assert info.value.source == "file:///reports/riverside-minutes_2026.pdf"
+
+
+def test_pdf_encrypted_with_an_empty_user_password_opens() -> None:
+    article = extract_document(_doc(_encrypt(build_pdf(REPORT_PAGES), "")))
+    assert "riverside walk" in article.text
+
+
+@pytest.mark.parametrize("content", [b"%PDF-1.4\nthis is not really a pdf at all", b"%PDF-1.7\n" + b"\x00" * 50])
+def test_broken_pdf_is_a_pdf_error(content: bytes) -> None:
+    with pytest.raises(PDFError):
+        extract_document(_doc(content))
+
+
+def test_pdf_sniffed_even_when_served_as_html() -> None:
+    article = extract_document(Document(url="https://example.org/r.pdf", content=build_pdf(REPORT_PAGES),
+                                        content_type="text/html"))
+    assert article.kind == "pdf" and article.outlet == "Example"
