@@ -17,8 +17,17 @@ import pytest
 from pypdf import PdfReader
 
 from newsdesk.demo import (
-    BRIEFS_DIR, DEMO_DIR, FEEDS_DIR, OPML_FILE, SITE_DIR, SITE_EXTRAS_DIR, demo_targets, load_manifest,
-    load_outlets, load_storylines, local_file_for_url,
+    BRIEFS_DIR,
+    DEMO_DIR,
+    FEEDS_DIR,
+    OPML_FILE,
+    SITE_DIR,
+    SITE_EXTRAS_DIR,
+    demo_targets,
+    load_manifest,
+    load_outlets,
+    load_storylines,
+    local_file_for_url,
 )
 from newsdesk.demo.generate import generate
 from newsdesk.errors import NotFoundError
@@ -226,7 +235,7 @@ def test_rss_and_atom_feeds_list_the_outlets_articles(domain: str) -> None:
         entry = own[item.link]
         assert item.title == entry["title"]
         assert item.summary == entry["description"]
-        assert datetime(*item.published_parsed[:6], tzinfo=UTC) == parse_time(entry["published"])
+        assert datetime(*item.published_parsed[:6]).replace(tzinfo=UTC) == parse_time(entry["published"])
         if entry["author"]:
             assert item.author == entry["author"]
 
