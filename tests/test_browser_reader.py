@@ -1,0 +1,212 @@
+"""The reader in a real browser: Debian's Chromium driven by Playwright against the app served by
+uvicorn on loopback. Covers the reading flow, the summary control with and without JavaScript,
+adding a feed after logging in with a token, and hostile content that must never run."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+from loopback import LoopbackServer
+from test_api_write import serve_feed
+from test_web_corpus import Corpus, make_corpus
+
+from newsdesk.serve.app import create_app
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+#: records CSP violations and dialogs before any page script runs (init scripts are exempt from CSP)
+WATCH = """
+window.__violations = [];
+document.addEventListener('securitypolicyviolation', e => window.__violations.push(e.violatedDirective));
+"""
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(shutil.which(CHROMIUM) is None and not Path(CHROMIUM).exists(),
+                       reason=f"Debian's Chromium is not installed at {CHROMIUM} (apt-get install chromium)"),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class LiveServer:
+    """The newsdesk app under uvicorn in a thread, on a free loopback port."""
+
+    def __init__(self, corpus: Corpus) -> None:
+        self.port = free_port()
+        config = uvicorn.Config(create_app(corpus.settings, corpus.store), host="127.0.0.1", port=self.port,
+                                log_level="warning", access_log=False)
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self) -> LiveServer:
+        self.thread.start()
+        deadline = time.monotonic() + 20
+        while not self.server.started:
+            if time.monotonic() > deadline:
+                raise RuntimeError("uvicorn did not start")
+            time.sleep(0.05)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Corpus]:
+    built = make_corpus(Path(tmp_path_factory.mktemp("browser")), hostile=True)
+    yield built
+    built.store.close()
+
+
+@pytest.fixture(scope="module")
+def live(corpus: Corpus) -> Iterator[LiveServer]:
+    with LiveServer(corpus) as server:
+        yield server
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    tab = context.new_page()
+    tab.set_default_timeout(15_000)
+    yield tab
+    context.close()
+
+
+def test_read_a_story_an_article_its_summary_related_and_next(page: Any, live: LiveServer, corpus: Corpus) -> None:
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(live.url("/"))
+    assert page.title() == "Stories · newsdesk"
+    bridge = corpus.store.get_article(corpus.ids["bridge-closure"]).story_id
+    page.click(f'a[href="/stories/{bridge}"]')
+    page.wait_for_url(re.compile(rf"/stories/{bridge}$"))
+    assert page.locator("svg.chart rect").count() >= 3
+    assert page.locator(".frame h3").count() == 3
+    page.click(f'.timeline a[href="/articles/{corpus.ids["bridge-shops"]}"]')
+    page.wait_for_url(re.compile(rf"/articles/{corpus.ids['bridge-shops']}$"))
+    assert page.locator("h1").inner_text() == "Quay Street traders fear harbour bridge closure"
+
+    # "Get a summary": JavaScript fetches it in place (no reload)
+    assert page.locator("#summary .js-hide").is_hidden()
+    page.click("#summary > summary")
+    page.wait_for_selector("#summary .summary-sentences li")
+    assert "harbour bridge" in page.locator("#summary").inner_text().lower()
+    assert page.url.endswith(f"/articles/{corpus.ids['bridge-shops']}")
+
+    # a related publication's excerpt is a link; then previous/next within the story
+    related = page.locator(".related a.excerpt").first
+    target = related.get_attribute("href")
+    related.click()
+    page.wait_for_url(re.compile(re.escape(str(target)) + "$"))
+    page.goto(live.url(f"/articles/{corpus.ids['bridge-shops']}"))
+    page.click('.neighbour-row a[rel="next"] >> nth=0')
+    page.wait_for_url(re.compile(rf"/articles/{corpus.ids['bridge-review']}$"))
+    page.click('.neighbour-row a[rel="prev"] >> nth=0')
+    page.wait_for_url(re.compile(rf"/articles/{corpus.ids['bridge-shops']}$"))
+    assert errors == []
+
+
+def test_search_from_the_masthead(page: Any, live: LiveServer) -> None:
+    page.goto(live.url("/"))
+    page.fill("#quick-q", "reservoir pipes")
+    page.press("#quick-q", "Enter")
+    page.wait_for_url(re.compile(r"/search\?q=reservoir"))
+    assert page.locator(".hit").count() >= 2
+    assert page.locator(".snippet mark").count() >= 2
+    page.select_option('select[name="outlet"]', "Harbour Times")
+    page.click(".search-row button")
+    page.wait_for_url(re.compile(r"outlet=Harbour"))
+    assert page.locator(".hit").count() == 1
+
+
+def test_summary_works_with_javascript_off(browser: Any, live: LiveServer, corpus: Corpus) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    tab = context.new_page()
+    tab.goto(live.url(f"/articles/{corpus.ids['water-rise']}"))
+    tab.click("#summary > summary")
+    tab.click("#summary a")  # the no-JS fallback link
+    tab.wait_for_url(re.compile(r"summary=1"))
+    assert tab.locator("#summary[open] .summary-sentences li").count() >= 1
+    context.close()
+
+
+def test_add_a_feed_after_logging_in_with_a_token(page: Any, live: LiveServer, corpus: Corpus) -> None:
+    _token, secret = corpus.store.create_token("browser")
+    with LoopbackServer() as feeds:
+        feed_url = serve_feed(feeds)
+        page.goto(live.url("/sources"))
+        assert page.locator('form[action="/sources"]').count() == 0
+        page.click('a[href="/login?next=/sources"]')
+        page.fill("#token", secret)
+        page.click('form[action="/login"] button')
+        page.wait_for_url(re.compile(r"/sources$"))
+        page.fill("#target", feed_url)
+        page.click('form[action="/sources"] button')
+        page.wait_for_selector(".outcomes")
+        outcomes = page.locator(".outcomes").inner_text().lower()
+        assert "subscribed" in outcomes and outcomes.count("added") == 2
+        assert feed_url in page.locator(".feeds-table").inner_text()
+    cookies = {c["name"]: c for c in page.context.cookies()}
+    assert cookies["nd_session"]["httpOnly"] and cookies["nd_session"]["secure"]
+    assert cookies["nd_session"]["sameSite"] == "Strict"
+
+
+def test_hostile_content_never_runs(browser: Any, live: LiveServer, corpus: Corpus) -> None:
+    article = corpus.store.get_article(corpus.ids["article"])
+    paths = ["/", f"/articles/{corpus.ids['article']}", f"/articles/{corpus.ids['twin']}",
+             f"/articles/{corpus.ids['article']}?summary=1", f"/stories/{article.story_id}", "/sources",
+             "/search?q=hostile", "/search?q=script+img", "/entities", "/search/feed.atom?q=hostile",
+             f"/stories/{article.story_id}/feed.json"]
+    context = browser.new_context()
+    context.add_init_script(WATCH)
+    dialogs: list[str] = []
+    tab = context.new_page()
+    tab.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    for path in paths:
+        tab.goto(live.url(path))
+        tab.wait_for_load_state("load")
+        if "/articles/" in path and "summary" not in path:
+            tab.click("#summary > summary")  # the fetched summary is hostile text too
+            tab.wait_for_selector("#summary .summary-sentences li, #summary .notice")
+        tab.mouse.move(200, 300)
+        tab.mouse.move(400, 500)
+        tab.wait_for_timeout(150)
+        assert tab.evaluate("typeof window.__xss") == "undefined", path
+        assert tab.evaluate("window.__violations") == [], path
+        if not path.startswith(("/search/feed", "/stories/") ) or not path.endswith((".atom", ".json")):
+            assert tab.title().endswith("· newsdesk") or tab.title() == "", path
+        # every field's vector is on the page as visible text
+        if path.startswith("/articles/"):
+            assert "<script>" in tab.locator("main").inner_text(), path
+    assert dialogs == []
+    context.close()
