@@ -59,7 +59,10 @@ def test_home_lists_stories_with_size_outlets_update_and_summary(client: TestCli
     bridge = story_of(corpus, "bridge-closure")
     assert f'href="/stories/{bridge}"' in page.text
     # the bridge story: 3 originals from 3 outlets, and a one-line summary taken from its articles
-    card = page.text.split(f'href="/stories/{bridge}"', 1)[1].split("</li>", 1)[0]
+    growing = page.text.split('class="growing-list"', 1)[1].split("</ul>", 1)[0]
+    assert f'href="/stories/{bridge}"' in growing and "+3 in 3 days" in growing
+    listing = page.text.split('class="story-list"', 1)[1]
+    card = listing.split(f'href="/stories/{bridge}"', 1)[1].split("</li>", 1)[0]
     assert "3 outlets" in card and "Civic Wire" in card and "Northern Ledger" in card
     assert re.search(r"\d+ articles", card)
     assert "updated" in card and "harbour bridge" in card.lower()

@@ -69,7 +69,9 @@ def coverage_svg(days: Mapping[date, Mapping[str, int]], *, label: str = "Articl
                          f'fill="{colours[outlet]}"><title>{day.isoformat()} · {escape(outlet)}: {n}</title></rect>')
     for i in sorted({0, len(span) - 1, len(span) // 2}):
         x = PAD_LEFT + i * step + step / 2
-        parts.append(f'<text x="{x:.1f}" y="{HEIGHT - 8}" text-anchor="middle" font-size="11" '
+        anchor = "start" if i == 0 and len(span) > 1 else "end" if i == len(span) - 1 and i else "middle"
+        x = PAD_LEFT if anchor == "start" else WIDTH - 4 if anchor == "end" else x
+        parts.append(f'<text x="{x:.1f}" y="{HEIGHT - 8}" text-anchor="{anchor}" font-size="11" '
                      f'fill="#666">{span[i].strftime("%d %b")}</text>')
     parts.append("</svg>")
     legend = "".join(f'<li><span class="swatch swatch-{i % len(PALETTE)}"></span>{escape(name)}</li>'

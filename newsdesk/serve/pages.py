@@ -45,7 +45,8 @@ def home(request: Request, since: str | None = None, until: str | None = None, o
          language: str | None = None, entity: str | None = None, cursor: str | None = None) -> Response:
     filters = views.parse_filters(since, until, outlet, language, entity)
     data = views.home_view(_store(request), _settings(request), filters, cursor=cursor)
-    return render(request, "home.html", {"data": data, "query": filters.query(), "title": "Stories"})
+    return render(request, "home.html", {"data": data, "query": filters.query(), "title": "Stories",
+                                         "growth_days": views.GROWTH_DAYS})
 
 
 @router.get("/stories/{story_id}", response_class=HTMLResponse)

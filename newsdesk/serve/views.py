@@ -23,6 +23,8 @@ from newsdesk.store import Store
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+#: a story is "growing" when it gained two or more articles in this many days before its last update
+GROWTH_DAYS = 3
 
 
 @dataclass
@@ -111,8 +113,8 @@ def _story_ids_for_entity(store: Store, entity: str) -> set[int]:
 
 
 def _story_extras(store: Store, settings: Settings, row: dict[str, Any]) -> dict[str, Any]:
-    """A one-line summary (the lead sentence the summarizer picks from the newest original) and
-    how many articles the story gained in the day before its last update."""
+    """A one-line summary (the sentence the summarizer picks from the newest original) and how
+    many articles the story gained in the :data:`GROWTH_DAYS` before its last update."""
     from newsdesk.analyze.summarize import summarize_article
 
     newest = store.list_articles(story_id=row["id"], include_duplicates=False, limit=1)
@@ -122,9 +124,9 @@ def _story_extras(store: Store, settings: Settings, row: dict[str, Any]) -> dict
         line = summary.text or newest[0].excerpt
     recent = 0
     if row.get("last_seen"):
-        day_before = datetime.fromisoformat(row["last_seen"]) - timedelta(days=1)
-        recent = store.count_articles(story_id=row["id"], since=day_before, include_duplicates=False)
-    return {**row, "summary_line": line, "recent": recent, "growing": recent >= 2 and row["size"] > recent}
+        window_start = datetime.fromisoformat(row["last_seen"]) - timedelta(days=GROWTH_DAYS)
+        recent = store.count_articles(story_id=row["id"], since=window_start, include_duplicates=False)
+    return {**row, "summary_line": line, "recent": recent, "growing": recent >= 2}
 
 
 def home_view(store: Store, settings: Settings, filters: Filters, *, cursor: str | None = None,
@@ -145,7 +147,9 @@ def home_view(store: Store, settings: Settings, filters: Filters, *, cursor: str
         rows = [s for s in rows if store.count_articles(story_id=s["id"], language=filters.language)]
     latest = store.list_articles(outlet=filters.outlet, since=filters.since_dt, until=filters.until_dt,
                                  language=filters.language, include_duplicates=False, limit=15)
-    return {"stories": [_story_extras(store, settings, row) for row in rows], "latest": [card(a) for a in latest],
+    rows = [_story_extras(store, settings, row) for row in rows]
+    growing = sorted((r for r in rows if r["growing"]), key=lambda r: (-r["recent"], -len(r["outlets"])))[:4]
+    return {"stories": rows, "growing": growing if offset == 0 else [], "latest": [card(a) for a in latest],
             "outlets": store.outlets(), "filters": filters.to_json(),
             "next_cursor": encode_offset(offset + limit) if more else None}
 
