@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import feedparser
+import httpx
 import lxml.html
 import pytest
 from pypdf import PdfReader
@@ -30,6 +31,7 @@ from newsdesk.demo import (
     local_file_for_url,
 )
 from newsdesk.demo.generate import generate
+from newsdesk.demo.mirror import DemoMirror, demo_transport
 from newsdesk.errors import NotFoundError
 
 TESTDATA = Path(__file__).resolve().parent / "testdata"
@@ -325,6 +327,36 @@ def test_committed_corpus_matches_the_generator(tmp_path: Path) -> None:
     for folder in ("site", "site-extras", "feeds", "gold"):
         committed = {p.relative_to(DEMO_DIR) for p in (DEMO_DIR / folder).rglob("*") if p.is_file()}
         assert committed <= produced, f"stray files in {folder}/: {sorted(committed - produced)[:3]}"
+
+
+# --- loopback mirror ------------------------------------------------------------------------------
+
+def test_mirror_serves_pages_feeds_and_pdf_over_loopback_http() -> None:
+    article = HTML[0]
+    with DemoMirror() as mirror, httpx.Client(timeout=5) as client:
+        page_response = client.get(mirror.url_for(article["url"]))
+        assert page_response.status_code == 200 and page_response.headers["content-type"].startswith("text/html")
+        assert page_response.content == (DEMO_DIR / article["file"]).read_bytes()
+        by_host = client.get(f"{mirror.base_url}/feed.xml", headers={"Host": "meridianwire.example"})
+        feed = feedparser.parse(by_host.content)
+        assert len(feed.entries) == sum(a["outlet"] == "meridianwire.example" for a in MANIFEST)
+        again = client.get(f"{mirror.base_url}/feed.xml", headers={
+            "Host": "meridianwire.example", "If-None-Match": by_host.headers["etag"]})
+        assert again.status_code == 304 and again.content == b""
+        pdf = next(a for a in MANIFEST if a["format"] == "pdf")
+        assert client.get(mirror.url_for(pdf["url"])).headers["content-type"] == "application/pdf"
+        assert client.get(mirror.url_for("https://the-ledger.example/nope")).status_code == 404
+        assert client.get(mirror.url_for("https://the-ledger.example/robots.txt")).text.startswith("User-agent")
+
+
+def test_transport_answers_canonical_urls_in_process() -> None:
+    with httpx.Client(transport=demo_transport()) as client:
+        for entry in HTML[:5]:
+            response = client.get(entry["url"])
+            assert response.status_code == 200 and entry["title"] in response.text
+        home = client.get("https://meridianwire.example/")
+        assert "Latest from the wire" in home.text
+        assert client.get("https://unknown.example/x").status_code == 404
 
 
 # --- hostile test data ----------------------------------------------------------------------------

@@ -7,6 +7,7 @@ the output is deterministic, so a test can regenerate into a temporary folder an
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,8 @@ from newsdesk.demo.outlets import OUTLETS
 from newsdesk.demo.templates import PageContext, Teaser, excerpt, render_page
 
 DEMO_DIR = Path(__file__).resolve().parent
+#: folders the generator owns entirely; they are emptied before each run so no stale file survives
+GENERATED_DIRS = ("site", "site-extras", "feeds", "gold")
 
 
 def site_path(url_path: str) -> Path:
@@ -111,6 +114,8 @@ def build_manifest(articles: list[ArticleSpec]) -> dict[str, Any]:
 def generate(out: Path = DEMO_DIR) -> dict[str, Any]:
     """Write the whole corpus under ``out`` and return the manifest."""
     articles = load_articles()
+    for folder in GENERATED_DIRS:
+        shutil.rmtree(out / folder, ignore_errors=True)
     write_pages(out, articles)
     discovery.write_all(out, articles)
     build_pdf.build(out / "briefs" / build_pdf.PDF_NAME)
