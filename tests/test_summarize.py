@@ -171,3 +171,19 @@ def test_large_story_stays_bounded() -> None:
     summary = summarize_articles(many, sentences=5)
     assert len(summary.sentences) == 5
     assert len({s.text for s in summary.sentences}) == 5
+
+
+def test_headings_and_the_title_itself_are_not_summary_sentences() -> None:
+    text = ("Policy Brief\n\nHarbour levy: what Port Aldwin should do next\n\n" + HARBOUR
+            + "\n\nThree options\n\nThe council can keep, raise or scrap the levy.")
+    summary = summarize_text(text, title="Harbour levy: what Port Aldwin should do next")
+    texts = [s.text for s in summary.sentences]
+    assert "Policy Brief" not in texts
+    assert "Harbour levy: what Port Aldwin should do next" not in texts
+    assert texts[0].startswith("The Port Aldwin council approved")
+
+
+def test_word_budget_does_not_pad_with_fragments() -> None:
+    text = HARBOUR + "\n\nSee also.\n\nMore soon.\n\nEnd."
+    summary = summarize_text(text, words=35)
+    assert all(len(s.text.split()) >= 4 for s in summary.sentences)

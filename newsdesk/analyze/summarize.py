@@ -1,6 +1,6 @@
 """Extractive summaries of one article or of a story told by several outlets.
 
-The method (``centrality-v1``) needs no model. Sentences become TF-IDF vectors (light English
+The method (``centrality-v2``) needs no model. Sentences become TF-IDF vectors (light English
 stemming when the text is English, character bigrams for CJK, plain words otherwise); each sentence
 is scored by a blend of
 
@@ -40,7 +40,8 @@ from newsdesk.analyze.sentences import split_sentences
 from newsdesk.config import Settings
 from newsdesk.models import Article
 
-METHOD = "centrality-v1"
+#: names the method in cache keys: change it whenever the sentences chosen for a text can change
+METHOD = "centrality-v2"
 #: sentences that enter the similarity graph; later ones are scored against the centroid
 GRAPH_LIMIT = 400
 #: weights of the sentence score (tuned on half of CNN/DM REALSumm-100, see bench/summarization)
@@ -62,6 +63,10 @@ MMR_LAMBDA = 0.85
 REPEAT_SIMILARITY = 0.6
 #: sentences shorter than this (in words) are unlikely to carry a fact on their own
 MIN_WORDS = 4
+#: a line without a full stop (a heading, a caption, a byline) rarely makes a summary sentence
+UNTERMINATED_FACTOR = 0.4
+#: a sentence this similar to the title only repeats it (the title is shown anyway)
+TITLE_REPEAT_SIMILARITY = 0.85
 MAX_WORDS = 60
 #: in a story, a second sentence from an already quoted article pays this much
 SAME_ARTICLE_PENALTY = 0.1
@@ -69,8 +74,10 @@ STORY_SENTENCES_PER_ARTICLE = 40
 #: at most this many sentences enter a story's (dense) similarity graph, shared among its articles
 STORY_POOL_LIMIT = 2000
 NEAR_COPY_JACCARD = 0.8
+SKETCH_SIZE = 64
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+_TERMINATED = re.compile(r"(?:[.!?:;\u2026\u3002\uff01\uff1f])(?:\s*(?:''|[\"'\u201d\u2019)\]]))*\s*$")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _STOP = frozenset(ENGLISH_STOP_WORDS) | {"s", "t", "nt", "ll", "ve", "re", "d", "m", "cnn", "said"}
 
@@ -204,6 +211,7 @@ def _length_factor(sentences: Sequence[str]) -> np.ndarray:
     factor[lengths < MIN_WORDS] = 0.3
     factor[lengths > MAX_WORDS] = 0.6
     factor[[not any(ch.isalnum() for ch in s) for s in sentences]] = 0.0  # "...", "* * *"
+    factor[[not _TERMINATED.search(s) for s in sentences]] *= UNTERMINATED_FACTOR  # headings, captions
     return factor
 
 
@@ -214,7 +222,8 @@ def _relevance(sentences: Sequence[str], positions: np.ndarray, vectors: sparse.
     weight = CENTRALITY_WEIGHT if centrality_weight is None else centrality_weight
     score = POSITION_WEIGHT * _position_prior(positions) + weight * cent
     if title_vector is not None and title_vector.nnz:
-        score = score + TITLE_WEIGHT * (vectors @ title_vector.T).toarray().ravel()
+        title_sim = (vectors @ title_vector.T).toarray().ravel()
+        score = (score + TITLE_WEIGHT * title_sim) * (title_sim < TITLE_REPEAT_SIMILARITY)
     return score * _length_factor(sentences)
 
 
@@ -236,7 +245,7 @@ def _mmr(vectors: sparse.csr_matrix, relevance: np.ndarray, limit: int, *, word_
         alive[best] = False
         index = int(order[best])
         if word_budget is not None and chosen and used_words + word_counts[index] > word_budget:
-            continue
+            break  # "about N words": stop rather than pad with whatever short fragment still fits
         chosen.append(index)
         used_words += int(word_counts[index])
         sims = (candidates @ candidates[best].T).toarray().ravel()
@@ -282,22 +291,43 @@ def _distinct_articles(articles: Sequence[Article]) -> list[Article]:
     """Drop known duplicates and near-copies (word-shingle Jaccard), keeping the earliest."""
     ids = {a.id for a in articles}
     kept: list[Article] = []
-    kept_shingles: list[set[bytes]] = []
+    kept_shingles: list[_Shingles] = []
     for article in sorted(articles, key=_reading_key):
         if article.duplicate_of is not None and article.duplicate_of in ids:
             continue
         if not article.text.strip():
             continue
-        own = shingles(article.text)
-        if any(_jaccard(own, other) >= NEAR_COPY_JACCARD for other in kept_shingles):
+        own = _Shingles.of(article.text)
+        if any(own.near_copy_of(other) for other in kept_shingles):
             continue
         kept.append(article)
         kept_shingles.append(own)
     return kept
 
 
-def _jaccard(a: set[bytes], b: set[bytes]) -> float:
-    return len(a & b) / len(a | b) if a and b else 0.0
+@dataclass(frozen=True)
+class _Shingles:
+    """An article's word shingles plus a bottom-k sketch that rules most pairs out cheaply."""
+
+    items: frozenset[bytes]
+    sketch: tuple[int, ...]
+
+    @classmethod
+    def of(cls, text: str) -> _Shingles:
+        items = frozenset(shingles(text))
+        return cls(items, tuple(sorted(hash(item) for item in items)[:SKETCH_SIZE]))
+
+    def near_copy_of(self, other: _Shingles) -> bool:
+        """Word-shingle Jaccard at or above NEAR_COPY_JACCARD."""
+        a, b = self.items, other.items
+        if not a or not b or min(len(a), len(b)) < NEAR_COPY_JACCARD * max(len(a), len(b)):
+            return False  # sizes too far apart to reach the threshold
+        mine, theirs = set(self.sketch), set(other.sketch)
+        union = sorted(mine | theirs)[:SKETCH_SIZE]
+        estimate = sum(1 for h in union if h in mine and h in theirs) / max(1, len(union))
+        if estimate < NEAR_COPY_JACCARD - 0.25:
+            return False
+        return len(a & b) >= NEAR_COPY_JACCARD * len(a | b)
 
 
 def _reading_key(article: Article) -> tuple[datetime, int]:
