@@ -36,15 +36,25 @@ _WIDGET_LINES = [
     r"(accept|reject|manage)( all)? cookies|cookie (settings|policy|preferences)",
     r"comments are closed\.?",
     r"(tags|filed under|topics)\s*:.{0,200}",
+    r"(like|liked|enjoy|enjoyed|love) this (story|article|post)\?.{0,80}",
+    r"(copyright|\(c\)|©).{0,200}|.{0,160}\ball rights reserved\b.{0,80}",
+    r"this copy is for your personal,? non-commercial use only\b.*",
+    r"\[\w+[^\]]*\].{0,200}\[/\w+\]",
 ]
 _WIDGET = re.compile(r"^(?:" + "|".join(_WIDGET_LINES) + r")$", re.IGNORECASE)
 
 # Cookie banners run long, so they are matched by their opening instead.
 _COOKIE = re.compile(r"^(we|this (web)?site|our (web)?site) uses? cookies\b.{0,400}$", re.IGNORECASE)
 
-# "Read more: <title>" style single-line teasers.
-_TEASER = re.compile(r"^(read (more|next|also)|see also|also read|related)\s*[:»›>|–—-]\s*\S.{0,200}$",
-                     re.IGNORECASE)
+# "Read more: <title>" style single-line teasers, and "Also on example.com <title>".
+_TEASER = re.compile(r"^((read (more|next|also)|see also|also read|related)\s*[:»›>|–—-]|also on [\w-]+\.[\w.]+)"
+                     r"\s*\S.{0,200}$", re.IGNORECASE)
+
+# Newsletter pitches: short lines that ask to subscribe for the inbox/newsletter.
+_PITCH = re.compile(r"^(?=.{0,200}$)(?=.*\bsubscribe\b)(?=.*\b(newsletters?|inbox)\b).*$", re.IGNORECASE)
+
+# Photo credits: a short line carrying a copyright sign.
+_CREDIT = re.compile(r"^(?=.{0,160}$).*©.*$")
 
 # A heading that starts a list of other pages: the heading and the list go.
 _LIST_HEADINGS = re.compile(
@@ -52,7 +62,7 @@ _LIST_HEADINGS = re.compile(
     r"read (more|next|also)|more (from|on|in|about) [\w\s'’.&-]{1,60}|more stories|more news|"
     r"you (may|might) also (like|be interested in)|recommended( for you| stories| reading)?|"
     r"most (popular|read|viewed)|trending( now)?|popular (posts|stories)|latest (news|stories|posts)|"
-    r"further reading|see also)\s*[:»›]?$",
+    r"further reading|see also|tags|topics|filed under)\s*[:»›]?$",
     re.IGNORECASE,
 )
 
@@ -64,7 +74,7 @@ _NAV = re.compile(r"^([«‹<←]\s*)?(previous|next|prev|older|newer)( (article
 _COMMENTS = re.compile(
     r"^(\d+\s+)?(comments?|responses?|replies)(\s*\(\d+\))?$|"
     r"^(leave a (reply|comment)|post a comment|add a comment|join the (conversation|discussion)|"
-    r"show comments|view comments|reader comments|what do you think\?)\s*:?$",
+    r"show comments|view comments|reader comments|what do you think\?|tell us what you think\W*)\s*:?$",
     re.IGNORECASE,
 )
 
@@ -83,7 +93,7 @@ def is_widget_line(line: str) -> bool:
     key = _key(line)
     if not key:
         return False
-    return bool(_WIDGET.match(key) or _COOKIE.match(key) or _TEASER.match(key))
+    return any(pattern.match(key) for pattern in (_WIDGET, _COOKIE, _TEASER, _PITCH, _CREDIT))
 
 
 def _looks_like_title(line: str) -> bool:
