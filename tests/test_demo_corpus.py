@@ -113,15 +113,23 @@ def test_bodies_are_300_to_900_words_and_authors_mostly_present() -> None:
     assert len(HTML) // 2 < len(with_author) < len(HTML), "most pages have an author, some do not"
 
 
+def test_key_entities_appear_across_their_storyline() -> None:
+    for story in load_storylines():
+        members = [" ".join(gold_body(a)) for a in HTML if a["storyline"] == story["id"]]
+        assert len(story["key_entities"]) >= 4, story["id"]
+        for name in story["key_entities"]:
+            assert sum(name in text for text in members) >= 2, (story["id"], name)
+
+
 def test_storylines_share_entities() -> None:
     """Clustering must not be trivial: some people appear in more than one storyline."""
     stories_of: dict[str, set[str]] = defaultdict(set)
     for entry in HTML:
         text = " ".join(gold_body(entry))
-        for name in ("Dario Pell", "Rafael Osk", "Lena Marsh", "Concord-1", "Port Sallow"):
+        for name in ("Dario Pell", "Rafael Osk", "Lena Marsh", "Ilse Varga", "Concord-1", "Port Sallow"):
             if name in text:
                 stories_of[name].add(entry["storyline"])
-    assert all(len(stories_of[name]) >= 2 for name in ("Dario Pell", "Rafael Osk", "Lena Marsh"))
+    assert all(len(stories_of[name]) >= 2 for name in ("Dario Pell", "Rafael Osk", "Lena Marsh", "Ilse Varga"))
     assert len(stories_of["Port Sallow"]) >= 4
 
 

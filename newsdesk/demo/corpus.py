@@ -26,6 +26,8 @@ class Storyline:
     id: str
     label: str
     summary: str
+    #: names every article of the storyline is about (gold for entity and clustering tests)
+    key_entities: tuple[str, ...] = ()
 
 
 @dataclass
@@ -65,21 +67,37 @@ class ArticleSpec:
 
 STORYLINES: tuple[Storyline, ...] = (
     Storyline("port-strike", "Port Sallow dock strike",
-              "Dockworkers at Port Sallow strike over automation and pay until a mediated deal in October."),
+              "Dockworkers at Port Sallow strike over automation and pay until a mediated deal in October.",
+              ("Port Sallow", "Sallow Dockworkers' Union", "Marta Quell", "Tavel Container Terminals",
+               "Ilse Varga", "Hester Lind", "East Quay")),
     Storyline("rate-decision", "Bank of Veridia interest rates",
-              "The Bank of Veridia holds in September, raises its policy rate in October, and borrowers react."),
+              "The Bank of Veridia holds in September, raises its policy rate in October, and borrowers react.",
+              ("Bank of Veridia", "Adrian Solberg", "Ines Carro", "Lena Marsh", "Monetary Policy Committee")),
     Storyline("satellite", "Concord-1 satellite cooperation",
-              "The Veridian and Kestrian space agencies build and launch a joint river-monitoring satellite."),
+              "The Veridian and Kestrian space agencies build and launch a joint river-monitoring satellite.",
+              ("Concord-1", "Veridian Space Agency", "Kestrian Orbital Agency", "Amara Celik", "Pavel Ostrand",
+               "Dario Pell", "Varn Plateau")),
     Storyline("dam-dispute", "Hollin Dam and the Tavel river",
-              "Kestria fills the Hollin reservoir upstream; Veridia's delta farmers and diplomats push back."),
+              "Kestria fills the Hollin reservoir upstream; Veridia's delta farmers and diplomats push back.",
+              ("Hollin Dam", "Tavel", "Anika Rust", "Dario Pell", "Benedikt Aro", "Tavel Basin Accord")),
     Storyline("data-law", "Veridia's Data Protection Bill",
-              "A new data-protection law, its facial-recognition carve-out for police, and its passage."),
+              "A new data-protection law, its facial-recognition carve-out for police, and its passage.",
+              ("Data Protection Bill", "Sofia Brandt", "Rafael Osk", "Henrik Olav", "Open Veridia", "Clause 41",
+               "Ottilie Marr")),
     Storyline("wildfire", "Calder Hills wildfire season",
-              "Fires around Lowick force evacuations and a debate over fire-service funding."),
+              "Fires around Lowick force evacuations and a debate over fire-service funding.",
+              ("Calder Hills", "Lowick", "Brennock", "Tobias Wren", "Rafael Osk", "Clara Deane")),
     Storyline("drug-recall", "Veltrazan recall",
-              "Calloway Pharmaceuticals recalls batches of a blood-pressure drug after contamination."),
+              "Calloway Pharmaceuticals recalls batches of a blood-pressure drug after contamination.",
+              ("Veltrazan", "Calloway Pharmaceuticals", "Medicines Agency of Veridia", "Ruth Ambrose",
+               "Noor Halvorsen", "Gideon Farrow")),
     Storyline("chip-export", "Chip-equipment export controls",
-              "Veridia requires licences to export lithography parts; Kestria protests and Brightline warns."),
+              "Veridia requires licences to export lithography parts; Kestria protests and Brightline warns.",
+              ("Brightline Semiconductor", "Casimir Dray", "Jora Venn", "Mirela Stanek", "Nordhaven")),
+    Storyline("sallow-recount", "Port Sallow mayoral recount",
+              "A 212-vote mayoral race between a governing-party councillor and a striking crane driver goes "
+              "to a recount.",
+              ("Aled Moy", "Lina Halloran", "Port Sallow", "Ilse Varga", "Unity Party", "Civic Hall")),
 )
 
 

@@ -106,7 +106,8 @@ def build_manifest(articles: list[ArticleSpec]) -> dict[str, Any]:
         "about": "Gold truth for the newsdesk demo corpus; every outlet, person and event is invented.",
         "outlets": [{"domain": o.domain, "name": o.name, "kind": o.kind, "feed": o.feed_url,
                      "feed_type": o.feed_type} for o in OUTLETS.values()],
-        "storylines": [{"id": s.id, "label": s.label, "summary": s.summary} for s in STORYLINES],
+        "storylines": [{"id": s.id, "label": s.label, "summary": s.summary,
+                        "key_entities": list(s.key_entities)} for s in STORYLINES],
         "articles": entries,
     }
 
