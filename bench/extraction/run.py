@@ -91,7 +91,7 @@ def trafilatura_with_metadata(html: str, url: str | None) -> str | None:
     """What an ingest built on bare trafilatura would run: text and metadata in one call."""
     import trafilatura
 
-    result = trafilatura.bare_extraction(html, url=url, with_metadata=True)
+    result: Any = trafilatura.bare_extraction(html, url=url, with_metadata=True)
     return result.text if result is not None else None
 
 
@@ -176,8 +176,8 @@ def fmt(metrics: dict[str, Any], key: str) -> str:
 def render(rows: list[Row], cli: Row | None, pages: int, rounds: int) -> list[str]:
     ref = next(r for r in rows if r.name == "trafilatura (default)")
     lines = [
-        f"| extractor | F1 | precision | recall | F1 / trafilatura | pages/s (CPU) | CPU time / trafilatura "
-        f"| errors | notes |",
+        "| extractor | F1 | precision | recall | F1 / trafilatura | pages/s (CPU) | CPU time / trafilatura "
+        "| errors | notes |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
     for row in rows:
@@ -241,7 +241,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     rows: list[Row] = []
     table = extractors(ev, with_goose=not args.no_goose)
-    for name, note, fn, wants_bytes in table:
+    for _name, _note, fn, wants_bytes in table:
         fn(raw[pages[0].id] if wants_bytes else html[pages[0].id], pages[0].url)  # warm-up (imports, models)
     cpu_times: dict[str, list[float]] = {name: [] for name, *_ in table}
     for round_no in range(args.rounds):
