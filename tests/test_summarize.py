@@ -187,3 +187,12 @@ def test_word_budget_does_not_pad_with_fragments() -> None:
     text = HARBOUR + "\n\nSee also.\n\nMore soon.\n\nEnd."
     summary = summarize_text(text, words=35)
     assert all(len(s.text.split()) >= 4 for s in summary.sentences)
+
+
+def test_text_that_is_only_its_title_still_gives_a_sentence() -> None:
+    summary = summarize_text("Bridge reopens", title="Bridge reopens")
+    assert [s.text for s in summary.sentences] == ["Bridge reopens"]
+
+
+def test_text_without_words_gives_empty_summary() -> None:
+    assert summarize_text("... !!! ???").sentences == []

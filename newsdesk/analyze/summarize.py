@@ -166,15 +166,14 @@ def _analyzer(english: bool) -> Any:
     return analyze
 
 
-def _vectors(sentences: Sequence[str], extra: Sequence[str] = ()) -> tuple[sparse.csr_matrix, Any]:
+def _vectors(sentences: Sequence[str], extra: Sequence[str] = ()) -> sparse.csr_matrix:
     """L2-normalised TF-IDF rows for ``sentences`` then ``extra`` (e.g. the title)."""
-    analyzer = _analyzer(_is_english(sentences))
-    vectorizer = TfidfVectorizer(analyzer=analyzer, sublinear_tf=True, norm="l2")
+    vectorizer = TfidfVectorizer(analyzer=_analyzer(_is_english(sentences)), sublinear_tf=True, norm="l2")
     try:
         matrix = vectorizer.fit_transform(list(sentences) + list(extra))
     except ValueError:  # no token at all (numbers or punctuation only)
         matrix = sparse.csr_matrix((len(sentences) + len(extra), 1))
-    return sparse.csr_matrix(matrix), analyzer
+    return sparse.csr_matrix(matrix)
 
 
 def _centrality(vectors: sparse.csr_matrix) -> np.ndarray:
@@ -273,12 +272,14 @@ def summarize_text(text: str, *, title: str = "", sentences: int = 3, words: int
     limit = max(1, sentences) if words is None else max(1, len(parts))
     if not parts or (words is not None and words <= 0):
         return Summary([], METHOD, params=params)
-    vectors, _ = _vectors(parts, [title] if title.strip() else [])
+    vectors = _vectors(parts, [title] if title.strip() else [])
     title_vector = vectors[len(parts):] if title.strip() else None
     vectors = vectors[: len(parts)]
     relevance = _relevance(parts, np.arange(len(parts), dtype=float), vectors, title_vector)
     counts = np.array([len(p.split()) for p in parts])
     chosen = sorted(_mmr(vectors, relevance, limit, word_counts=counts, word_budget=words))
+    if not chosen:  # every sentence was a heading or the title itself: the first real one will do
+        chosen = [i for i, part in enumerate(parts) if any(ch.isalnum() for ch in part)][:1]
     picked = [SummarySentence(parts[i], article_id, i) for i in chosen]
     if words is not None and picked and sum(len(s.text.split()) for s in picked) > words:
         picked = [replace(picked[0], text=_truncate_words(picked[0].text, words))]
@@ -364,7 +365,7 @@ def summarize_articles(articles: Sequence[Article], *, sentences: int = 5) -> Su
     if not pool:
         return Summary([], METHOD, params=params)
     titles = " ".join(a.title for a in distinct if a.title)
-    vectors, _ = _vectors(pool, [titles] if titles.strip() else [])
+    vectors = _vectors(pool, [titles] if titles.strip() else [])
     title_vector = vectors[len(pool):] if titles.strip() else None
     vectors = vectors[: len(pool)]
     group = np.array(owners)
