@@ -27,6 +27,7 @@ closes, so generators of unknown length work. Paths match with their query strin
 from __future__ import annotations
 
 import ssl
+import sys
 import threading
 import time
 from collections import Counter
@@ -64,6 +65,15 @@ class StreamStats:
     client_gone: bool = False
 
 
+class _QuietServer(ThreadingHTTPServer):
+    """Clients that hang up mid-request are normal in these tests: do not print their tracebacks."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if isinstance(sys.exc_info()[1], ConnectionError | TimeoutError | ssl.SSLError):
+            return
+        super().handle_error(request, client_address)
+
+
 class LoopbackServer:
     """A ``ThreadingHTTPServer`` on 127.0.0.1, port 0, serving a route table from a daemon thread."""
 
@@ -74,7 +84,7 @@ class LoopbackServer:
         self.requests: list[RecordedRequest] = []
         self.counts: Counter[str] = Counter()
         self.streams: dict[str, StreamStats] = {}
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _make_handler(self))
+        self._httpd = _QuietServer(("127.0.0.1", 0), _make_handler(self))
         self._httpd.daemon_threads = True
         self.scheme = "https" if tls else "http"
         if tls is not None:
@@ -132,6 +142,12 @@ class LoopbackServer:
         self.route(path, status=status, headers={"Location": location})
 
     # -- records -------------------------------------------------------------------------------
+    def stream_ended(self, path: str) -> bool:
+        """True once a streamed body to ``path`` finished or its client hung up."""
+        with self._lock:
+            stats = self.streams.get(path)
+        return stats is not None and (stats.client_gone or stats.finished)
+
     def count(self, path: str) -> int:
         with self._lock:
             return self.counts[path]
@@ -190,6 +206,23 @@ def _make_handler(server: LoopbackServer) -> type[BaseHTTPRequestHandler]:
             self._send(key, status, out_headers, body)
 
         def _send(self, key: str, status: int, headers: dict[str, str], body: Body) -> None:
+            stats = StreamStats()
+            if callable(body):
+                with server._lock:
+                    server.streams[key] = stats
+            try:
+                self._send_head(status, headers, body)
+            except OSError:  # the client hung up before the headers were out
+                stats.client_gone = True
+                self.close_connection = True
+                return
+            if isinstance(body, str | bytes):
+                if self.command != "HEAD" and status not in (204, 304):
+                    self._write(body.encode("utf-8") if isinstance(body, str) else body)
+                return
+            self._stream(stats, body)
+
+        def _send_head(self, status: int, headers: dict[str, str], body: Body) -> None:
             self.send_response(status)
             lowered = {k.lower() for k in headers}
             for name, value in headers.items():
@@ -199,18 +232,13 @@ def _make_handler(server: LoopbackServer) -> type[BaseHTTPRequestHandler]:
                 if "content-length" not in lowered:
                     self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
-                if self.command != "HEAD" and status not in (204, 304):
-                    self._write(data)
                 return
             if "content-length" not in lowered:
                 self.send_header("Connection", "close")
             self.close_connection = True
             self.end_headers()
-            self._stream(key, body)
 
-        def _stream(self, key: str, make_chunks: Callable[[], Iterable[bytes]]) -> None:
-            stats = StreamStats()
-            server.streams[key] = stats
+        def _stream(self, stats: StreamStats, make_chunks: Callable[[], Iterable[bytes]]) -> None:
             chunks: Iterator[bytes] = iter(make_chunks())
             for chunk in chunks:
                 if not self._write(chunk):

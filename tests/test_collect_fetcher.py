@@ -150,7 +150,7 @@ def test_endless_body_is_cut_at_the_limit(server: LoopbackServer, settings: Sett
     with Fetcher(settings.replace(max_response_bytes=1_000_000)) as fetcher, \
             pytest.raises(ResponseTooLargeError, match="1,000,000"):
         fetcher.fetch(server.url("/huge"))
-    assert wait_for(lambda: server.streams["/huge"].client_gone)
+    assert wait_for(lambda: server.stream_ended("/huge"))
     assert server.streams["/huge"].bytes_sent < 200_000_000
 
 
@@ -160,7 +160,7 @@ def test_declared_content_length_over_the_limit_is_refused_unread(server: Loopba
     with Fetcher(settings.replace(max_response_bytes=1_000_000)) as fetcher, \
             pytest.raises(ResponseTooLargeError, match="Content-Length"):
         fetcher.fetch(server.url("/declared"))
-    assert wait_for(lambda: server.streams["/declared"].client_gone)
+    assert wait_for(lambda: server.stream_ended("/declared"))
     assert server.streams["/declared"].bytes_sent < 200_000_000
 
 
@@ -377,11 +377,12 @@ def test_per_host_concurrency_is_limited(server: LoopbackServer, settings: Setti
 
 def test_minimum_delay_between_requests_to_one_host(server: LoopbackServer, settings: Settings) -> None:
     server.route("/p", body=b"ok")
-    with Fetcher(settings.replace(min_host_delay=0.25, obey_robots=False)) as fetcher:
+    with Fetcher(settings.replace(min_host_delay=0.4, obey_robots=False)) as fetcher:
         for _ in range(3):
             fetcher.fetch(server.url("/p"))
     starts = [r.at for r in server.requests_to("/p")]
-    assert all(b - a >= 0.24 for a, b in zip(starts, starts[1:], strict=False))
+    # measured where the server receives them, so allow for scheduling noise on a busy machine
+    assert all(b - a >= 0.3 for a, b in zip(starts, starts[1:], strict=False))
 
 
 def test_host_gate_spacing_includes_jitter_and_crawl_delay() -> None:

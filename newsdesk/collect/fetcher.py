@@ -62,7 +62,11 @@ DEFAULT_ACCEPT = (
 
 @dataclass
 class FetchResult:
-    """The outcome of one successful (2xx or 304) fetch."""
+    """The outcome of one successful (2xx or 304) fetch.
+
+    ``url`` is the final URL after redirects; ``headers`` have lower-case names; ``elapsed_ms`` is the
+    wall time of the whole :meth:`Fetcher.fetch` call (redirects, politeness waits and a retry included).
+    """
 
     url: str
     status_code: int
