@@ -100,3 +100,21 @@ def test_text_without_terminator_is_one_sentence() -> None:
 def test_many_sentences_split_in_linear_time() -> None:
     text = " ".join(f"Sentence number {i} reports a fact." for i in range(20_000))
     assert len(split_sentences(text)) == 20_000
+
+
+def test_fuzz_spans_are_ordered_trimmed_and_cover_every_word() -> None:
+    import random
+
+    rng = random.Random(20261125)
+    alphabet = ["Mr.", "U.S.", "a", "B.", "3.5", ".", "...", "\u2026", "!", "?", '"', "'", "``", "''", "(", ")",
+                "\n", "\n\n", " ", "  ", "word", "Word", "\u3002", "e.g.", "x.y", "\u201c", "\u201d", "\t"]
+    for _ in range(500):
+        text = "".join(rng.choice(alphabet) + rng.choice(["", " "]) for _ in range(rng.randint(0, 60)))
+        spans = sentence_spans(text)
+        previous_end = 0
+        for start, end in spans:
+            assert previous_end <= start < end <= len(text)
+            assert not text[start].isspace() and not text[end - 1].isspace()
+            previous_end = end
+        covered = "".join(text[a:b] for a, b in spans)
+        assert "".join(text.split()) == "".join(covered.split())  # nothing but whitespace is lost
