@@ -11,6 +11,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import partial
 from typing import Any, TypeVar
 
 from newsdesk.config import Settings
@@ -18,6 +19,7 @@ from newsdesk.errors import ModelUnavailableError
 from newsdesk.models import Article
 from newsdesk.serve import charts
 from newsdesk.serve.cursors import decode_offset, encode_offset
+from newsdesk.serve.memo import Memo
 from newsdesk.serve.problems import Problem
 from newsdesk.store import Store
 
@@ -25,6 +27,10 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 #: a story is "growing" when it gained two or more articles in this many days before its last update
 GROWTH_DAYS = 3
+#: at most this many recent articles are counted to find growing stories
+RECENT_SCAN = 2000
+#: related publications and home-page summary lines, recomputed at most every five minutes
+MEMO = Memo(ttl=300.0)
 
 
 @dataclass
@@ -112,21 +118,39 @@ def _story_ids_for_entity(store: Store, entity: str) -> set[int]:
     return {s.id for s in entities.entity_detail(store, entity).stories}
 
 
-def _story_extras(store: Store, settings: Settings, row: dict[str, Any]) -> dict[str, Any]:
-    """A one-line summary (the sentence the summarizer picks from the newest original) and how
-    many articles the story gained in the :data:`GROWTH_DAYS` before its last update."""
+def _summary_line(store: Store, settings: Settings, story_id: int) -> str:
+    """The sentence the summarizer picks from the story's newest original (its excerpt if none)."""
     from newsdesk.analyze.summarize import summarize_article
 
-    newest = store.list_articles(story_id=row["id"], include_duplicates=False, limit=1)
-    line = row.get("summary_line") or ""
-    if newest and not line:
-        summary = summarize_article(store, newest[0].id, settings, sentences=1)
-        line = summary.text or newest[0].excerpt
-    recent = 0
-    if row.get("last_seen"):
-        window_start = datetime.fromisoformat(row["last_seen"]) - timedelta(days=GROWTH_DAYS)
-        recent = store.count_articles(story_id=row["id"], since=window_start, include_duplicates=False)
-    return {**row, "summary_line": line, "recent": recent, "growing": recent >= 2}
+    newest = store.list_articles(story_id=story_id, include_duplicates=False, limit=1)
+    if not newest:
+        return ""
+    return summarize_article(store, newest[0].id, settings, sentences=1).text or newest[0].excerpt
+
+
+def _recent_counts(store: Store, rows: list[dict[str, Any]]) -> dict[int, int]:
+    """Originals per story published in the :data:`GROWTH_DAYS` before the newest update shown."""
+    latest = max((datetime.fromisoformat(r["last_seen"]) for r in rows if r.get("last_seen")), default=None)
+    if latest is None:
+        return {}
+    recent = store.list_articles(since=latest - timedelta(days=GROWTH_DAYS), include_duplicates=False,
+                                 limit=RECENT_SCAN)
+    counts: dict[int, int] = {}
+    for article in recent:
+        if article.story_id is not None:
+            counts[article.story_id] = counts.get(article.story_id, 0) + 1
+    return counts
+
+
+def _with_extras(store: Store, settings: Settings, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    recent = _recent_counts(store, rows)
+    done = []
+    for row in rows:
+        key = (store.url, "line", row["id"], row["size"], row.get("last_seen"))
+        line = row.get("summary_line") or MEMO.get(key, partial(_summary_line, store, settings, row["id"]))
+        count = recent.get(row["id"], 0)
+        done.append({**row, "summary_line": line, "recent": count, "growing": count >= 2})
+    return done
 
 
 def home_view(store: Store, settings: Settings, filters: Filters, *, cursor: str | None = None,
@@ -147,7 +171,7 @@ def home_view(store: Store, settings: Settings, filters: Filters, *, cursor: str
         rows = [s for s in rows if store.count_articles(story_id=s["id"], language=filters.language)]
     latest = store.list_articles(outlet=filters.outlet, since=filters.since_dt, until=filters.until_dt,
                                  language=filters.language, include_duplicates=False, limit=15)
-    rows = [_story_extras(store, settings, row) for row in rows]
+    rows = _with_extras(store, settings, rows)
     growing = sorted((r for r in rows if r["growing"]), key=lambda r: (-r["recent"], -len(r["outlets"])))[:4]
     return {"stories": rows, "growing": growing if offset == 0 else [], "latest": [card(a) for a in latest],
             "outlets": store.outlets(), "filters": filters.to_json(),
@@ -192,7 +216,8 @@ def article_view(store: Store, settings: Settings, article_id: int, *, with_summ
     def related() -> Any:
         from newsdesk.analyze import related as related_mod
 
-        return to_json(related_mod.related_articles(store, article_id, settings, limit=8))
+        return MEMO.get((store.url, "related", article_id), lambda: to_json(
+            related_mod.related_articles(store, article_id, settings, limit=8)))
 
     def entities() -> Any:
         from newsdesk.analyze import entities as entities_mod

@@ -1,0 +1,260 @@
+"""Web benchmark: requests/s and p50/p95/p99 latency of the reader's pages and their API twins.
+
+    .venv/bin/python bench/web/run.py                    # demo corpus and the generated 100k corpus
+    .venv/bin/python bench/web/run.py --corpus demo --duration 3
+    .venv/bin/python bench/web/run.py --big-dir /tmp/ngen100k   # reuse a generated corpus
+
+For each corpus it starts ``newsdesk serve`` (one uvicorn process) on a loopback port and drives
+it from this process with an asyncio + httpx client at 10 and 50 concurrent connections, each
+request picking the next id from a sample of stories/articles/search words. Caches are warmed
+first (every URL once), so the numbers are for a reader browsing, not the first visit.
+
+The peer, in the same run: ``floor`` = the same uvicorn serving the home page's bytes from
+memory with no work at all, the ceiling any Python ASGI app reaches on this machine with this
+client; "×floor" says how many times slower than that a page is. Writes bench/web/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import platform
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
+PYTHON = sys.executable
+
+
+@dataclass
+class Result:
+    corpus: str
+    endpoint: str
+    concurrency: int
+    requests: int
+    errors: int
+    seconds: float
+    latencies: list[float]
+
+    @property
+    def rps(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+    def pct(self, q: float) -> float:
+        if not self.latencies:
+            return float("nan")
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_up(url: str, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode}")
+        try:
+            httpx.get(url, timeout=2)
+            return
+        except httpx.TransportError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not answer")
+
+
+def start_newsdesk(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
+    process = subprocess.Popen([PYTHON, "-m", "newsdesk", "--data-dir", str(data_dir), "serve", "--port", str(port)],
+                               cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_up(f"http://127.0.0.1:{port}/api", process)
+    return process
+
+
+FLOOR_APP = """
+import sys, uvicorn
+body = open(sys.argv[1], 'rb').read()
+async def app(scope, receive, send):
+    if scope['type'] != 'http':
+        return
+    await send({'type': 'http.response.start', 'status': 200,
+                'headers': [(b'content-type', b'text/html; charset=utf-8')]})
+    await send({'type': 'http.response.body', 'body': body})
+uvicorn.run(app, host='127.0.0.1', port=int(sys.argv[2]), log_level='warning', access_log=False)
+"""
+
+
+def start_floor(body: bytes, port: int) -> subprocess.Popen[bytes]:
+    page = Path(tempfile.mkstemp(suffix=".html")[1])
+    page.write_bytes(body)
+    process = subprocess.Popen([PYTHON, "-c", FLOOR_APP, str(page), str(port)], stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    wait_up(f"http://127.0.0.1:{port}/", process)
+    return process
+
+
+async def load(base: str, paths: list[str], concurrency: int, duration: float) -> tuple[int, int, list[float], float]:
+    """Hammer ``paths`` (round robin) with ``concurrency`` workers for ``duration`` seconds."""
+    latencies: list[float] = []
+    errors = 0
+    counter = 0
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as client:
+        stop = time.perf_counter() + duration
+
+        async def worker() -> None:
+            nonlocal errors, counter
+            while time.perf_counter() < stop:
+                path = paths[counter % len(paths)]
+                counter += 1
+                began = time.perf_counter()
+                try:
+                    answer = await client.get(path)
+                    await answer.aread()
+                    if answer.status_code != 200:
+                        errors += 1
+                except httpx.HTTPError:
+                    errors += 1
+                latencies.append(time.perf_counter() - began)
+
+        began = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        elapsed = time.perf_counter() - began
+    return len(latencies), errors, latencies, elapsed
+
+
+def sample_paths(data_dir: Path) -> dict[str, list[str]]:
+    """URLs per endpoint: a rotating sample of real ids and search words from the database."""
+    from newsdesk.config import load_settings
+    from newsdesk.store import open_store
+
+    store = open_store(load_settings(data_dir=data_dir))
+    stories = [s.id for s in store.list_stories(limit=40, min_size=2)] or [s.id for s in store.list_stories(limit=40)]
+    articles = [a.id for a in store.list_articles(limit=60, include_duplicates=False)]
+    words: list[str] = []
+    for article in store.list_articles(limit=200, include_duplicates=False):
+        words += [w.strip(".,:;'\"").lower() for w in article.title.split() if len(w.strip(".,:;'\"")) > 5]
+    words = list(dict.fromkeys(words))[:30] or ["news"]
+    store.close()
+    return {
+        "home": ["/"], "story": [f"/stories/{i}" for i in stories], "article": [f"/articles/{i}" for i in articles],
+        "search": [f"/search?q={w}" for w in words],
+        "api home": ["/api/stories"], "api story": [f"/api/stories/{i}" for i in stories],
+        "api article": [f"/api/articles/{i}" for i in articles], "api search": [f"/api/search?q={w}" for w in words],
+    }
+
+
+def warm(base: str, groups: dict[str, list[str]]) -> float:
+    began = time.perf_counter()
+    with httpx.Client(base_url=base, timeout=300) as client:
+        for paths in groups.values():
+            for path in paths:
+                client.get(path)
+    return time.perf_counter() - began
+
+
+def bench_corpus(name: str, data_dir: Path, levels: list[int], duration: float) -> list[Result]:
+    groups = sample_paths(data_dir)
+    port = free_port()
+    server = start_newsdesk(data_dir, port)
+    results: list[Result] = []
+    try:
+        base = f"http://127.0.0.1:{port}"
+        print(f"[{name}] warming caches: {sum(map(len, groups.values()))} URLs in {warm(base, groups):.1f} s",
+              flush=True)
+        home = httpx.get(base + "/").content
+        for endpoint, paths in groups.items():
+            for level in levels:
+                count, errors, latencies, elapsed = asyncio.run(load(base, paths, level, duration))
+                results.append(Result(name, endpoint, level, count, errors, elapsed, latencies))
+                print(f"[{name}] {endpoint:<12} c={level:<3} {count / elapsed:8.1f} req/s  "
+                      f"p50 {results[-1].pct(0.5):7.1f} ms  p99 {results[-1].pct(0.99):7.1f} ms  errors {errors}",
+                      flush=True)
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    floor_port = free_port()
+    floor = start_floor(home, floor_port)
+    try:
+        for level in levels:
+            count, errors, latencies, elapsed = asyncio.run(load(f"http://127.0.0.1:{floor_port}", ["/"], level,
+                                                                 duration))
+            results.append(Result(name, "floor (home bytes)", level, count, errors, elapsed, latencies))
+    finally:
+        floor.terminate()
+        floor.wait(timeout=20)
+    return results
+
+
+def table(results: list[Result]) -> str:
+    floors = {(r.corpus, r.concurrency): r.rps for r in results if r.endpoint.startswith("floor")}
+    lines = ["| corpus | endpoint | clients | req/s | p50 ms | p95 ms | p99 ms | errors | ×floor |",
+             "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in results:
+        floor = floors.get((r.corpus, r.concurrency))
+        ratio = f"{floor / r.rps:.1f}" if floor and r.rps else "–"
+        lines.append(f"| {r.corpus} | {r.endpoint} | {r.concurrency} | {r.rps:.1f} | {r.pct(0.5):.1f} | "
+                     f"{r.pct(0.95):.1f} | {r.pct(0.99):.1f} | {r.errors} | {ratio} |")
+    return "\n".join(lines)
+
+
+def ensure_demo(data_dir: Path | None) -> Path:
+    if data_dir and (data_dir / "newsdesk.db").exists():
+        return data_dir
+    target = data_dir or Path(tempfile.mkdtemp(prefix="newsdesk-bench-demo-"))
+    subprocess.run([PYTHON, "-m", "newsdesk", "--data-dir", str(target), "demo"], cwd=ROOT, check=True,
+                   stdout=subprocess.DEVNULL)
+    return target
+
+
+def ensure_big(data_dir: Path, articles: int) -> Path:
+    subprocess.run([PYTHON, str(HERE / "generate.py"), str(data_dir), "--articles", str(articles)], cwd=ROOT,
+                   check=True)
+    return data_dir
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", choices=["demo", "big", "both"], default="both")
+    parser.add_argument("--demo-dir", type=Path, default=None)
+    parser.add_argument("--big-dir", type=Path, default=Path(tempfile.gettempdir()) / "newsdesk-bench-100k")
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--duration", type=float, default=5.0, help="seconds per endpoint and level")
+    parser.add_argument("--clients", type=int, nargs="+", default=[10, 50])
+    options = parser.parse_args()
+    results: list[Result] = []
+    corpora: list[tuple[str, Path]] = []
+    if options.corpus in ("demo", "both"):
+        corpora.append(("demo", ensure_demo(options.demo_dir)))
+    if options.corpus in ("big", "both"):
+        corpora.append((f"{options.articles // 1000}k", ensure_big(options.big_dir, options.articles)))
+    for name, data_dir in corpora:
+        results += bench_corpus(name, data_dir, options.clients, options.duration)
+    report = table(results)
+    print(report)
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
+                            text=True).stdout.strip()
+    header = (f"# Web benchmark\n\n`{' '.join(['.venv/bin/python', 'bench/web/run.py', *sys.argv[1:]])}` "
+              f"at commit {commit}, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; "
+              f"{os.cpu_count()} CPUs shared by server and client, Python {platform.python_version()}, "
+              f"SQLite, one uvicorn process, {options.duration:g} s per row, warm caches.\n\n"
+              "`×floor` = how many times fewer requests/s than uvicorn serving the same home-page bytes from memory "
+              "(the peer run in the same session: the most any Python ASGI app gets here).\n\n")
+    (HERE / "RESULTS.md").write_text(header + report + "\n", encoding="utf-8")
+    print(f"wrote {HERE / 'RESULTS.md'}")
+
+
+if __name__ == "__main__":
+    main()
