@@ -75,6 +75,7 @@ def test_home_filters_by_outlet_date_language_and_entity(client: TestClient, cor
     later = client.get("/", params={"since": "2026-03-04"}).text
     assert f"/stories/{water}" in later and f"/stories/{bridge}\"" not in later
     assert "No stories yet" in client.get("/", params={"language": "fi"}).text
+    assert "No stories yet" in client.get("/", params={"entity": "Nobody Atall"}).text
     by_person = client.get("/", params={"entity": "Mirela Okonkwo"}).text
     assert f"/stories/{bridge}" in by_person and f"/stories/{water}\"" not in by_person
 

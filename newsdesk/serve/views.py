@@ -15,7 +15,7 @@ from functools import partial
 from typing import Any, TypeVar
 
 from newsdesk.config import Settings
-from newsdesk.errors import ModelUnavailableError
+from newsdesk.errors import ModelUnavailableError, NotFoundError
 from newsdesk.models import Article
 from newsdesk.serve import charts
 from newsdesk.serve.cursors import decode_offset, encode_offset
@@ -113,9 +113,13 @@ def optional(name: str, call: Callable[[], T]) -> T | None:
 # --- home ---------------------------------------------------------------------------------------
 
 def _story_ids_for_entity(store: Store, entity: str) -> set[int]:
+    """Stories mentioning the entity; none for a name nobody mentions (a filter, not a lookup)."""
     from newsdesk.analyze import entities
 
-    return {s.id for s in entities.entity_detail(store, entity).stories}
+    try:
+        return {s.id for s in entities.entity_detail(store, entity).stories}
+    except NotFoundError:
+        return set()
 
 
 def _summary_line(store: Store, settings: Settings, story_id: int) -> str:
