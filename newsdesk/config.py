@@ -56,7 +56,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("host_delay_jitter", 0.5, float, "Random extra seconds (0..jitter) added to the delay"),
     Setting("poll_interval", 1800, int, "Seconds between two polls of a healthy feed"),
     Setting("max_backoff", 86_400, int, "Longest wait, in seconds, between polls of a failing feed"),
-    Setting("near_duplicate_threshold", 0.8, float,
+    Setting("near_duplicate_threshold", 0.7, float,
             "Estimated Jaccard similarity of word shingles above which two articles are near-copies"),
     Setting("story_threshold", 0.3, float, "Similarity above which an article joins an existing story"),
     Setting("story_window_days", 14, int, "Days around an article in which a story may be joined"),
@@ -106,7 +106,7 @@ class Settings:
     host_delay_jitter: float = 0.5
     poll_interval: int = 1800
     max_backoff: int = 86_400
-    near_duplicate_threshold: float = 0.8
+    near_duplicate_threshold: float = 0.7
     story_threshold: float = 0.3
     story_window_days: int = 14
     embedding_model: str = ""

@@ -84,7 +84,10 @@ def test_feed_is_subscribed_polled_conditionally_and_failures_are_kept(server: L
                                                                          settings: Settings) -> None:
     html_route(server, "/a", page("Port talks resume", BODY, published="2026-10-05T08:00:00Z",
                                   outlet="Meridian Wire"))
-    other = [p.replace("harbour", "airport").replace("ships", "flights") for p in BODY[::-1]]
+    other = ["Ground staff at Velmora's main airport walked out on Tuesday over rosters, cancelling dozens of "
+             "morning departures and stranding travellers who had been rebooked from the closed port routes.",
+             "The airport operator said it had offered a one-off payment and a review of night shifts, but the "
+             "staff council rejected both and called for binding arbitration before any return to work."]
     html_route(server, "/b", page("Airport staff walk out", other, published="2026-10-06T08:00:00Z",
                                   outlet="Meridian Wire"))
     feed_xml = rss([("Port talks resume", server.url("/a"), "Mon, 05 Oct 2026 08:00:00 GMT"),

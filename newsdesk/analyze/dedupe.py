@@ -22,7 +22,7 @@ import numpy as np
 from datasketch import MinHash
 from datasketch.lsh import _optimal_param
 
-NUM_PERM = 128
+NUM_PERM = 256
 SHINGLE_WORDS = 5
 
 TRACKING_PARAMS = frozenset({
@@ -91,10 +91,15 @@ def similarity(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.count_nonzero(a == b)) / float(len(a))
 
 
+#: LSH only proposes candidates, which are then checked against the threshold with their
+#: signatures; banding for a lower threshold keeps recall above 99% at the threshold itself.
+LSH_MARGIN = 0.2
+
+
 @lru_cache(maxsize=32)
 def lsh_params(threshold: float) -> tuple[int, int]:
-    """(bands, rows) minimising false positives and negatives around ``threshold``."""
-    bands, rows = _optimal_param(threshold, NUM_PERM, 0.5, 0.5)
+    """(bands, rows) whose S-curve passes 50% at ``threshold - LSH_MARGIN``."""
+    bands, rows = _optimal_param(max(0.3, threshold - LSH_MARGIN), NUM_PERM, 0.5, 0.5)
     return int(bands), int(rows)
 
 
