@@ -28,7 +28,14 @@ from newsdesk.collect.opml import parse_opml
 from newsdesk.collect.targets import classify_target
 from newsdesk.collect.warc import iter_warc
 from newsdesk.config import Settings
-from newsdesk.errors import CollectError, ExtractError, FeedError, HTTPStatusError, NewsdeskError
+from newsdesk.errors import (
+    CollectError,
+    ExtractError,
+    FeedError,
+    HTTPStatusError,
+    NewsdeskError,
+    UnsupportedTargetError,
+)
 from newsdesk.extract import extract_document
 from newsdesk.models import Document, ExtractedArticle, Feed, IngestOutcome
 from newsdesk.store import Store
@@ -147,7 +154,9 @@ class Ingestor:
 
     def _ingest_stream(self, target: str, items: Iterable[Document | NewsdeskError]) -> Iterator[IngestOutcome]:
         for item in items:
-            if isinstance(item, NewsdeskError):
+            if isinstance(item, UnsupportedTargetError):  # e.g. an image inside a folder
+                yield IngestOutcome(item.source or target, "skipped", detail=item.message)
+            elif isinstance(item, NewsdeskError):
                 yield IngestOutcome(item.source or target, "failed", detail=str(item))
             else:
                 yield self.ingest_document(item)

@@ -11,7 +11,7 @@ from newsdesk.cli.base import app, console, err_console, get_store, handle_error
 from newsdesk.models import IngestOutcome
 
 ACTION_STYLE = {"added": "green", "updated": "cyan", "unchanged": "dim", "duplicate": "yellow",
-                "failed": "red", "subscribed": "magenta"}
+                "failed": "red", "subscribed": "magenta", "skipped": "dim"}
 
 
 def _print_outcomes(outcomes: list[IngestOutcome], as_json: bool) -> None:
