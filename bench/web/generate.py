@@ -23,8 +23,9 @@ from newsdesk.store import Store, open_store
 
 SYLLABLES = ["ka", "lo", "mir", "den", "sa", "vo", "tre", "lin", "qua", "pel", "dor", "ni", "ze", "ru", "mon",
              "tal", "ve", "gor", "is", "ban", "cel", "fu", "ho", "jat", "ke", "ram", "sol", "ti", "ul", "wen"]
-COMMON = ("the of and to in a is that for on with as was by at from said it be has an are have will "
-          "government city minister council report people year week new plan officials").split()
+COMMON = ["the", "of", "and", "to", "in", "a", "is", "that", "for", "on", "with", "as", "was", "by", "at",
+          "from", "said", "it", "be", "has", "an", "are", "have", "will", "government", "city", "minister",
+          "council", "report", "people", "year", "week", "new", "plan", "officials"]
 
 
 def make_vocabulary(rng: random.Random, size: int) -> list[str]:
