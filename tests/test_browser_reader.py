@@ -189,7 +189,12 @@ def assert_nothing_runs(browser: Any, live: LiveServer, paths: list[str], *, ope
     context.add_init_script(WATCH)
     dialogs: list[str] = []
     tab = context.new_page()
-    tab.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+
+    def on_dialog(dialog: Any) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    tab.on("dialog", on_dialog)
     for path in paths:
         tab.goto(live.url(path))
         tab.wait_for_load_state("load")

@@ -14,6 +14,7 @@ import warnings
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from newsdesk.config import Settings, load_settings
 from newsdesk.serve.app import create_app
@@ -168,7 +169,7 @@ class Corpus:
     ids: dict[str, int]
 
 
-def make_corpus(tmp: Path, *, hostile: bool = False, **overrides: object) -> Corpus:
+def make_corpus(tmp: Path, *, hostile: bool = False, **overrides: Any) -> Corpus:
     settings = load_settings(data_dir=tmp, environ={}, allow_private_addresses=True, min_host_delay=0.0,
                              host_delay_jitter=0.0, timeout=5.0, **overrides)
     store = Store(f"sqlite:///{tmp / 'web.db'}")
@@ -179,7 +180,7 @@ def make_corpus(tmp: Path, *, hostile: bool = False, **overrides: object) -> Cor
     return Corpus(settings, store, ids)
 
 
-def client_for(corpus: Corpus, **overrides: object) -> TestClient:
+def client_for(corpus: Corpus, **overrides: Any) -> TestClient:
     """An in-process client; https so the Secure cookies travel like in a real browser."""
     settings = corpus.settings.replace(**overrides) if overrides else corpus.settings
     return TestClient(create_app(settings, corpus.store), base_url="https://testserver")
