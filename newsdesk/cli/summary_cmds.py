@@ -14,12 +14,11 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.text import Text
 
-from newsdesk.analyze.summarize import Summary, summarize_article, summarize_story, summarize_text
 from newsdesk.cli.base import (
     app,
     console,
@@ -33,6 +32,10 @@ from newsdesk.cli.base import (
 )
 from newsdesk.errors import UnsupportedTargetError
 from newsdesk.models import Document, ExtractedArticle
+
+if TYPE_CHECKING:
+    from newsdesk.analyze.summarize import Summary
+
 
 BATCH_SUFFIXES = (".jsonl", ".ndjson")
 
@@ -55,6 +58,8 @@ def _batch_rows(path: Path, sentences: int, words: int | None) -> Iterator[dict[
             except ValueError as exc:
                 yield {"id": None, "line": number, "error": f"{path}:{number}: {exc}"}
                 continue
+            from newsdesk.analyze.summarize import summarize_text
+
             summary = summarize_text(record.get("text") or "", title=str(record.get("title") or ""),
                                      sentences=sentences, words=words)
             yield {"id": record.get("id"), "summary": summary.text}
@@ -98,6 +103,8 @@ def _extract_target(target: str) -> ExtractedArticle:
 
 
 def _summarize_extracted(article: ExtractedArticle, sentences: int, words: int | None, llm: bool) -> Summary:
+    from newsdesk.analyze.summarize import summarize_text
+
     summary = summarize_text(article.text, title=article.title, sentences=sentences, words=words)
     if llm:
         from newsdesk.analyze.llm import abstractive_summary
@@ -149,6 +156,8 @@ def summarize_command(
         count = sentences or 5
         store = get_store()
         try:
+            from newsdesk.analyze.summarize import summarize_story
+
             summary = summarize_story(store, story, state.settings, sentences=count, llm=llm)
         finally:
             store.close()
@@ -159,6 +168,8 @@ def summarize_command(
     if _is_article_id(target):
         store = get_store()
         try:
+            from newsdesk.analyze.summarize import summarize_article
+
             summary = summarize_article(store, int(target), state.settings, sentences=sentences, words=words,
                                         llm=llm)
         finally:
