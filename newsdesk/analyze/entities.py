@@ -59,7 +59,7 @@ SPACY_LABELS = {"PERSON": "person", "PER": "person", "ORG": "org", "GPE": "place
 _TYPE_PRIORITY = {"org": 0, "person": 1, "place": 2}
 
 _pipelines: dict[str, Any] = {}
-_pipelines_lock = threading.Lock()
+_pipelines_lock = threading.RLock()
 
 
 # --- spaCy pipelines -----------------------------------------------------------------------
@@ -100,11 +100,12 @@ def load_pipeline(model: str | None = DEFAULT_PACKAGE) -> Any | None:
 def _first_loadable(model: str) -> Any | None:
     if model.lower() in RULES_ONLY:
         return None
-    for name in dict.fromkeys([model, DEFAULT_PACKAGE]):
-        try:
-            return _keep_only_ner(_load(name))
-        except (ImportError, OSError, ValueError, AnalysisError) as exc:
-            log.warning("spaCy model %r unavailable (%s)", name, exc)
+    try:
+        return _keep_only_ner(_load(model))
+    except (ImportError, OSError, ValueError, AnalysisError) as exc:
+        log.warning("spaCy model %r unavailable (%s)", model, exc)
+    if model != DEFAULT_PACKAGE:
+        return load_pipeline(DEFAULT_PACKAGE)
     log.warning("no spaCy model: named entities come from the rule-based fallback")
     return None
 
@@ -137,8 +138,11 @@ def chunks(text: str, size: int = CHUNK_CHARS) -> list[tuple[int, str]]:
         end = min(len(text), start + size)
         if end < len(text):
             window = text[start:end]
-            cut = max(window.rfind("\n"), window.rfind(". "), window.rfind(" "))
-            end = start + cut + 1 if cut > size // 2 else end
+            for mark in ("\n", ". ", " "):
+                cut = window.rfind(mark)
+                if cut > size // 2:
+                    end = start + cut + len(mark)
+                    break
         pieces.append((start, text[start:end]))
         start = end
     return pieces
@@ -313,11 +317,16 @@ def group_mentions(text: str, mentions: list[EntityMention],
     for m in mentions:
         members[groups.find(m.name)].append(m)
     taken = _Taken(len(text), [(m.start, m.end) for m in mentions])
-    by_root = {root: _build_group(found, links, short_forms) for root, found in members.items()}
+    linked_names = {link.name for link in links}
+    by_root = {root: _build_group(found, linked_names, short_forms) for root, found in members.items()}
+    scanned: set[tuple[str, str]] = set()
     for link in links:
         group = by_root.get(groups.find(link.name)) if link.name in types else None
         if group is None:
             continue
+        if (group.name, link.alias) in scanned:
+            continue
+        scanned.add((group.name, link.alias))
         if link.alias not in group.aliases:
             group.aliases.append(link.alias)
         group.positions.extend(_extra_positions(text, link.alias, link.kind, taken))
@@ -325,9 +334,9 @@ def group_mentions(text: str, mentions: list[EntityMention],
     return list(by_root.values())
 
 
-def _canonical(found: list[EntityMention], links: list[AliasLink]) -> str:
+def _canonical(found: list[EntityMention], linked_names: set[str]) -> str:
     names = Counter(m.name for m in found)
-    proper = [n for n in names if any(link.name == n for link in links)]
+    proper = [n for n in names if n in linked_names]
     if proper:
         return max(proper, key=lambda n: (len(n), names[n]))
     if found[0].type == "person":
@@ -335,8 +344,8 @@ def _canonical(found: list[EntityMention], links: list[AliasLink]) -> str:
     return max(names, key=lambda n: (names[n], not is_acronym(n), len(n)))
 
 
-def _build_group(found: list[EntityMention], links: list[AliasLink], short: set[str]) -> EntityGroup:
-    name = _canonical(found, links)
+def _build_group(found: list[EntityMention], linked_names: set[str], short: set[str]) -> EntityGroup:
+    name = _canonical(found, linked_names)
     kind = Counter(m.type for m in found if m.name == name).most_common(1)[0][0]
     forms = list(dict.fromkeys(m.name for m in found if m.name != name))
     return EntityGroup(

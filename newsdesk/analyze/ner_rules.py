@@ -182,8 +182,9 @@ def _joined(text: str, left: _Token, right: _Token) -> bool:
 
 
 def _may_extend(run: list[_Token]) -> bool:
-    """"Bank of England" and "Gulf of Mexico" go on past "of"; "Tomas Brandt of Acme Corp" stops."""
-    return len(run) == 1 or any(t.bare in ORG_KEYWORDS for t in run)
+    """"Bank of England" and "Gulf of Mexico" go on past "of"; "Tomas Brandt of Acme Corp" and
+    "Critics of HIP" (a sentence's first word) stop."""
+    return (len(run) == 1 and not run[0].sentence_start) or any(t.bare in ORG_KEYWORDS for t in run)
 
 
 def _sequences(text: str, tokens: list[_Token]) -> list[list[_Token]]:
@@ -198,6 +199,8 @@ def _sequences(text: str, tokens: list[_Token]) -> list[list[_Token]]:
         j = i + 1
         while j < len(tokens) and _joined(text, run[-1], tokens[j]):
             tok = tokens[j]
+            if run[-1].text.endswith("-based") or tok.text.endswith("-based"):
+                break
             if tok.capitalised and not tok.sentence_start:
                 run.append(tok)
             elif tok.text in CONNECTORS and j + 1 < len(tokens) and tokens[j + 1].capitalised \

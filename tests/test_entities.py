@@ -1,0 +1,219 @@
+"""Entity extraction and in-text alias merging on invented texts, with spaCy and with the rules."""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+
+from newsdesk.analyze.entities import (
+    CHUNK_CHARS,
+    DEFAULT_PACKAGE,
+    chunks,
+    entity_groups,
+    extract_entities,
+    load_pipeline,
+    ner_backend,
+)
+from newsdesk.analyze.ner_rules import extract_rule_entities, find_alias_links
+from newsdesk.store.entities import EntityGroup
+
+BACKENDS = [DEFAULT_PACKAGE, "rules"]
+
+
+def _group(groups: list[EntityGroup], name: str) -> EntityGroup:
+    found = [g for g in groups if g.name == name]
+    assert found, f"{name!r} not among {[g.name for g in groups]}"
+    return found[0]
+
+
+def _names(groups: list[EntityGroup]) -> set[str]:
+    return {g.name for g in groups}
+
+
+def test_default_pipeline_is_the_installed_package_with_only_ner() -> None:
+    nlp = load_pipeline()
+    assert nlp is not None
+    assert nlp.pipe_names == ["ner"]
+    assert load_pipeline() is nlp  # loaded once
+    assert ner_backend().startswith("spacy:en_")
+
+
+def test_missing_model_falls_back_to_the_package_and_rules_means_rules() -> None:
+    assert load_pipeline("no_such_model_xyz") is load_pipeline(DEFAULT_PACKAGE)
+    assert load_pipeline("rules") is None
+
+
+@pytest.mark.parametrize("model", BACKENDS)
+def test_offsets_point_at_the_names(model: str) -> None:
+    text = ("Dr. Mara Velk of the Tallow Bay Port Authority met Ilse Carrow in Lisbon on Tuesday.\n"
+            "Carrow's office said the Harbor Institute for Policy (HIP) would publish figures.")
+    mentions = extract_entities(text, model=model, language="en")
+    assert mentions
+    for m in mentions:
+        assert text[m.start:m.end] == m.name
+        assert m.type in {"person", "org", "place"}
+    assert mentions == sorted(mentions, key=lambda m: (m.start, m.end))
+
+
+@pytest.mark.parametrize("model", BACKENDS)
+def test_appositive_after_the_name_links_descriptor_and_types_it_org(model: str) -> None:
+    text = ("Roscosmos, the Russian space agency, said on Monday that the launch was delayed. "
+            "A spokesman for the Russian space agency declined to give a new date.")
+    groups = entity_groups(text, model=model, language="en")
+    agency = _group(groups, "Roscosmos")
+    assert agency.type == "org"
+    assert "Russian space agency" in agency.aliases
+    starts = [text.index("Russian space agency"), text.rindex("Russian space agency")]
+    assert [s for s, _e in agency.positions if s in starts] == starts
+    assert agency.count == 3
+
+
+@pytest.mark.parametrize("model", BACKENDS)
+def test_appositive_before_the_name(model: str) -> None:
+    text = "Engineers at the Russian space agency Roscosmos confirmed the fault on Friday."
+    agency = _group(entity_groups(text, model=model, language="en"), "Roscosmos")
+    assert agency.type == "org"
+    assert agency.aliases == ["Russian space agency"]
+
+
+@pytest.mark.parametrize("model", BACKENDS)
+def test_bracketed_acronym_merges_later_mentions(model: str) -> None:
+    text = ("The Harbor Institute for Policy (HIP) published a report on Tuesday. "
+            "HIP said port fees had doubled. Critics of HIP called the study one-sided.")
+    groups = entity_groups(text, model=model, language="en")
+    institute = _group(groups, "Harbor Institute for Policy")
+    assert institute.type == "org"
+    assert institute.aliases == ["HIP"]
+    assert institute.count == 4
+    assert "HIP" not in _names(groups)
+
+
+def test_acronym_before_its_expansion() -> None:
+    links = find_alias_links("Talks were hosted by the CTA (Coastal Transit Authority) in March.")
+    assert [(link.name, link.alias, link.kind) for link in links] == [
+        ("Coastal Transit Authority", "CTA", "acronym")]
+
+
+def test_brackets_that_are_not_an_acronym_make_no_link() -> None:
+    assert find_alias_links("The mayor (who was re-elected) spoke. Figures (PDF) follow.") == []
+
+
+@pytest.mark.parametrize("model", BACKENDS)
+def test_surname_after_full_name_is_the_same_person(model: str) -> None:
+    text = ("North Korean leader Kim Jong Un inspected a new launch site on Sunday. "
+            "State media said Kim ordered faster construction.")
+    groups = entity_groups(text, model=model, language="en")
+    leader = _group(groups, "Kim Jong Un")
+    assert leader.type == "person"
+    assert leader.short_forms == ["Kim"]
+    assert leader.count == 2
+    assert "Kim" not in _names(groups)
+
+
+@pytest.mark.parametrize("model", BACKENDS)
+def test_ambiguous_surname_is_not_merged(model: str) -> None:
+    text = ("Anna Lindgren, 54, and her brother Tomas Lindgren founded the bakery in 2019. "
+            "Lindgren said on Friday that the bakery would close.")
+    groups = entity_groups(text, model=model, language="en")
+    assert {"Anna Lindgren", "Tomas Lindgren", "Lindgren"} <= _names(groups)
+    assert not any("Lindgren" in g.short_forms for g in groups)
+
+
+def _mislabelling_pipeline() -> spacy.language.Language:
+    """A real spaCy pipeline whose entity ruler makes the small model's usual slips."""
+    nlp = spacy.blank("en")
+    ruler = nlp.add_pipe("entity_ruler")
+    ruler.add_patterns([  # type: ignore[attr-defined]
+        {"label": "PERSON", "pattern": "Orbital Freight Agency"},
+        {"label": "PERSON", "pattern": "NASA"},
+        {"label": "ORG", "pattern": "Norway"},
+        {"label": "PERSON", "pattern": "Glavmira"},
+        {"label": "PERSON", "pattern": "Ilse Carrow"},
+    ])
+    return nlp
+
+
+def test_cheap_corrections_of_spacy_labels() -> None:
+    text = ("The Orbital Freight Agency and NASA signed a deal in Norway. "
+            "Glavmira, the state space agency, objected, said Ilse Carrow.")
+    types = {m.name: m.type for m in extract_entities(text, nlp=_mislabelling_pipeline())}
+    assert types == {"Orbital Freight Agency": "org", "NASA": "org", "Norway": "place", "Glavmira": "org",
+                     "Ilse Carrow": "person"}
+
+
+def test_one_type_per_name_within_a_text() -> None:
+    nlp = spacy.blank("en")
+    ruler = nlp.add_pipe("entity_ruler")
+    ruler.add_patterns([{"label": "ORG", "pattern": "Brenna Holt"},  # type: ignore[attr-defined]
+                        {"label": "PERSON", "pattern": "Brenna Holt"}])
+    text = "Brenna Holt spoke. Later Brenna Holt left. Then Brenna Holt returned."
+    types = {m.type for m in extract_entities(text, nlp=nlp)}
+    assert len(types) == 1
+
+
+def test_rules_find_people_orgs_and_places_by_cues() -> None:
+    text = ("Speaking in Valmora on Monday, Dr. Mara Velk said Lindqvist Holdings would move staff to "
+            "Lisbon. The Oslo-based Northwind Fund and the Ministry of Coastal Affairs disagreed.")
+    found = {(m.name, m.type) for m in extract_rule_entities(text)}
+    assert {("Valmora", "place"), ("Mara Velk", "person"), ("Lindqvist Holdings", "org"),
+            ("Lisbon", "place"), ("Oslo", "place"), ("Northwind Fund", "org"),
+            ("Ministry of Coastal Affairs", "org")} <= found
+    assert not any(name in {"Speaking", "Monday", "The"} for name, _t in found)
+
+
+def test_person_and_org_joined_by_of_are_split() -> None:
+    found = {(m.name, m.type) for m in extract_rule_entities("It was Tomas Brandt of Acme Corp who spoke.")}
+    assert found == {("Tomas Brandt", "person"), ("Acme Corp", "org")}
+
+
+@pytest.mark.parametrize("text", ["", "   \n ", "it rained all day and nobody came to the small market.",
+                                  "12 345 — 678 !!! ..."])
+@pytest.mark.parametrize("model", BACKENDS)
+def test_texts_without_entities(text: str, model: str) -> None:
+    assert extract_entities(text, model=model) == []
+    assert entity_groups(text, model=model) == []
+
+
+def test_non_english_text_uses_the_rules_without_crashing() -> None:
+    text = ("Die Regierung in Berlin hat am Montag beschlossen, das Ministerium für Finanzen zu prüfen. "
+            "Bundeskanzlerin Ilse Carrow sagte, die Frist ende im Mai.")
+    assert extract_entities(text, language="de") == extract_rule_entities(text)
+    found = {(m.name, m.type) for m in extract_entities(text)}  # language guessed
+    assert ("Berlin", "place") in found
+
+
+def test_text_in_a_script_without_capitals_gives_nothing_and_no_error() -> None:
+    assert extract_entities("東京で会議が開かれた。参加者は多かった。", language="ja") == []
+
+
+def test_chunks_cover_the_text_at_sentence_ends() -> None:
+    sentence = "Mara Velk visited the Tallow Bay Port Authority in Lisbon. "
+    text = sentence * (3 * CHUNK_CHARS // len(sentence))
+    pieces = chunks(text)
+    assert len(pieces) >= 3
+    assert "".join(piece for _offset, piece in pieces) == text
+    assert all(len(piece) <= CHUNK_CHARS for _offset, piece in pieces)
+    assert all(text[offset:offset + len(piece)] == piece for offset, piece in pieces)
+    assert all(piece.endswith(". ") for _offset, piece in pieces[:-1])
+
+
+def _megabyte() -> str:
+    para = ("Officials at the Harbor Institute for Policy (HIP) met Dr. Mara Velk in Lisbon on Tuesday. "
+            "Velk said the Tallow Bay Port Authority would publish its figures later.\n")
+    return (para * (1_000_000 // len(para) + 1))[:1_000_000]
+
+
+def test_one_megabyte_text_with_the_rules() -> None:
+    text = _megabyte()
+    groups = entity_groups(text, model="rules", language="en")
+    institute = _group(groups, "Harbor Institute for Policy")
+    assert institute.count > 10_000
+    assert all(text[s:e] in ("Harbor Institute for Policy", "HIP") for s, e in institute.positions)
+
+
+@pytest.mark.slow
+def test_one_megabyte_text_with_spacy_is_chunked() -> None:
+    text = _megabyte()
+    mentions = extract_entities(text, language="en")
+    assert all(text[m.start:m.end] == m.name for m in mentions)
+    assert max(m.end for m in mentions) > 900_000  # later chunks were read, offsets shifted right
