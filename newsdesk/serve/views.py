@@ -157,6 +157,19 @@ def _with_extras(store: Store, settings: Settings, rows: list[dict[str, Any]]) -
     return done
 
 
+def _latest_articles(store: Store, filters: Filters, rows: list[dict[str, Any]], limit: int = 15) -> list[Article]:
+    """The newest originals. Without a date filter, look in the days before the newest story update
+    first (an indexed range), and scan everything only when that finds too few."""
+    query: dict[str, Any] = {"outlet": filters.outlet, "until": filters.until_dt, "language": filters.language,
+                             "include_duplicates": False, "limit": limit}
+    newest = max((datetime.fromisoformat(r["last_seen"]) for r in rows if r.get("last_seen")), default=None)
+    if filters.since_dt is None and newest is not None:
+        found = store.list_articles(since=newest - timedelta(days=GROWTH_DAYS), **query)
+        if len(found) >= limit:
+            return found
+    return store.list_articles(since=filters.since_dt, **query)
+
+
 def home_view(store: Store, settings: Settings, filters: Filters, *, cursor: str | None = None,
               limit: int = 30) -> dict[str, Any]:
     from newsdesk.analyze import stories
@@ -173,8 +186,7 @@ def home_view(store: Store, settings: Settings, filters: Filters, *, cursor: str
         rows = [s for s in rows if not s["first_seen"] or datetime.fromisoformat(s["first_seen"]) <= filters.until_dt]
     if filters.language:
         rows = [s for s in rows if store.count_articles(story_id=s["id"], language=filters.language)]
-    latest = store.list_articles(outlet=filters.outlet, since=filters.since_dt, until=filters.until_dt,
-                                 language=filters.language, include_duplicates=False, limit=15)
+    latest = _latest_articles(store, filters, rows)
     rows = _with_extras(store, settings, rows)
     growing = sorted((r for r in rows if r["growing"]), key=lambda r: (-r["recent"], -len(r["outlets"])))[:4]
     return {"stories": rows, "growing": growing if offset == 0 else [], "latest": [card(a) for a in latest],
@@ -286,10 +298,13 @@ def search_view(store: Store, settings: Settings, query: str, filters: Filters, 
         return {**base, "hits": to_json(hits), "total": len(hits)}
     kwargs: dict[str, Any] = {"outlet": filters.outlet, "since": filters.since_dt, "until": filters.until_dt,
                               "language": filters.language}
-    hits = store.search(query, limit=limit, offset=offset, **kwargs)
-    total = store.count_search(query, **kwargs) if hits or offset else 0
+    found = store.search(query, limit=limit + 1, offset=offset, **kwargs)
+    hits, more = found[:limit], len(found) > limit
+    # counting every match costs a full search on common words: the total is given when this page
+    # is the last one, and left null ("more than shown") otherwise
+    total = None if more else offset + len(hits)
     return {**base, "hits": [h.to_json() for h in hits], "total": total,
-            "next_cursor": encode_offset(offset + limit) if offset + limit < total else None,
+            "next_cursor": encode_offset(offset + limit) if more else None,
             "prev_cursor": encode_offset(max(offset - limit, 0)) if offset > 0 else None}
 
 
