@@ -12,8 +12,11 @@ empty text, so it can be stored and found; :func:`status_message` words it for p
 from __future__ import annotations
 
 import io
+import logging
 import re
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -40,6 +43,18 @@ def status_message(article: ExtractedArticle) -> str:
             source=article.url,
         ))
     return ""
+
+
+@contextmanager
+def _quiet_pypdf() -> Iterator[None]:
+    """pypdf logs every repair it makes as a warning; the outcome is reported through our errors."""
+    logger = logging.getLogger("pypdf")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 def _reader(doc: Document) -> Any:
@@ -152,9 +167,10 @@ def _file_title(url: str) -> str:
 
 def extract_pdf(doc: Document) -> ExtractedArticle:
     """An article from a PDF; ``status="no_text_layer"`` (empty text) for a scan."""
-    reader = _reader(doc)
-    title, author, created = _info(reader)
-    pages = clean_pages(_page_texts(reader, doc.url))
+    with _quiet_pypdf():
+        reader = _reader(doc)
+        title, author, created = _info(reader)
+        pages = clean_pages(_page_texts(reader, doc.url))
     article = ExtractedArticle(url=doc.url, author=author, published=parse_datetime(created),
                                canonical_url=doc.url, kind="pdf")
     if not pages:

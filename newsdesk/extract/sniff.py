@@ -54,11 +54,13 @@ def sniff_kind(doc: Document) -> str:
     if doc.media_type == RECORD_TYPE:
         return "record"
     content = doc.content
-    if is_pdf(content) or (doc.media_type in PDF_TYPES and not looks_like_html(content)):
+    if is_pdf(content):
         return "pdf"
     if is_binary(content):
         return "binary"
     media = doc.media_type
+    if media in PDF_TYPES and not looks_like_html(content):
+        return "pdf"  # no %PDF- header: pypdf says what is wrong with it
     if media in HTML_TYPES or media.endswith("+xml"):
         return "html"
     if media in TEXT_TYPES or media in _UNKNOWN_TYPES or media.startswith("text/"):
