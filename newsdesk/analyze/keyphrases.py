@@ -29,8 +29,11 @@ MAX_CHARS = 30_000
 #: longest phrase, in words
 MAX_WORDS = 3
 _EPSILON = 1e-12
-_CALENDAR = frozenset("""monday tuesday wednesday thursday friday saturday sunday january february march april
-may june july august september october november december today yesterday tomorrow""".split())
+_CALENDAR = frozenset([
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
+    "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
+    "today", "yesterday", "tomorrow",
+])
 #: ISO 639-1 codes YAKE spells differently
 _YAKE_CODES = {"cs": "cz"}
 
