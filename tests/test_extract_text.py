@@ -125,3 +125,11 @@ def test_detect_language(text: str, code: str) -> None:
 ])
 def test_sniff_kind(content: bytes, content_type: str, kind: str) -> None:
     assert sniff_kind(Document(url="u", content=content, content_type=content_type)) == kind
+
+
+def test_markdown_heading_becomes_the_title() -> None:
+    raw = (b"# Library Opens Late\n\nThe town library will open until ten in the evening from next month, "
+           b"the council said.\n\nMore staff have been hired.")
+    article = extract_document(_text_doc(raw, url="file:///notes/library.md"))
+    assert article.title == "Library Opens Late"
+    assert article.text.startswith("The town library")

@@ -1,14 +1,18 @@
 """HTML page → main text and article fields.
 
-trafilatura is the core, run once with ``favor_precision`` and without comments. Two cheap checks
-decide whether a second opinion is needed, so most pages cost one trafilatura pass:
+trafilatura is the core, run once in fast mode with ``favor_precision`` and without comments, on the
+tree parsed once here. Cheap checks decide whether a second opinion is needed, so most pages cost
+one trafilatura pass:
 
-- the precise pass kept almost nothing → trafilatura again with default focus;
+- the fast pass kept almost nothing, or far more than the page's paragraph text → trafilatura's
+  full precise pass (and its default focus if that is still short);
 - the text is much shorter than the paragraph text visible on the page (articles split into
   several sections, which trafilatura then cuts short) → readability-lxml, whose text is taken
   when it is clearly longer without blowing past the page's paragraphs.
 
-The result goes through :func:`newsdesk.extract.cleanup.clean_text`.
+The result goes through :func:`newsdesk.extract.cleanup.clean_text`, and a first paragraph that
+repeats the headline is dropped. Thresholds were tuned on ``../shared/bench/extraction``
+(``bench/extraction/run.py``).
 """
 
 from __future__ import annotations
@@ -28,8 +32,10 @@ from newsdesk.extract.metadata import (
 )
 from newsdesk.models import Document, ExtractedArticle
 
-#: below this many characters the precise pass is retried with trafilatura's default focus
+#: below this many characters the fast pass is retried in full (then with default focus)
 MIN_PRECISE_CHARS = 400
+#: above this multiple of the page's paragraph text the fast pass is retried in full
+LONG_SHARE = 2.0
 #: readability is consulted when the text is shorter than this share of the page's paragraph text
 PARAGRAPH_SHARE = 0.6
 #: paragraph elements shorter than this are menus, captions and bylines, not body text
@@ -59,9 +65,6 @@ def paragraph_chars(tree: HtmlElement) -> int:
         if length >= PARAGRAPH_MIN_CHARS:
             total += length
     return total
-
-
-LONG_SHARE = 2.0
 
 
 def _trafilatura(source: HtmlElement | str, url: str | None, *, precise: bool, fast: bool = False) -> str:

@@ -21,6 +21,7 @@ MAX_TITLE_CHARS = 200
 _BYLINE = re.compile(r"^(by|von|par|por|door)\s+(?P<name>.+)$", re.IGNORECASE)
 _NAME_WORD = re.compile(r"^([A-ZÀ-ÖØ-Þ][\w.'’-]*|[a-z]{1,3}|and|&|[A-Z]\.)$")
 _WRAP_WIDTH = 100
+_MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
 
 
 def _unwrap(text: str) -> str:
@@ -55,7 +56,7 @@ def split_title_author(paragraphs: list[str]) -> tuple[str, str, list[str]]:
     if not paragraphs:
         return "", "", []
     title, rest = "", paragraphs
-    first = paragraphs[0]
+    first = _MARKDOWN_HEADING.sub("", paragraphs[0])
     if len(first) <= MAX_TITLE_CHARS and len(paragraphs) > 1 and not first.endswith("."):
         title, rest = first, paragraphs[1:]
     author = ""
