@@ -12,6 +12,8 @@ The article itself, its original and all copies of that original are never retur
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -56,8 +58,41 @@ def excerpt_of(article: Article) -> str:
     return text if len(text) <= EXCERPT_CHARS else text[:EXCERPT_CHARS].rsplit(" ", 1)[0] + "…"
 
 
-def _tfidf(tf: dict[str, float], dfs: dict[str, int], n_docs: int) -> dict[str, float]:
-    return vectors.normalise(vectors.weigh(tf, dfs, n_docs))
+def _tfidf(tf: dict[str, float], idfs: dict[str, float]) -> dict[str, float]:
+    return vectors.normalise({t: w * idfs[t] for t, w in tf.items()})
+
+
+class LibraryFrequencies:
+    """Document frequencies from ``term_df``, cached per database for a few minutes.
+
+    IDF moves slowly once a library has thousands of articles, and reading the frequencies of a
+    few thousand candidate terms is most of a query's cost; a thin library is never cached.
+    """
+
+    TTL_SECONDS = 300.0
+    MAX_TERMS = 300_000
+    _by_url: dict[str, LibraryFrequencies] = {}
+
+    def __init__(self) -> None:
+        self.created = time.monotonic()
+        self.n_docs = 0
+        self.dfs: dict[str, int] = {}
+
+    @classmethod
+    def of(cls, store: Store) -> LibraryFrequencies:
+        cache = cls._by_url.get(store.url)
+        if cache is None or time.monotonic() - cache.created > cls.TTL_SECONDS or len(cache.dfs) > cls.MAX_TERMS \
+                or cache.n_docs < MIN_LIBRARY_DOCS:
+            cache = cls._by_url[store.url] = cls()
+        return cache
+
+    def lookup(self, store: Store, terms: Iterable[str]) -> tuple[dict[str, int], int]:
+        terms = set(terms)
+        missing = [t for t in terms if t not in self.dfs]
+        if missing or not self.n_docs:
+            found, self.n_docs = store.read_term_frequencies(missing)
+            self.dfs.update({t: found.get(t[:100], 0) for t in missing})
+        return {t: self.dfs[t] for t in terms}, self.n_docs
 
 
 def lexical_scores(store: Store, article: Article, exclude: set[int], *,
@@ -66,23 +101,26 @@ def lexical_scores(store: Store, article: Article, exclude: set[int], *,
     tf = vectors.sublinear(vectors.term_counts(article.title, article.text))
     if not tf:
         return {}, []
-    dfs, n_docs = store.read_term_frequencies(tf)
+    library = LibraryFrequencies.of(store)
+    dfs, n_docs = library.lookup(store, tf)
     query = vectors.top_terms(vectors.weigh(tf, dfs, n_docs), QUERY_TERMS)
     hits = store.lexical_candidates(query, limit=candidates, exclude=sorted(exclude | {article.id}))
     if not hits:
         return {}, []
     found = store.get_articles([i for i, _ in hits])
     tfs = {a.id: vectors.sublinear(vectors.term_counts(a.title, a.text)) for a in found}
-    all_dfs, n_docs = store.read_term_frequencies(set(tf).union(*tfs.values()))
-    if n_docs < MIN_LIBRARY_DOCS:  # stories not analysed yet: estimate IDF from the candidates
+    if n_docs >= MIN_LIBRARY_DOCS:
+        all_dfs, n_docs = library.lookup(store, set(tf).union(*tfs.values()))
+    else:  # stories not analysed yet: estimate IDF from the candidates
         local = vectors.DocumentFrequencies()
         for terms in [tf, *tfs.values()]:
             local.add(terms)
         all_dfs, n_docs = dict(local.df), local.n_docs
-    mine = _tfidf(tf, all_dfs, n_docs)
+    idfs = {t: vectors.idf(all_dfs.get(t, 0), n_docs) for t in set(tf).union(*tfs.values())}
+    mine = _tfidf(tf, idfs)
     best_fts = max(score for _, score in hits) or 1.0
     fts = {i: score / best_fts for i, score in hits}
-    scores = {a.id: (1 - FTS_SHARE) * vectors.dot(mine, _tfidf(tfs[a.id], all_dfs, n_docs))
+    scores = {a.id: (1 - FTS_SHARE) * vectors.dot(mine, _tfidf(tfs[a.id], idfs))
               + FTS_SHARE * fts.get(a.id, 0.0) for a in found}
     return scores, found
 
