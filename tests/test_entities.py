@@ -217,3 +217,27 @@ def test_one_megabyte_text_with_spacy_is_chunked() -> None:
     mentions = extract_entities(text, language="en")
     assert all(text[m.start:m.end] == m.name for m in mentions)
     assert max(m.end for m in mentions) > 900_000  # later chunks were read, offsets shifted right
+
+
+@pytest.mark.parametrize("model", BACKENDS)
+def test_first_word_of_an_organisation_is_that_organisation(model: str) -> None:
+    text = ("Brightline Semiconductor warned on Monday that it could cut 600 jobs. "
+            "Brightline said its shares fell 11 percent after the warning.")
+    company = _group(entity_groups(text, model=model, language="en"), "Brightline Semiconductor")
+    assert company.type == "org"
+    assert company.aliases == ["Brightline"]
+    assert company.count == 2
+
+
+def test_demonyms_of_places_in_the_text_are_not_entities() -> None:
+    nlp = spacy.blank("en")
+    ruler = nlp.add_pipe("entity_ruler")
+    ruler.add_patterns([{"label": "GPE", "pattern": "Kestria"},  # type: ignore[attr-defined]
+                        {"label": "ORG", "pattern": "Kestrian"}])
+    text = "Kestria protested. Kestrian customers began talking to other suppliers."
+    assert [(m.name, m.type) for m in extract_entities(text, nlp=nlp)] == [("Kestria", "place")]
+
+
+def test_place_words_make_places_in_the_rules() -> None:
+    found = {(m.name, m.type) for m in extract_rule_entities("Engineers inspected the Hollin Dam on Friday.")}
+    assert found == {("Hollin Dam", "place")}

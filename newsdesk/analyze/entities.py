@@ -246,6 +246,8 @@ def _analyse(text: str, nlp: Any | None, language: str | None, model: str | None
     typed = [EntityMention(m.name, _corrected_type(m.name, m.type), m.start, m.end) for m in raw]
     links = find_alias_links(text)
     mentions = _vote(_with_links(text, typed, links))
+    places = {m.name for m in mentions if m.type == "place"}
+    mentions = [m for m in mentions if m.type == "place" or not _demonym(m.name, places)]
     return sorted(mentions, key=lambda m: (m.start, m.end)), links
 
 
@@ -279,10 +281,18 @@ class _Groups:
         self.parent[self.find(b)] = self.find(a)
 
 
-def _short_form_owner(word: str, full_names: list[str]) -> str | None:
-    """The one full person name whose first or last word is ``word``, if exactly one."""
-    owners = {name for name in full_names if word in (name.split()[0], name.split()[-1])}
+def _short_form_owner(word: str, full_names: list[str], *, last_word: bool = True) -> str | None:
+    """The one full name whose first (or last) word is ``word``, if exactly one."""
+    owners = {name for name in full_names
+              if word == name.split()[0] or (last_word and word == name.split()[-1])}
     return owners.pop() if len(owners) == 1 else None
+
+
+def _demonym(name: str, places: set[str]) -> bool:
+    """"Kestrian" when the text names the place "Kestria": an adjective, not an entity."""
+    if " " in name:
+        return False
+    return any(name in (p + "n", p + "an", p + "ian", p[:-1] + "ian", p + "ese", p[:-1] + "ese") for p in places)
 
 
 def _extra_positions(text: str, alias: str, kind: str, taken: _Taken) -> list[tuple[int, int]]:
@@ -308,11 +318,16 @@ def group_mentions(text: str, mentions: list[EntityMention],
         if link.name in types:
             groups.union(link.name, link.alias if link.kind == "acronym" else link.name)
     full_persons = [n for n, t in types.items() if t == "person" and " " in n]
+    full_orgs = [n for n, t in types.items() if t == "org" and " " in n and not is_acronym(n.split()[0])]
     short_forms: set[str] = set()
     for name, kind in types.items():
-        if kind == "person" and " " not in name and (owner := _short_form_owner(name, full_persons)):
+        if " " in name:
+            continue
+        if kind == "person" and (owner := _short_form_owner(name, full_persons)):
             groups.union(owner, name)
             short_forms.add(name)
+        elif kind == "org" and (owner := _short_form_owner(name, full_orgs, last_word=False)):
+            groups.union(owner, name)
     members: dict[str, list[EntityMention]] = defaultdict(list)
     for m in mentions:
         members[groups.find(m.name)].append(m)
@@ -339,9 +354,7 @@ def _canonical(found: list[EntityMention], linked_names: set[str]) -> str:
     proper = [n for n in names if n in linked_names]
     if proper:
         return max(proper, key=lambda n: (len(n), names[n]))
-    if found[0].type == "person":
-        return max(names, key=lambda n: (len(n.split()), names[n], len(n)))
-    return max(names, key=lambda n: (names[n], not is_acronym(n), len(n)))
+    return max(names, key=lambda n: (len(n.split()), names[n], len(n)))
 
 
 def _build_group(found: list[EntityMention], linked_names: set[str], short: set[str]) -> EntityGroup:

@@ -46,6 +46,15 @@ Labs Museum Church Army Navy Police Forces Guard Club Network Media News Times P
 Gazette Press Airlines Airways Railways Motors Systems Technologies Industries Pharmaceuticals
 Energy Reserve Exchange Secretariat Directorate Inspectorate Cabinet Government Administration
 Institut Ministerium Ministère Ministerio Banco Banque Universität Université Universidad
+Semiconductor Semiconductors Electronics Steel Petroleum Shipping Logistics Capital Investments
+Insurance Telecom Communications Foods Chemicals Mining Resources Software Robotics Aerospace
+Automotive Pharma Biotech Studios Entertainment
+""")
+
+#: words that make a capitalised sequence a place ("Hollin Dam", "Tallow Bay", "Port Street")
+PLACE_KEYWORDS = _words("""
+Dam River Lake Bay Island Islands Mountain Mountains Valley Street Road Avenue Square Bridge Airport
+Harbour Harbor Park County Province Region District Sea Ocean Coast Gulf Strait Canal Peninsula
 """)
 
 #: a short list of real countries, capitals and large cities (no gazetteer: just enough for cues)
@@ -235,7 +244,7 @@ def _type_of(text: str, run: list[_Token], name: str, hint: str | None) -> str |
         return "org"
     if hint:
         return hint
-    if is_place_name(name) or after.startswith("-based"):
+    if is_place_name(name) or after.startswith("-based") or (len(words) > 1 and words[-1] in PLACE_KEYWORDS):
         return "place"
     if len(run) == 1 and is_acronym(name):
         return "org"
@@ -273,10 +282,12 @@ def extract_rule_entities(text: str) -> list[EntityMention]:
 
 
 def _surname_mentions(found: list[EntityMention], singles: list[tuple[_Token, str | None]]) -> list[EntityMention]:
-    """A lone word that is the first or last word of a person named in the same text is that person."""
-    parts = {part for m in found if m.type == "person" and " " in m.name
+    """A lone word that is the first or last word of a person named in the same text is that person;
+    the first word of an organisation's name ("Brightline" of "Brightline Semiconductor") that org."""
+    parts = {part: "person" for m in found if m.type == "person" and " " in m.name
              for part in (m.name.split()[0], m.name.split()[-1])}
-    return [EntityMention(tok.bare, "person", tok.start, tok.start + len(tok.bare))
+    parts.update({m.name.split()[0]: "org" for m in found if m.type == "org" and " " in m.name})
+    return [EntityMention(tok.bare, parts[tok.bare], tok.start, tok.start + len(tok.bare))
             for tok, _hint in singles if tok.bare in parts and tok.bare not in COMMON_WORDS]
 
 
