@@ -183,3 +183,34 @@ def test_excerpt_rules() -> None:
     assert make_excerpt("Short text.") == "Short text."
     assert make_excerpt("", "A meta description.") == "A meta description."
     assert make_excerpt("word " * 200).endswith("…")
+
+
+TOPICS = ["moorings", "ferry lanes", "fish market", "old crane", "breakwater", "pilot boats", "lighthouse",
+          "harbour office", "storm gates", "quay lights", "slipway", "boat sheds", "fuel dock", "customs house"]
+
+
+def _point(i: int) -> str:
+    topic = TOPICS[i]
+    return (f"Point {i + 1} of the plan concerns the {topic}. The harbour council said the work on the {topic} "
+            f"would start after the winter storms, once the engineers had checked the foundations and the budget "
+            f"for the {topic} had been approved by the regional board, which meets again in the spring to decide "
+            f"how the remaining money should be shared between the town and the port authority.")
+
+
+def _section(start: int, count: int) -> str:
+    paragraphs = "".join(f"<p>{_point(start + k)}</p>" for k in range(count))
+    return ('<div class="grid grid-items-2"><div class="grid--item body article__body">' + paragraphs + "</div>"
+            '<div class="grid--item aside"><div class="ad ad--rail"><div class="ad__slot"></div></div></div></div>'
+            '<div class="row full-bleed-ad"><div class="ad"><span class="ad-label">Advertisement</span></div></div>')
+
+
+def test_an_article_split_into_sections_is_kept_whole() -> None:
+    # trafilatura alone stops after the first section of this layout; the paragraph-share check
+    # sends the page to readability-lxml, which keeps all three
+    html = ("<html><head><title>Quay rules</title></head><body><header><nav><a href='/'>Home</a></nav></header>"
+            "<main><article><h1>Quay rules</h1><div class='article__chunks'>" + _section(0, 4) + _section(4, 5)
+            + _section(9, 5) + "</div></article></main><footer><p>About the Harbour Times.</p></footer></body></html>")
+    text = extract_document(_doc(html.encode())).text
+    paragraphs = text.split("\n\n")
+    assert [p.split(" of the plan")[0] for p in paragraphs] == [f"Point {i + 1}" for i in range(14)]
+    assert "Advertisement" not in text and "About the Harbour Times" not in text
