@@ -128,6 +128,24 @@ def test_opml_import_and_export(corpus: Corpus) -> None:
     assert broken.status_code == 422 and broken.headers["content-type"] == "application/problem+json"
 
 
+def test_saved_searches(corpus: Corpus) -> None:
+    _token, secret = corpus.store.create_token("t")
+    client = client_for(corpus)
+    body = {"name": "Bridge", "query": "q=harbour+bridge&outlet=Civic+Wire&evil=1"}
+    assert client.post("/api/searches", json=body).status_code == 401
+    auth = {"Authorization": f"Bearer {secret}"}
+    saved = client.post("/api/searches", json=body, headers=auth)
+    assert saved.status_code == 201
+    assert saved.json()["query"] == "q=harbour+bridge&outlet=Civic+Wire"
+    assert client.post("/api/searches", json=body, headers=auth).status_code == 409
+    assert client.post("/api/searches", json={"name": "Empty", "query": "outlet=x"}, headers=auth).status_code == 400
+    listed = client.get("/api/searches").json()["searches"]
+    assert [s["name"] for s in listed] == ["Bridge"]
+    assert client.get(listed[0]["atom"]).status_code == 200
+    page = client.get("/search", params={"q": "bridge"}).text
+    assert f'href="{listed[0]["page"].replace("&", "&amp;")}"' in page
+
+
 def test_read_only_mode_refuses_writes_but_serves_reads(corpus: Corpus) -> None:
     _token, secret = corpus.store.create_token("t")
     client = client_for(corpus, read_only=True)

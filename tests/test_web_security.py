@@ -98,6 +98,21 @@ def test_form_writes_need_a_login_and_revoking_ends_the_session(client: TestClie
     assert 'action="/sources"' not in client.get("/sources").text
 
 
+def test_saving_a_search_from_the_page_needs_login_and_csrf(client: TestClient, corpus: Corpus) -> None:
+    assert 'action="/searches"' not in client.get("/search", params={"q": "levy"}).text
+    _token, secret = corpus.store.create_token("saved search")
+    login(client, secret)
+    page = client.get("/search", params={"q": "reservoir", "outlet": "Harbour Times"}).text
+    form = page.split('action="/searches"', 1)[1].split("</form>", 1)[0]
+    query = re.search(r'name="query" value="([^"]+)"', form)
+    assert query is not None
+    fields = {"name": "Reservoirs", "query": query.group(1).replace("&amp;", "&")}
+    assert client.post("/searches", data=fields).status_code == 403
+    answer = client.post("/searches", data={**fields, "csrf_token": csrf_of(page)}, follow_redirects=False)
+    assert answer.status_code == 303 and "outlet=Harbour+Times" in answer.headers["location"]
+    assert [s.name for s in corpus.store.list_saved_searches()] == ["Reservoirs"]
+
+
 def test_login_redirects_only_to_local_paths(client: TestClient, corpus: Corpus) -> None:
     _token, secret = corpus.store.create_token("redirect test")
     for target, expected in (("//evil.example/x", "/"), ("https://evil.example/", "/"), ("/search", "/search")):

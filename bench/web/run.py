@@ -109,6 +109,7 @@ async def load(base: str, paths: list[str], concurrency: int, duration: float) -
     latencies: list[float] = []
     errors = 0
     counter = 0
+    kinds: dict[str, int] = {}
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as client:
         stop = time.perf_counter() + duration
@@ -124,13 +125,17 @@ async def load(base: str, paths: list[str], concurrency: int, duration: float) -
                     await answer.aread()
                     if answer.status_code != 200:
                         errors += 1
-                except httpx.HTTPError:
+                        kinds[str(answer.status_code)] = kinds.get(str(answer.status_code), 0) + 1
+                except httpx.HTTPError as exc:
                     errors += 1
+                    kinds[type(exc).__name__] = kinds.get(type(exc).__name__, 0) + 1
                 latencies.append(time.perf_counter() - began)
 
         began = time.perf_counter()
         await asyncio.gather(*(worker() for _ in range(concurrency)))
         elapsed = time.perf_counter() - began
+    if kinds:
+        print(f"    errors: {kinds}", flush=True)
     return len(latencies), errors, latencies, elapsed
 
 

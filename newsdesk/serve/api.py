@@ -23,7 +23,7 @@ PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
 ERRORS: dict[int | str, dict[str, Any]] = {400: {"description": "bad request", **PROBLEM},
                                            404: {"description": "not found", **PROBLEM}}
 WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"description": "no or invalid API token", **PROBLEM},
+    401: {"description": "no or invalid API token", **PROBLEM}, 409: {"description": "conflict", **PROBLEM},
     403: {"description": "read-only mode", **PROBLEM}, **ERRORS}
 
 
@@ -110,6 +110,25 @@ def search(request: Request, q: str = Query(..., min_length=1),
     filters = views.parse_filters(since, until, outlet, language)
     return views.search_view(_store(request), _settings(request), q, filters, mode=mode, cursor=cursor,
                              limit=limit)
+
+
+class SaveSearch(BaseModel):
+    """A named search: ``query`` is the search page's query string, e.g. ``q=levy&outlet=Quay+Courier``."""
+
+    name: str = Field(..., min_length=1, max_length=200)
+    query: str = Field(..., min_length=3, max_length=2000, examples=["q=harbour+levy&since=2026-03-01"])
+
+
+@router.get("/searches", summary="Saved searches")
+def saved_searches(request: Request) -> dict[str, Any]:
+    return {"searches": [views.saved_search_row(s) for s in _store(request).list_saved_searches()]}
+
+
+@router.post("/searches", summary="Save a search (needs a token)", status_code=201, responses=WRITE_ERRORS)
+def save_search(request: Request, body: SaveSearch, _token: int = Depends(auth.require_api_writer)
+                ) -> dict[str, Any]:
+    saved = views.save_search(_store(request), body.name, body.query)
+    return views.saved_search_row(saved)
 
 
 @router.get("/outlets", summary="Outlets with their article counts")

@@ -82,8 +82,18 @@ def search(request: Request, q: str = "", mode: str = Query("fulltext", pattern=
     filters = views.parse_filters(since, until, outlet, language)
     data = views.search_view(_store(request), _settings(request), q, filters, mode=mode, cursor=cursor)
     params = {"q": q, "mode": mode, **filters.query()}
-    return render(request, "search.html", {"data": data, "params": params, "outlets": _store(request).outlets(),
-                                           "title": f"Search: {q}" if q else "Search"})
+    saved = [views.saved_search_row(s) for s in _store(request).list_saved_searches()]
+    return render(request, "search.html", {"data": data, "params": params, "outlets": views.outlets(_store(request)),
+                                           "saved": saved, "title": f"Search: {q}" if q else "Search"})
+
+
+@router.post("/searches")
+def save_search(request: Request, name: str = Form(..., min_length=1, max_length=200), query: str = Form(...),
+                csrf_token: str = Form("")) -> Response:
+    auth.check_csrf(request, csrf_token)
+    auth.require_form_writer(request)
+    saved = views.save_search(_store(request), name, query)
+    return RedirectResponse(f"/search?{saved.query}", status_code=303)
 
 
 # --- sources and login --------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import partial
 from typing import Any, TypeVar
+from urllib.parse import parse_qsl, urlencode
 
 from newsdesk.config import Settings
 from newsdesk.errors import ModelUnavailableError, NotFoundError
@@ -29,8 +30,16 @@ T = TypeVar("T")
 GROWTH_DAYS = 3
 #: at most this many recent articles are counted to find growing stories
 RECENT_SCAN = 2000
-#: related publications and home-page summary lines, recomputed at most every five minutes
-MEMO = Memo(ttl=300.0)
+#: related publications (a new article joins older articles' lists within the hour) and the home
+#: page's summary lines (keyed by story size and last update, so they follow the story)
+MEMO = Memo(ttl=3600.0)
+#: the outlet list of the filter forms (a count over every article) for a minute
+SHORT_MEMO = Memo(ttl=60.0, maxsize=64)
+
+
+def outlets(store: Store) -> list[dict[str, Any]]:
+    """Outlets with article counts, most prolific first (remembered for a minute)."""
+    return SHORT_MEMO.get((store.url, "outlets"), store.outlets)
 
 
 @dataclass
@@ -190,7 +199,7 @@ def home_view(store: Store, settings: Settings, filters: Filters, *, cursor: str
     rows = _with_extras(store, settings, rows)
     growing = sorted((r for r in rows if r["growing"]), key=lambda r: (-r["recent"], -len(r["outlets"])))[:4]
     return {"stories": rows, "growing": growing if offset == 0 else [], "latest": [card(a) for a in latest],
-            "outlets": store.outlets(), "filters": filters.to_json(),
+            "outlets": outlets(store), "filters": filters.to_json(),
             "next_cursor": encode_offset(offset + limit) if more else None}
 
 
@@ -311,4 +320,32 @@ def search_view(store: Store, settings: Settings, query: str, filters: Filters, 
 # --- sources ------------------------------------------------------------------------------------
 
 def sources_view(store: Store) -> dict[str, Any]:
-    return {"feeds": [f.to_json() for f in store.list_feeds()], "outlets": store.outlets()}
+    return {"feeds": [f.to_json() for f in store.list_feeds()], "outlets": store.outlets()}  # fresh counts here
+
+
+# --- saved searches -----------------------------------------------------------------------------
+
+SEARCH_KEYS = ("q", "mode", "since", "until", "outlet", "language")
+
+
+def normalise_search_query(query: str) -> str:
+    """Keep only the search page's own parameters; refuse a query without words."""
+    pairs = [(k, v) for k, v in parse_qsl(query.lstrip("?"), keep_blank_values=False) if k in SEARCH_KEYS]
+    if not any(k == "q" and v.strip() for k, v in pairs):
+        raise Problem(400, "bad saved search", "a saved search needs words to find (q=…)")
+    return urlencode(pairs)
+
+
+def saved_search_row(saved: Any) -> dict[str, Any]:
+    data: dict[str, Any] = saved.to_json()
+    data.update(page=f"/search?{saved.query}", atom=f"/search/feed.atom?{saved.query}",
+                json_feed=f"/search/feed.json?{saved.query}")
+    return data
+
+
+def save_search(store: Store, name: str, query: str) -> Any:
+    """Save a named search; a name in use already is a conflict (409)."""
+    name = name.strip()
+    if any(s.name == name for s in store.list_saved_searches()):
+        raise Problem(409, "name in use", f"a saved search is already called {name!r}")
+    return store.save_search(name, normalise_search_query(query))
