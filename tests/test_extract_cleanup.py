@@ -115,3 +115,14 @@ def test_output_is_paragraphs_separated_by_one_blank_line() -> None:
                                   "Too long? Get a summary", "Order Reprints", "Listen to this article"])
 def test_widget_lines(line: str) -> None:
     assert is_widget_line(line)
+
+
+def test_short_closing_lines_do_not_swallow_the_rest() -> None:
+    text = "\n".join([
+        "Opening paragraph of an invented column about the town's new tram line and its timetable.",
+        "More in the report.",
+        "The tram will run every ten minutes.",
+        "What do you think?",
+        "Readers can write to the editor.",
+    ])
+    assert clean_text(text) == text.replace("\n", "\n\n")

@@ -59,7 +59,7 @@ _CREDIT = re.compile(r"^(?=.{0,160}$).*©.*$")
 # A heading that starts a list of other pages: the heading and the list go.
 _LIST_HEADINGS = re.compile(
     r"^(related( publications| articles| stories| posts| content| coverage| reading| news| links)?|"
-    r"read (more|next|also)|more (from|on|in|about) [\w\s'’.&-]{1,60}|more stories|more news|"
+    r"read (more|next|also)|more (from|on|in|about) [\w\s'’&-]{1,60}(\.[a-z]{2,6})?|more stories|more news|"
     r"you (may|might) also (like|be interested in)|recommended( for you| stories| reading)?|"
     r"most (popular|read|viewed)|trending( now)?|popular (posts|stories)|latest (news|stories|posts)|"
     r"further reading|see also|tags|topics|filed under)\s*[:»›]?$",
@@ -74,7 +74,7 @@ _NAV = re.compile(r"^([«‹<←]\s*)?(previous|next|prev|older|newer)( (article
 _COMMENTS = re.compile(
     r"^(\d+\s+)?(comments?|responses?|replies)(\s*\(\d+\))?$|"
     r"^(leave a (reply|comment)|post a comment|add a comment|join the (conversation|discussion)|"
-    r"show comments|view comments|reader comments|what do you think\?|tell us what you think\W*)\s*:?$",
+    r"show comments|view comments|reader comments|tell us what you think\W*)\s*:?$",
     re.IGNORECASE,
 )
 
