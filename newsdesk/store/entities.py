@@ -6,7 +6,8 @@ to a row of ``entities`` (creating it if new), records its aliases and replaces 
 ``keyphrases``. Both are idempotent. Reading: the lists, details and co-occurrences behind
 ``newsdesk entities`` / ``newsdesk entity`` and the web pages.
 
-Resolution of a name to an entity, in order: the same name and type (case-insensitive); else a
+Resolution of a name to an entity, in order: the same name and type (as written, lower, upper or
+title case — spellings the indexes find without a table scan); else a
 recorded alias that points at exactly one entity ("HIP" → "Harbor Institute for Policy"); else,
 for a one-word person name, the one person whose full name starts or ends with it ("Kim" →
 "Kim Jong Un") when exactly one does; else a new entity.
@@ -133,6 +134,12 @@ def _like_escape(value: str) -> str:
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+def _case_variants(name: str) -> list[str]:
+    """The spellings of a name matched when indexing ("NASA", "Nasa", "nasa"): few enough for the
+    ``name`` and ``alias`` indexes to answer, unlike ``lower(name) = …``, which scans the table."""
+    return sorted({name, name.lower(), name.upper(), name.title(), name[:1].upper() + name[1:].lower()})
+
+
 _ARTICLE_DAY = func.coalesce(articles.c.published, articles.c.first_seen)
 
 
@@ -147,13 +154,13 @@ class EntityQueries(Database):
 
     def _entity_by_name(self, conn: Connection, name: str, type_: str) -> int | None:
         found = conn.execute(
-            select(entities.c.id).where(entities.c.type == type_, func.lower(entities.c.name) == name.lower())
+            select(entities.c.id).where(entities.c.name.in_(_case_variants(name)), entities.c.type == type_)
             .order_by(entities.c.id).limit(1)
         ).scalar()
         return None if found is None else int(found)
 
     def _entities_by_alias(self, conn: Connection, alias: str, type_: str | None = None) -> set[int]:
-        query = select(entity_aliases.c.entity_id).where(func.lower(entity_aliases.c.alias) == alias.lower())
+        query = select(entity_aliases.c.entity_id).where(entity_aliases.c.alias.in_(_case_variants(alias)))
         if type_:
             query = query.join(entities, entities.c.id == entity_aliases.c.entity_id).where(entities.c.type == type_)
         return {int(i) for i in conn.execute(query).scalars()}
@@ -234,7 +241,8 @@ class EntityQueries(Database):
                     return int(found)
             by_name = set(conn.execute(select(entities.c.id)
                                        .where(func.lower(entities.c.name) == text.lower())).scalars())
-            candidates = by_name or self._entities_by_alias(conn, text)
+            by_alias = select(entity_aliases.c.entity_id).where(func.lower(entity_aliases.c.alias) == text.lower())
+            candidates = by_name or {int(i) for i in conn.execute(by_alias).scalars()}
             if not candidates:
                 raise NotFoundError(f"no entity named {text!r}", source=text)
             counts = self._article_counts(conn, candidates)
