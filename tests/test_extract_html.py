@@ -214,3 +214,12 @@ def test_an_article_split_into_sections_is_kept_whole() -> None:
     paragraphs = text.split("\n\n")
     assert [p.split(" of the plan")[0] for p in paragraphs] == [f"Point {i + 1}" for i in range(14)]
     assert "Advertisement" not in text and "About the Harbour Times" not in text
+
+
+def test_outlet_prefix_and_suffix_leave_the_title() -> None:
+    from newsdesk.extract.metadata import strip_outlet_suffix
+
+    assert strip_outlet_suffix("Harbour Times | Ferry fares rise", "Harbour Times") == "Ferry fares rise"
+    assert strip_outlet_suffix("Ferry fares rise - Harbour Times", "Harbour Times") == "Ferry fares rise"
+    assert strip_outlet_suffix("Harbour Times", "Harbour Times") == "Harbour Times"
+    assert strip_outlet_suffix("Times are changing | Harbour", "Harbour Times") == "Times are changing | Harbour"

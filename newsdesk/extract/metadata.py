@@ -155,13 +155,18 @@ def clean_author(author: str) -> str:
 
 
 def strip_outlet_suffix(title: str, outlet: str) -> str:
-    """``"Headline | Outlet"`` → ``"Headline"`` (also with " - " and " – ")."""
+    """``"Headline | Outlet"`` or ``"Outlet | Headline"`` → ``"Headline"`` (also " - ", " – ", ": "…)."""
     if not outlet:
         return title
-    for sep in (" | ", " - ", " – ", " — ", " :: ", " · "):
-        suffix = f"{sep}{outlet}"
-        if title.casefold().endswith(suffix.casefold()) and len(title) > len(suffix) + 3:
-            return title[: -len(suffix)].rstrip()
+    folded, name = title.casefold(), outlet.casefold()
+    for sep in (" | ", " - ", " – ", " — ", " :: ", " · ", ": "):
+        cut = len(outlet) + len(sep)
+        if len(title) <= cut + 3:
+            continue
+        if folded.endswith(f"{sep}{name}".casefold()):
+            return title[:-cut].rstrip()
+        if folded.startswith(f"{name}{sep}".casefold()):
+            return title[cut:].lstrip()
     return title
 
 
