@@ -169,10 +169,11 @@ class Corpus:
     ids: dict[str, int]
 
 
-def make_corpus(tmp: Path, *, hostile: bool = False, **overrides: Any) -> Corpus:
+def make_corpus(tmp: Path, *, hostile: bool = False, database_url: str | None = None, **overrides: Any) -> Corpus:
+    """Settings in ``tmp`` and a filled store (SQLite in ``tmp`` unless ``database_url`` is given)."""
     settings = load_settings(data_dir=tmp, environ={}, allow_private_addresses=True, min_host_delay=0.0,
                              host_delay_jitter=0.0, timeout=5.0, **overrides)
-    store = Store(f"sqlite:///{tmp / 'web.db'}")
+    store = Store(database_url or f"sqlite:///{tmp / 'web.db'}")
     ids = fill_store(store, settings)
     if hostile:
         ids.update(fill_hostile(store))
