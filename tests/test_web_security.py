@@ -113,6 +113,24 @@ def test_saving_a_search_from_the_page_needs_login_and_csrf(client: TestClient, 
     assert [s.name for s in corpus.store.list_saved_searches()] == ["Reservoirs"]
 
 
+def test_opml_import_form_and_export(client: TestClient, corpus: Corpus) -> None:
+    opml = (b'<?xml version="1.0"?><opml version="2.0"><body><outline text="Tides" type="rss" '
+            b'xmlUrl="https://tides.example/feed.xml"/><outline text="Bad" xmlUrl="javascript:alert(1)"/></body></opml>')
+    _token, secret = corpus.store.create_token("opml form")
+    login(client, secret)
+    token = csrf_of(client.get("/sources").text)
+    upload = {"file": ("mine.opml", opml, "text/x-opml")}
+    assert client.post("/sources/opml", files=upload).status_code == 403
+    answer = client.post("/sources/opml", files=upload, data={"csrf_token": token})
+    assert answer.status_code == 200
+    outcomes = answer.text.split('class="outcomes"', 1)[1].split("</section>", 1)[0]
+    assert "subscribed" in outcomes and "https://tides.example/feed.xml" in outcomes
+    assert "javascript:" not in outcomes and outcomes.count("<li>") == 1
+    exported = client.get("/sources/opml")
+    assert exported.headers["content-disposition"].startswith("attachment")
+    assert "https://tides.example/feed.xml" in exported.text and "javascript:" not in exported.text
+
+
 def test_login_redirects_only_to_local_paths(client: TestClient, corpus: Corpus) -> None:
     _token, secret = corpus.store.create_token("redirect test")
     for target, expected in (("//evil.example/x", "/"), ("https://evil.example/", "/"), ("/search", "/search")):
