@@ -241,3 +241,11 @@ def test_demonyms_of_places_in_the_text_are_not_entities() -> None:
 def test_place_words_make_places_in_the_rules() -> None:
     found = {(m.name, m.type) for m in extract_rule_entities("Engineers inspected the Hollin Dam on Friday.")}
     assert found == {("Hollin Dam", "place")}
+
+
+def test_a_person_after_in_is_a_place_throughout_the_text() -> None:
+    nlp = spacy.blank("en")
+    ruler = nlp.add_pipe("entity_ruler")
+    ruler.add_patterns([{"label": "PERSON", "pattern": "Castellan"}])  # type: ignore[attr-defined]
+    text = "Castellan said no. Talks in Castellan ended. Castellan's mayor left."
+    assert {(m.name, m.type) for m in extract_entities(text, nlp=nlp)} == {("Castellan", "place")}

@@ -21,6 +21,7 @@ from newsdesk.config import Settings
 from newsdesk.errors import AnalysisError, NotFoundError
 from newsdesk.models import ExtractedArticle
 from newsdesk.store import Store
+from newsdesk.store.entities import EntityGroup
 from newsdesk.store.schema import article_entities as article_entities_table
 from newsdesk.store.schema import entities as entities_table
 
@@ -205,3 +206,15 @@ def test_rules_only_setting_and_non_english_articles(any_store: Store, settings:
 def test_index_unknown_article(any_store: Store, settings: Settings) -> None:
     with pytest.raises(NotFoundError):
         index_entities(any_store, 424242, settings)
+
+
+def test_types_ner_confuses_resolve_to_one_entity_but_person_and_place_stay_apart(any_store: Store) -> None:
+    first = add_article(any_store, "first", "Veridia and Jordan.")
+    second = add_article(any_store, "second", "Veridia and Jordan again.", day=2)
+    any_store.replace_article_entities(first, [EntityGroup("Veridia", "org", positions=[(0, 7)]),
+                                               EntityGroup("Jordan", "person", positions=[(12, 18)])])
+    any_store.replace_article_entities(second, [EntityGroup("Veridia", "place", positions=[(0, 7)]),
+                                                EntityGroup("Jordan", "place", positions=[(12, 18)])])
+    assert entity_detail(any_store, "Veridia").entity.article_count == 2
+    jordans = [e for e in list_entities(any_store) if e.name == "Jordan"]
+    assert sorted(e.type for e in jordans) == ["person", "place"]

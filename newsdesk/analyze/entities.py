@@ -227,6 +227,17 @@ def _with_links(text: str, mentions: list[EntityMention], links: list[AliasLink]
     return [EntityMention(m.name, forced.get(m.name, m.type), m.start, m.end) for m in mentions] + added
 
 
+_PLACE_CUE = re.compile(r"\b(?:in|near)\s$")
+
+
+def _place_cued(text: str, mentions: list[EntityMention]) -> list[EntityMention]:
+    """A one-word "person" after "in" or "near" ("talks in Castellan") is a place, everywhere in the text."""
+    places = {m.name for m in mentions
+              if m.type == "person" and " " not in m.name and _PLACE_CUE.search(text[max(0, m.start - 6):m.start])
+              and not text.startswith(("'s", "’s"), m.end)}
+    return [EntityMention(m.name, "place", m.start, m.end) if m.name in places else m for m in mentions]
+
+
 def _vote(mentions: list[EntityMention]) -> list[EntityMention]:
     """One type per surface form within a text: the most frequent (org > person > place on ties)."""
     votes: dict[str, Counter[str]] = defaultdict(Counter)
@@ -245,7 +256,7 @@ def _analyse(text: str, nlp: Any | None, language: str | None, model: str | None
     raw = _spacy_mentions(text, nlp) if nlp is not None else extract_rule_entities(text)
     typed = [EntityMention(m.name, _corrected_type(m.name, m.type), m.start, m.end) for m in raw]
     links = find_alias_links(text)
-    mentions = _vote(_with_links(text, typed, links))
+    mentions = _vote(_place_cued(text, _with_links(text, typed, links)))
     places = {m.name for m in mentions if m.type == "place"}
     mentions = [m for m in mentions if m.type == "place" or not _demonym(m.name, places)]
     return sorted(mentions, key=lambda m: (m.start, m.end)), links

@@ -7,7 +7,8 @@ to a row of ``entities`` (creating it if new), records its aliases and replaces 
 ``newsdesk entities`` / ``newsdesk entity`` and the web pages.
 
 Resolution of a name to an entity, in order: the same name and type (as written, lower, upper or
-title case — spellings the indexes find without a table scan); else a
+title case — spellings the indexes find without a table scan); else the one entity of that name
+with a type NER often confuses with it (org ↔ place, org ↔ person); else a
 recorded alias that points at exactly one entity ("HIP" → "Harbor Institute for Policy"); else,
 for a one-word person name, the one person whose full name starts or ends with it ("Kim" →
 "Kim Jong Un") when exactly one does; else a new entity.
@@ -140,6 +141,8 @@ def _case_variants(name: str) -> list[str]:
     return sorted({name, name.lower(), name.upper(), name.title(), name[:1].upper() + name[1:].lower()})
 
 
+_CONFUSABLE = {"org": ("place", "person"), "place": ("org",), "person": ("org",)}
+
 _ARTICLE_DAY = func.coalesce(articles.c.published, articles.c.first_seen)
 
 
@@ -159,6 +162,14 @@ class EntityQueries(Database):
         ).scalar()
         return None if found is None else int(found)
 
+    def _entity_by_name_other_type(self, conn: Connection, name: str, type_: str) -> int | None:
+        """The one entity of that name with a type NER often confuses with ``type_`` (org ↔ place,
+        org ↔ person; never person ↔ place, where one name really is two things: Washington)."""
+        others = list(_CONFUSABLE.get(type_, ()))
+        found = set(conn.execute(select(entities.c.id).where(
+            entities.c.name.in_(_case_variants(name)), entities.c.type.in_(others))).scalars())
+        return int(found.pop()) if len(found) == 1 else None
+
     def _entities_by_alias(self, conn: Connection, alias: str, type_: str | None = None) -> set[int]:
         query = select(entity_aliases.c.entity_id).where(entity_aliases.c.alias.in_(_case_variants(alias)))
         if type_:
@@ -176,6 +187,8 @@ class EntityQueries(Database):
 
     def _resolve_entity(self, conn: Connection, group: EntityGroup) -> int:
         found = self._entity_by_name(conn, group.name, group.type)
+        if found is None:
+            found = self._entity_by_name_other_type(conn, group.name, group.type)
         if found is not None:
             return found
         single_person = group.type == "person" and " " not in group.name
