@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from fastapi.responses import Response
 
 from newsdesk.config import Settings
@@ -43,5 +45,7 @@ def import_opml(store: Store, content: bytes, filename: str) -> list[IngestOutco
 def opml_response(store: Store) -> Response:
     from newsdesk.collect.opml import export_opml
 
-    return Response(export_opml(store.list_feeds()), media_type="text/x-opml; charset=utf-8",
+    # a site link that is not http(s) (say javascript:) is left out rather than handed to another reader
+    feeds = [replace(f, site_url=safe_url(f.site_url)) for f in store.list_feeds() if safe_url(f.url)]
+    return Response(export_opml(feeds), media_type="text/x-opml; charset=utf-8",
                     headers={"Content-Disposition": 'attachment; filename="newsdesk-feeds.opml"'})
