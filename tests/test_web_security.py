@@ -128,7 +128,7 @@ def test_opml_import_form_and_export(client: TestClient, corpus: Corpus) -> None
     assert "javascript:" not in outcomes and outcomes.count("<li>") == 1
     exported = client.get("/sources/opml")
     assert exported.headers["content-disposition"].startswith("attachment")
-    assert "https://tides.example/feed.xml" in exported.text and "javascript:" not in exported.text
+    assert "https://tides.example/feed.xml" in exported.text and "htmlUrl=\"javascript:" not in exported.text
 
 
 def test_login_redirects_only_to_local_paths(client: TestClient, corpus: Corpus) -> None:
