@@ -249,3 +249,19 @@ def test_a_person_after_in_is_a_place_throughout_the_text() -> None:
     ruler.add_patterns([{"label": "PERSON", "pattern": "Castellan"}])  # type: ignore[attr-defined]
     text = "Castellan said no. Talks in Castellan ended. Castellan's mayor left."
     assert {(m.name, m.type) for m in extract_entities(text, nlp=nlp)} == {("Castellan", "place")}
+
+
+def test_title_words_place_words_and_an_organisation_keyword_alone() -> None:
+    nlp = spacy.blank("en")
+    ruler = nlp.add_pipe("entity_ruler")
+    ruler.add_patterns([  # type: ignore[attr-defined]
+        {"label": "ORG", "pattern": "Trade"}, {"label": "PERSON", "pattern": "Casimir Dray"},
+        {"label": "PERSON", "pattern": "Hollin Dam"}, {"label": "ORG", "pattern": "National Assembly"},
+        {"label": "ORG", "pattern": "Assembly"},
+    ])
+    text = ("Trade Minister Casimir Dray told the National Assembly that the Hollin Dam was safe. "
+            "The Assembly did not vote.")
+    groups = entity_groups(text, nlp=nlp)
+    assert {(g.name, g.type) for g in groups} == {("Casimir Dray", "person"), ("National Assembly", "org"),
+                                                  ("Hollin Dam", "place")}
+    assert _group(groups, "National Assembly").aliases == ["Assembly"]

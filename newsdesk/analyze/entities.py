@@ -32,6 +32,8 @@ from typing import Any
 from newsdesk.analyze.ner_rules import (
     COMMON_WORDS,
     HONORIFICS,
+    ORG_KEYWORDS,
+    PLACE_KEYWORDS,
     AliasLink,
     EntityMention,
     extract_rule_entities,
@@ -191,6 +193,8 @@ def _corrected_type(name: str, kind: str) -> str:
         return "org"
     if kind == "person" and is_acronym(name):
         return "org"
+    if kind == "person" and " " in name and name.rsplit(" ", 1)[1] in PLACE_KEYWORDS:
+        return "place"
     return kind
 
 
@@ -258,7 +262,8 @@ def _analyse(text: str, nlp: Any | None, language: str | None, model: str | None
     links = find_alias_links(text)
     mentions = _vote(_place_cued(text, _with_links(text, typed, links)))
     places = {m.name for m in mentions if m.type == "place"}
-    mentions = [m for m in mentions if m.type == "place" or not _demonym(m.name, places)]
+    mentions = [m for m in mentions if (m.type == "place" or not _demonym(m.name, places))
+                and not _title_word(text, m)]
     return sorted(mentions, key=lambda m: (m.start, m.end)), links
 
 
@@ -299,6 +304,14 @@ def _short_form_owner(word: str, full_names: list[str], *, last_word: bool = Tru
     return owners.pop() if len(owners) == 1 else None
 
 
+def _title_word(text: str, mention: EntityMention) -> bool:
+    """"Trade" in "Trade Minister Casimir Dray": one word before a title is part of the title."""
+    if " " in mention.name:
+        return False
+    following = text[mention.end:mention.end + 30].split(maxsplit=2)
+    return bool(following) and text[mention.end:mention.end + 1] == " " and following[0] in HONORIFICS
+
+
 def _demonym(name: str, places: set[str]) -> bool:
     """"Kestrian" when the text names the place "Kestria": an adjective, not an entity."""
     if " " in name:
@@ -337,7 +350,7 @@ def group_mentions(text: str, mentions: list[EntityMention],
         if kind == "person" and (owner := _short_form_owner(name, full_persons)):
             groups.union(owner, name)
             short_forms.add(name)
-        elif kind == "org" and (owner := _short_form_owner(name, full_orgs, last_word=False)):
+        elif kind == "org" and (owner := _short_form_owner(name, full_orgs, last_word=name in ORG_KEYWORDS)):
             groups.union(owner, name)
     members: dict[str, list[EntityMention]] = defaultdict(list)
     for m in mentions:
