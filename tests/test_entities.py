@@ -265,3 +265,15 @@ def test_title_words_place_words_and_an_organisation_keyword_alone() -> None:
     assert {(g.name, g.type) for g in groups} == {("Casimir Dray", "person"), ("National Assembly", "org"),
                                                   ("Hollin Dam", "place")}
     assert _group(groups, "National Assembly").aliases == ["Assembly"]
+
+
+def test_results_serialise_to_json() -> None:
+    import json
+
+    text = "The Harbor Institute for Policy (HIP) met in Lisbon."
+    mention = extract_entities(text, model="rules")[0]
+    assert json.loads(json.dumps(mention.to_json())) == {"name": "Harbor Institute for Policy", "type": "org",
+                                                         "start": 4, "end": 31}
+    group = _group(entity_groups(text, model="rules"), "Harbor Institute for Policy")
+    assert group.to_json()["positions"] == [[4, 31], [33, 36]]
+    assert group.to_json()["count"] == 2

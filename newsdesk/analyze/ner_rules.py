@@ -18,7 +18,8 @@ The word lists are also used to correct spaCy's labels (see :mod:`newsdesk.analy
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from typing import Any
 
 
 def _words(text: str, sep: str | None = None) -> frozenset[str]:
@@ -125,6 +126,9 @@ class EntityMention:
     type: str  # person | org | place
     start: int
     end: int
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
 
 
 @dataclass(frozen=True)

@@ -59,6 +59,12 @@ class EntityGroup:
     def count(self) -> int:
         return max(1, len(self.positions))
 
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["positions"] = [list(p) for p in self.positions]
+        data["count"] = self.count
+        return data
+
 
 @dataclass
 class EntityInfo:
