@@ -277,3 +277,16 @@ def test_results_serialise_to_json() -> None:
     group = _group(entity_groups(text, model="rules"), "Harbor Institute for Policy")
     assert group.to_json()["positions"] == [[4, 31], [33, 36]]
     assert group.to_json()["count"] == 2
+
+
+def test_odd_input_never_breaks_the_rules() -> None:
+    import random
+
+    rng = random.Random(7)
+    pieces = ["(", ")", "HIP", "Dr.", "the", "Agency", ",", ". ", "\n", "Ünal", "in", "-based", "'s", " ", "of",
+              "Kim", "Jong", "Un", "東京", "A", "The", "(X)", "Mr", "Bank of", "…", "\u00a0", "Ørsted"]
+    for _ in range(300):
+        text = "".join(rng.choice(pieces) + rng.choice(["", " "]) for _ in range(rng.randint(0, 40)))
+        for group in entity_groups(text, model="rules", language="xx"):
+            assert group.type in {"person", "org", "place"}
+            assert all(0 <= s < e <= len(text) for s, e in group.positions)
