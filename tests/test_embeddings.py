@@ -113,3 +113,13 @@ def test_related_blends_embeddings_and_still_skips_copies(store: Store, settings
     assert copy not in {r.article_id for r in found}
     assert model.encoded >= 2
     assert embeddings.unavailable_reason(settings) is None
+
+
+def test_embed_article_stores_one_vector_or_does_nothing(store: Store, settings: Settings) -> None:
+    (article,) = save_event(store, STRIKE[:1], 1, "strike")
+    embeddings.use_embedder(None)
+    assert embeddings.embed_article(store, article, settings) is False
+    assert store.get_embeddings("bag-of-words-test", [article]) == {}
+    embeddings.use_embedder(embeddings.Embedder("bag-of-words-test", BagOfWordsModel()))
+    assert embeddings.embed_article(store, article, settings) is True
+    assert len(store.get_embeddings("bag-of-words-test", [article])[article]) == 4 * DIM

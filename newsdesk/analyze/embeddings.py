@@ -153,6 +153,15 @@ def article_vectors(store: Store, embedder: Embedder, ids: Sequence[int]) -> dic
     return stored
 
 
+def embed_article(store: Store, article_id: int, settings: Settings) -> bool:
+    """Store the article's vector if a model is installed (for the analysis pipeline); True if it has one."""
+    embedder = load_embedder(settings)
+    if embedder is None:
+        return False
+    article_vectors(store, embedder, [article_id])
+    return True
+
+
 def embed_pending(store: Store, settings: Settings, *, limit: int = 1000) -> int:
     """Compute vectors for up to ``limit`` originals that have none; returns how many (0 without a model)."""
     embedder = load_embedder(settings)

@@ -34,6 +34,8 @@ FTS_SHARE = 0.2
 #: share of the embedding cosine when a model is installed
 SEMANTIC_SHARE = 0.5
 EXCERPT_CHARS = 240
+#: originals without a vector embedded by one semantic search (the pipeline should embed the rest)
+PENDING_PER_SEARCH = 256
 #: below this many analysed articles, ``term_df`` is too thin and IDF comes from the candidates
 MIN_LIBRARY_DOCS = 50
 
@@ -153,11 +155,11 @@ def _blend_semantic(store: Store, embedder: embeddings.Embedder, article_id: int
 def semantic_search(store: Store, query: str, settings: Settings, *, limit: int = 20) -> list[SearchHit]:
     """Articles closest in meaning to ``query`` (needs an embedding model, else ModelUnavailableError).
 
-    Originals without a vector yet get one first (a bounded batch per call; see
-    :func:`newsdesk.analyze.embeddings.embed_pending`).
+    Originals without a vector yet get one first, ``PENDING_PER_SEARCH`` per call; the analysis
+    pipeline should call :func:`newsdesk.analyze.embeddings.embed_article` so none are pending.
     """
     embedder = embeddings.require_embedder(settings)
-    embeddings.embed_pending(store, settings, limit=2000)
+    embeddings.embed_pending(store, settings, limit=PENDING_PER_SEARCH)
     target = embedder.encode([query])[0]
     best: list[tuple[float, int]] = []
     for batch in store.iter_embeddings(embedder.name):

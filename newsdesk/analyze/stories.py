@@ -107,8 +107,18 @@ def within_window(published: datetime | None, state_first: datetime | None,
     return state_first - window <= published <= state_last + window
 
 
+def _left_behind(published: datetime | None, last_seen: datetime | None, window: timedelta) -> bool:
+    """Whether a story's last article is more than a window older than ``published``."""
+    return published is not None and last_seen is not None and last_seen + window < published
+
+
 class MemoryIndex:
-    """In-memory :class:`ClusterIndex` for the pure :class:`StreamClusterer`."""
+    """In-memory :class:`ClusterIndex` for the pure :class:`StreamClusterer`.
+
+    Posting lists are kept in update order; the candidate search reads them newest first and
+    stops at the first story left more than a window behind (in a date-ordered stream, all
+    earlier entries are older still) or after ``MAX_POSTINGS`` entries.
+    """
 
     def __init__(self) -> None:
         self.frequencies = vectors.DocumentFrequencies()
@@ -135,9 +145,9 @@ class MemoryIndex:
             if not posting:
                 continue
             for seen, story_id in enumerate(reversed(posting)):
-                if seen >= MAX_POSTINGS:
-                    break
                 state = self.stories[story_id]
+                if seen >= MAX_POSTINGS or _left_behind(published, state.last_seen, window):
+                    break  # older entries were updated earlier still: out of reach too
                 if within_window(published, state.first_seen, state.last_seen, window):
                     hits[story_id] = hits.get(story_id, 0) + 1
         ranked = sorted(hits, key=lambda sid: (-hits[sid], -sid))
