@@ -238,6 +238,7 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=5.0, help="seconds per endpoint and level")
     parser.add_argument("--clients", type=int, nargs="+", default=[10, 50])
     options = parser.parse_args()
+    load_before = os.getloadavg()[1]
     results: list[Result] = []
     corpora: list[tuple[str, Path]] = []
     if options.corpus in ("demo", "both"):
@@ -253,7 +254,10 @@ def main() -> None:
     header = (f"# Web benchmark\n\n`{' '.join(['.venv/bin/python', 'bench/web/run.py', *sys.argv[1:]])}` "
               f"at commit {commit}, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; "
               f"{os.cpu_count()} CPUs shared by server and client, Python {platform.python_version()}, "
-              f"SQLite, one uvicorn process, {options.duration:g} s per row, warm caches.\n\n"
+              f"SQLite, one uvicorn process, {options.duration:g} s per row, warm caches. Machine load "
+              f"(5-minute average) {load_before:.1f} at the start and {os.getloadavg()[1]:.1f} at the end: "
+              "anything above 2 means other work shared the CPUs and every figure is lower than on an idle "
+              "machine.\n\n"
               "`×floor` = how many times fewer requests/s than uvicorn serving the same home-page bytes from memory "
               "(the peer run in the same session: the most any Python ASGI app gets here).\n\n")
     (HERE / "RESULTS.md").write_text(header + report + "\n", encoding="utf-8")
