@@ -27,6 +27,9 @@ def serve(
     application = create_app(settings)
     console.print(f"newsdesk serving {settings.resolved_database_url} on http://{host}:{port}"
                   f"{' (read-only)' if settings.read_only else ''}", highlight=False)
+    if host not in {"127.0.0.1", "localhost", "::1"}:
+        console.print("note: login cookies are Secure; browsers send them over plain HTTP only to loopback, "
+                      "so put newsdesk behind HTTPS when serving other machines", highlight=False)
     uvicorn.run(application, host=host, port=port, log_level="warning", access_log=False, proxy_headers=False)
 
 
