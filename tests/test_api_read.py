@@ -169,4 +169,6 @@ def test_story_entity_and_search_feeds(client: TestClient, corpus: Corpus) -> No
     assert {i["url"].rsplit("/", 1)[1] for i in feed["items"]} == {
         str(corpus.ids[s]) for s in ("bridge-closure", "bridge-shops", "bridge-review")}
     assert client.get("/search/feed.json", params={"q": "reservoir"}).json()["items"]
+    person = client.get("/entities/Mirela Okonkwo/feed.json").json()["items"]
+    assert person and all(item["summary"] and item["external_url"].startswith("https://") for item in person)
     assert client.get(f"/stories/{story_id}/feed.rss").status_code == 422

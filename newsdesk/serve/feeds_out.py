@@ -102,9 +102,11 @@ def story_feed(request: Request, story_id: int, kind: str = Path(..., pattern="^
 
 @router.get("/entities/{name_or_id}/feed.{kind}", summary="Articles mentioning an entity, as Atom or JSON Feed")
 def entity_feed(request: Request, name_or_id: str, kind: str = Path(..., pattern="^(atom|json)$")) -> Response:
-    data = views.entity_view(_store(request), name_or_id)
+    store = _store(request)
+    data = views.entity_view(store, name_or_id)
+    articles = [views.card(a) or {} for a in store.get_articles([row["id"] for row in data["articles"]])]
     title = f"newsdesk entity: {data['entity']['name']}"
-    return _respond(kind, request, title, f"/entities/{data['entity']['id']}", list(data["articles"]))
+    return _respond(kind, request, title, f"/entities/{data['entity']['id']}", articles)
 
 
 @router.get("/search/feed.{kind}", summary="A search as Atom or JSON Feed")
