@@ -186,3 +186,14 @@ def test_unknown_pages_get_an_html_error_page(client: TestClient) -> None:
         assert page.status_code == 404, path
         assert page.headers["content-type"].startswith("text/html")
         assert "not found" in page.text
+
+
+def test_a_fresh_empty_database_serves_every_page(tmp_path: Path) -> None:
+    from newsdesk.config import load_settings
+    from newsdesk.serve.app import create_app
+
+    empty = TestClient(create_app(load_settings(data_dir=tmp_path, environ={})), base_url="https://testserver")
+    for path in ("/", "/search?q=anything", "/search?q=x&mode=semantic", "/entities", "/sources", "/login",
+                 "/api/stories", "/api/articles", "/api/entities", "/search/feed.atom?q=x", "/sources/opml"):
+        assert empty.get(path).status_code == 200, path
+    assert "No stories yet" in empty.get("/").text
