@@ -17,6 +17,9 @@ Systems, in the same run:
 * ``newsdesk lexical + semantic`` — the same with all-MiniLM-L6-v2 embeddings blended in; this
   needs the ``semantic`` extra and runs in the Python named by ``$NEWSDESK_SEMANTIC_PYTHON``
   (default ``/tmp/semvenv/bin/python``) when that exists — otherwise the row says not measured;
+* the same lexical search in a library padded with 20,000 word-salad articles drawn from the
+  ECB+ vocabulary (they match the queries' terms, so they compete for the 100 candidates): the
+  cost per query at a larger size;
 * ``TF-IDF cosine (scikit-learn)`` — the plain baseline: one TfidfVectorizer over all documents,
   cosine against every other document (exhaustive, no candidate retrieval).
 """
@@ -38,6 +41,8 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 DATA = ROOT.parent / "shared" / "bench" / "clustering" / "ecbplus-subtopics.jsonl"
 K = 5
+#: word-salad articles added to the library for the cost-at-scale row
+FILLER = 20_000
 SEMANTIC_PYTHON = os.environ.get("NEWSDESK_SEMANTIC_PYTHON", "/tmp/semvenv/bin/python")
 
 
@@ -117,6 +122,37 @@ def run_newsdesk(rows: list[dict[str, Any]], *, analyse: bool, semantic: bool) -
     return result
 
 
+def filler_articles(rows: list[dict[str, Any]], count: int, seed: int = 5) -> list[dict[str, Any]]:
+    """Word-salad articles drawn from the ECB+ word distribution: they match real queries' terms,
+    so the full-text index returns them as candidates, but they belong to no story."""
+    import random
+
+    rng = random.Random(seed)
+    words = [w for r in rows for w in r["text"].split()]
+    return [{"id": f"filler-{n}", "title": " ".join(rng.choices(words, k=8)),
+             "text": " ".join(rng.choices(words, k=150)), "date": None, "cluster": f"filler-{n}"}
+            for n in range(count)]
+
+
+def run_scaled(rows: list[dict[str, Any]], filler: int, sample: int = 200) -> dict[str, Any]:
+    """related_articles for ``sample`` ECB+ articles in a library padded with ``filler`` articles."""
+    from newsdesk.analyze import embeddings
+    from newsdesk.analyze.related import related_articles
+    from newsdesk.config import load_settings
+
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = load_settings(data_dir=Path(tmp), environ={})
+        embeddings.use_embedder(None)
+        store, ids = build_library(rows + filler_articles(rows, filler), Path(tmp) / "scaled.db")
+        queries = [aid for aid, doc in ids.items() if not doc.startswith("filler-")][:sample]
+        ranked, start = {}, time.perf_counter()
+        for aid in queries:
+            ranked[ids[aid]] = [ids[r.article_id] for r in related_articles(store, aid, settings, limit=10)]
+        seconds = time.perf_counter() - start
+        store.close()
+    return {"ranked": ranked, "ms_per_query": 1000 * seconds / len(queries)}
+
+
 def run_baseline(rows: list[dict[str, Any]]) -> dict[str, Any]:
     import numpy as np
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -151,6 +187,7 @@ def main() -> None:
         ("newsdesk lexical, analysed library (term_df IDF)", run_newsdesk(rows, analyse=True, semantic=False)),
         ("newsdesk lexical + semantic (all-MiniLM-L6-v2), analysed", semantic_subprocess()),
     ]
+    scaled = run_scaled(rows, FILLER)
     base = metrics(systems[0][1]["ranked"], gold)  # type: ignore[index]
     lines = ["# Related publications benchmark", "",
              f"Command: `.venv/bin/python bench/related/run.py` · data: ECB+ subtopics train+dev "
@@ -166,6 +203,11 @@ def main() -> None:
             if "embed_ms_per_article" in result else ""
         lines.append(f"| {name} | {m['p_at_k']:.3f} | {m['mrr']:.3f} | {m['p_at_k'] / base['p_at_k']:.2f} | "
                      f"{result['ms_per_query']:.1f}{extra} |")
+    fillers = {n: n for ranked in scaled["ranked"].values() for n in ranked if n not in gold}
+    m = metrics(scaled["ranked"], {**fillers, **gold})  # a filler article is its own story
+    lines.append(f"| newsdesk lexical, fresh library padded with {FILLER:,} filler articles "
+                 f"({len(scaled['ranked'])} queries) | {m['p_at_k']:.3f} | {m['mrr']:.3f} | | "
+                 f"{scaled['ms_per_query']:.1f} |")
     lines += ["", "newsdesk retrieves at most 100 candidates through the full-text index (SQLite FTS5 bm25) and "
               "re-ranks them, so its per-query cost does not depend on the library size; the baseline compares "
               "each article with all others (its ms/query is the whole similarity matrix divided by the "

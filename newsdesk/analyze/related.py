@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 QUERY_TERMS = 15
 CANDIDATES = 100
 #: share of the embedding cosine when a model is installed
-SEMANTIC_SHARE = 0.5
+SEMANTIC_SHARE = 0.3
 EXCERPT_CHARS = 240
 #: originals without a vector embedded by one semantic search (the pipeline should embed the rest)
 PENDING_PER_SEARCH = 256
