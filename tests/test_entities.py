@@ -11,6 +11,7 @@ from newsdesk.analyze.entities import (
     chunks,
     entity_groups,
     extract_entities,
+    is_english,
     load_pipeline,
     ner_backend,
 )
@@ -180,6 +181,12 @@ def test_non_english_text_uses_the_rules_without_crashing() -> None:
     assert extract_entities(text, language="de") == extract_rule_entities(text)
     found = {(m.name, m.type) for m in extract_entities(text)}  # language guessed
     assert ("Berlin", "place") in found
+
+
+def test_language_codes() -> None:
+    assert is_english("x", "en_US") and is_english("x", "EN-gb")
+    assert not is_english("x", "de") and not is_english("x", "fr-CA")
+    assert is_english("The minister said on Monday that the talks would resume next week in the capital.")
 
 
 def test_text_in_a_script_without_capitals_gives_nothing_and_no_error() -> None:

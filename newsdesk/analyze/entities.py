@@ -125,7 +125,7 @@ def ner_backend(settings: Settings | None = None) -> str:
 def is_english(text: str, language: str | None = None) -> bool:
     """The stored language code if there is one, else a guess from the first 2,000 characters."""
     if language:
-        return language.lower().split("-")[0] == "en"
+        return language.lower().replace("_", "-").split("-")[0] == "en"
     import py3langid
 
     code, _score = py3langid.classify(text[:2000])
