@@ -249,7 +249,7 @@ class Ingestor:
             if self.store.find_article_by_url(normalize_url(entry.url)) is not None:
                 yield IngestOutcome(entry.url, "unchanged")
                 continue
-            hints = {"title": entry.title, "author": entry.author, "published": entry.published,
+            hints: dict[str, object] = {"title": entry.title, "author": entry.author, "published": entry.published,
                      "outlet": parsed.title}
             yield from self._fetch_and_ingest(entry.url, hints=hints, feed_id=feed.id,
                                               fallback_html=entry.content_html)
