@@ -297,3 +297,12 @@ def test_odd_input_never_breaks_the_rules() -> None:
         for group in entity_groups(text, model="rules", language="xx"):
             assert group.type in {"person", "org", "place"}
             assert all(0 <= s < e <= len(text) for s, e in group.positions)
+
+
+def test_rules_split_runs_at_titles_and_possessives() -> None:
+    text = ("Bank of Veridia Governor Adrian Solberg spoke after Kestria's Trade Minister Jora Venn. "
+            "Minister Dray agreed. The Minister of Finance said nothing.")
+    found = {(m.name, m.type) for m in extract_rule_entities(text)}
+    assert found == {("Bank of Veridia", "org"), ("Adrian Solberg", "person"), ("Jora Venn", "person"),
+                     ("Dray", "person")}
+    assert all(text[m.start:m.end] == m.name for m in extract_rule_entities(text))

@@ -212,7 +212,7 @@ def _sequences(text: str, tokens: list[_Token]) -> list[list[_Token]]:
         j = i + 1
         while j < len(tokens) and _joined(text, run[-1], tokens[j]):
             tok = tokens[j]
-            if run[-1].text.endswith("-based") or tok.text.endswith("-based"):
+            if run[-1].text.endswith(("-based", "'s", "’s")) or tok.text.endswith("-based"):
                 break
             if tok.capitalised and not tok.sentence_start:
                 run.append(tok)
@@ -228,8 +228,34 @@ def _sequences(text: str, tokens: list[_Token]) -> list[list[_Token]]:
     return runs
 
 
+def _split_title(run: list[_Token]) -> tuple[list[_Token], list[_Token]] | None:
+    """"Bank of Veridia Governor Adrian Solberg" → ("Bank of Veridia …", "Adrian Solberg"): the words
+    before the last title inside a run, and those after it when they look like a name (capitalised,
+    no organisation word: not "Minister of Finance")."""
+    titles = [i for i, tok in enumerate(run[:-1]) if tok.bare in HONORIFICS]
+    if not titles:
+        return None
+    rest = run[titles[-1] + 1:]
+    if any(t.bare in ORG_KEYWORDS or t.text in CONNECTORS for t in rest):
+        return None
+    before = run[:titles[-1]]
+    while before and before[-1].bare in HONORIFICS:
+        before = before[:-1]
+    return before, rest
+
+
+def _runs(text: str, tokens: list[_Token]) -> list[tuple[list[_Token], str | None]]:
+    """Capitalised runs with a type hint, each split at a title inside it (its own run before, a
+    person's name after)."""
+    runs: list[tuple[list[_Token], str | None]] = []
+    for run in _sequences(text, tokens):
+        parts = _split_title(run)
+        runs.extend([(parts[0], None), (parts[1], "person")] if parts else [(run, None)])
+    return [(run, hint) for run, hint in runs if run]
+
+
 def _trim(run: list[_Token]) -> tuple[list[_Token], str | None]:
-    """Drop leading sentence starters and honorifics; an honorific says the rest is a person."""
+    """Drop leading sentence starters and titles; a title says the rest is a person."""
     hint = None
     while run and (run[0].bare in HONORIFICS or run[0].bare in COMMON_WORDS):
         if run[0].bare in HONORIFICS and len(run) > 1 and run[0].bare not in ("Chief", "Director", "Deputy"):
@@ -266,16 +292,18 @@ def extract_rule_entities(text: str) -> list[EntityMention]:
     tokens = _tokens(text)
     found: list[EntityMention] = []
     singles: list[tuple[_Token, str | None]] = []
-    for raw in _sequences(text, tokens):
+    for raw, title_hint in _runs(text, tokens):
         run, hint = _trim(raw)
+        hint = hint or title_hint
         if not run:
             continue
         if len(run) == 1 and run[0].text.endswith("-based"):
             place = run[0].text.removesuffix("-based")
             found.append(EntityMention(place, "place", run[0].start, run[0].start + len(place)))
             continue
-        name = text[run[0].start:run[-1].end].rstrip(".") if not is_acronym(run[-1].text) \
-            else text[run[0].start:run[-1].end]
+        name = text[run[0].start:run[-1].end]
+        name = name.removesuffix("'s").removesuffix("’s")
+        name = name if is_acronym(run[-1].text) else name.rstrip(".")
         kind = _type_of(text, run, name, hint)
         if kind is None:
             if len(run) == 1:
