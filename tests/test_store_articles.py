@@ -78,3 +78,13 @@ def test_search_ranks_and_highlights_with_escaping(any_store: Store) -> None:
     assert any_store.search("nothingmatchesthis") == []
     # query syntax characters are treated as text, never as an error
     assert any_store.search('(" OR : *') == []
+
+
+def test_count_search_matches_the_hits(any_store: Store) -> None:
+    for day in (1, 2, 3):
+        _save(any_store, _article(f"https://w.example/c{day}", f"Flood report {day}",
+                                  f"Flood waters rose again on day {day} of the emergency.", day))
+    _save(any_store, _article("https://w.example/c9", "Budget", "Nothing about water here.", 9))
+    assert any_store.count_search("flood") == 3 == len(any_store.search("flood"))
+    assert any_store.count_search("flood", since=datetime(2026, 10, 2, tzinfo=UTC)) == 2
+    assert any_store.count_search("") == 0

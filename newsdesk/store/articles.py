@@ -15,8 +15,8 @@ from sqlalchemy import (
     Float,
     Integer,
     Row,
-    Text,
     and_,
+    bindparam,
     column,
     delete,
     func,
@@ -31,6 +31,7 @@ from newsdesk.errors import NotFoundError
 from newsdesk.models import Article, ExtractedArticle, SearchHit
 from newsdesk.store.database import Database, as_utc, new_id, utcnow
 from newsdesk.store.schema import (
+    ARTICLE_ORDER,
     article_versions,
     articles,
     duplicate_links,
@@ -203,7 +204,7 @@ class ArticleQueries(Database):
 
     def published_dates(self, conn: Connection, ids: Sequence[int]) -> list[tuple[int, datetime | None]]:
         """(id, published or first seen) for the given articles."""
-        rows = conn.execute(select(articles.c.id, func.coalesce(articles.c.published, articles.c.first_seen)
+        rows = conn.execute(select(articles.c.id, ARTICLE_ORDER
                                    .label("when")).where(articles.c.id.in_(list(ids))))
         return [(int(r.id), as_utc(r.when)) for r in rows]
 
@@ -263,7 +264,7 @@ class ArticleQueries(Database):
         """Newest first (by published date, then id). ``before`` is a keyset cursor (published, id)."""
         where = self._filters(outlet=outlet, since=since, until=until, language=language, feed_id=feed_id,
                               story_id=story_id, include_duplicates=include_duplicates)
-        order_key = func.coalesce(articles.c.published, articles.c.first_seen)
+        order_key = ARTICLE_ORDER
         if before is not None:
             when, last_id = before
             where.append(or_(order_key < when, and_(order_key == when, articles.c.id < last_id)))
@@ -306,7 +307,7 @@ class ArticleQueries(Database):
             same = outlets.c.name == article.outlet
         else:
             raise ValueError(f"unknown scope {scope!r}")
-        key = func.coalesce(articles.c.published, articles.c.first_seen)
+        key = ARTICLE_ORDER
         when = article.published or article.first_seen
         base = _article_select().where(same, duplicate_links.c.article_id.is_(None), articles.c.id != article_id)
         earlier = or_(key < when, and_(key == when, articles.c.id < article_id))
@@ -328,7 +329,7 @@ class ArticleQueries(Database):
                  .select_from(articles.outerjoin(duplicate_links, duplicate_links.c.article_id == articles.c.id))
                  .where(articles.c.analyzed_at.is_(None), duplicate_links.c.article_id.is_(None),
                         articles.c.status == "ok")
-                 .order_by(func.coalesce(articles.c.published, articles.c.first_seen), articles.c.id).limit(limit))
+                 .order_by(ARTICLE_ORDER, articles.c.id).limit(limit))
         with self.read() as conn:
             return [int(i) for i in conn.execute(query).scalars()]
 
@@ -337,47 +338,78 @@ class ArticleQueries(Database):
             conn.execute(update(articles).where(articles.c.id == article_id).values(analyzed_at=utcnow()))
 
     # --- full-text search ----------------------------------------------------------------
-    def search(self, query: str, *, limit: int = 20, offset: int = 0, outlet: str | None = None,
-               since: datetime | None = None, until: datetime | None = None,
-               language: str | None = None) -> list[SearchHit]:
-        """Ranked full-text hits (bm25 on SQLite, ts_rank on PostgreSQL) with highlighted snippets."""
-        where = self._filters(outlet=outlet, since=since, until=until, language=language,
-                              include_duplicates=False)
+    def _match(self, query: str) -> tuple[Any, dict[str, Any], Any] | None:
+        """(subquery of matching ids with a score, its parameters, the best-first ordering)."""
         if self.dialect == "sqlite":
             expression = fts_query(query)
             if not expression:
-                return []
-            match_sql = text(
-                "SELECT rowid AS id, bm25(articles_fts, 5.0, 1.0) AS score, "
-                f"snippet(articles_fts, 1, '{SNIPPET_START}', '{SNIPPET_END}', '…', 24) AS snip "
-                "FROM articles_fts WHERE articles_fts MATCH :q"
-            ).columns(column("id", Integer), column("score", Float), column("snip", Text)).subquery("m")
-            score = match_sql.c.score
-            params: dict[str, Any] = {"q": expression}
-            select_cols = [match_sql.c.snip, (-score).label("rank")]
-            order: Any = score
+                return None
+            match = text("SELECT rowid AS id, bm25(articles_fts, 5.0, 1.0) AS score "
+                         "FROM articles_fts WHERE articles_fts MATCH :q"
+                         ).columns(column("id", Integer), column("score", Float)).subquery("m")
+            return match, {"q": expression}, match.c.score  # bm25: lower is better
+        if not query.strip():
+            return None
+        tsq = func.websearch_to_tsquery("english", text(":q"))
+        match = (select(articles.c.id, func.ts_rank(text("articles.search_vector"), tsq).label("score"))
+                 .where(text("articles.search_vector @@ websearch_to_tsquery('english', :q)")).subquery("m"))
+        return match, {"q": query}, match.c.score.desc()
+
+    def _snippets(self, conn: Connection, params: dict[str, Any], ids: list[int]) -> dict[int, str]:
+        """Highlighted snippets for the page of hits only (not for every match)."""
+        if not ids:
+            return {}
+        marks = f"'{SNIPPET_START}', '{SNIPPET_END}'"
+        if self.dialect == "sqlite":
+            sql = text(f"SELECT rowid AS id, snippet(articles_fts, 1, {marks}, '…', 24) AS snip "
+                       "FROM articles_fts WHERE articles_fts MATCH :q AND rowid IN :ids"
+                       ).bindparams(bindparam("ids", expanding=True))
         else:
-            tsq = func.websearch_to_tsquery("english", query)
-            match_sql = (select(articles.c.id, func.ts_rank(text("articles.search_vector"), tsq).label("score"),
-                                func.ts_headline("english", articles.c.text, tsq,
-                                                 f"StartSel={SNIPPET_START},StopSel={SNIPPET_END},"
-                                                 "MaxWords=30,MinWords=12").label("snip"))
-                         .where(text("articles.search_vector @@ websearch_to_tsquery('english', :q)"))
-                         .subquery("m"))
-            params = {"q": query}
-            select_cols = [match_sql.c.snip, match_sql.c.score.label("rank")]
-            order = match_sql.c.score.desc()
-        stmt = (
-            select(articles.c.id, articles.c.title, outlets.c.name, articles.c.published, *select_cols)
-            .select_from(match_sql.join(articles, articles.c.id == match_sql.c.id)
-                         .outerjoin(outlets, outlets.c.id == articles.c.outlet_id)
-                         .outerjoin(duplicate_links, duplicate_links.c.article_id == articles.c.id))
-            .where(*where).order_by(order, articles.c.id).limit(limit).offset(offset)
-        )
+            sql = text("SELECT id, ts_headline('english', text, websearch_to_tsquery('english', :q), "
+                       f"'StartSel={SNIPPET_START},StopSel={SNIPPET_END},MaxWords=30,MinWords=12') AS snip "
+                       "FROM articles WHERE id IN :ids").bindparams(bindparam("ids", expanding=True))
+        return {int(r.id): r.snip or "" for r in conn.execute(sql, {**params, "ids": ids})}
+
+    def _search_from(self, match: Any) -> Any:
+        return (match.join(articles, articles.c.id == match.c.id)
+                .outerjoin(outlets, outlets.c.id == articles.c.outlet_id)
+                .outerjoin(duplicate_links, duplicate_links.c.article_id == articles.c.id))
+
+    def search(self, query: str, *, limit: int = 20, offset: int = 0, outlet: str | None = None,
+               since: datetime | None = None, until: datetime | None = None,
+               language: str | None = None) -> list[SearchHit]:
+        """Ranked full-text hits (bm25 on SQLite, ts_rank on PostgreSQL) with highlighted snippets.
+
+        Copies are left out (their original stands for them). The query syntax is forgiving:
+        words, "phrases", OR, -exclusions and prefix* never raise.
+        """
+        matched = self._match(query)
+        if matched is None:
+            return []
+        match, params, order = matched
+        where = self._filters(outlet=outlet, since=since, until=until, language=language,
+                              include_duplicates=False)
+        stmt = (select(articles.c.id, articles.c.title, outlets.c.name, articles.c.published,
+                       match.c.score.label("score"))
+                .select_from(self._search_from(match)).where(*where)
+                .order_by(order, articles.c.id).limit(limit).offset(offset))
         with self.read() as conn:
             rows = conn.execute(stmt, params).all()
+            snippets = self._snippets(conn, params, [int(r.id) for r in rows])
+        sign = -1.0 if self.dialect == "sqlite" else 1.0  # higher is better in the result
         return [SearchHit(article_id=r.id, title=r.title, outlet=r.name or "", published=as_utc(r.published),
-                          snippet=render_snippet(r.snip or ""), score=float(r.rank)) for r in rows]
+                          snippet=render_snippet(snippets.get(int(r.id), "")), score=sign * float(r.score))
+                for r in rows]
 
-    def count_search(self, query: str, **filters: Any) -> int:
-        return len(self.search(query, limit=10_000, **filters))
+    def count_search(self, query: str, *, outlet: str | None = None, since: datetime | None = None,
+                     until: datetime | None = None, language: str | None = None) -> int:
+        """How many originals match (same filters as :meth:`search`)."""
+        matched = self._match(query)
+        if matched is None:
+            return 0
+        match, params, _order = matched
+        where = self._filters(outlet=outlet, since=since, until=until, language=language,
+                              include_duplicates=False)
+        stmt = select(func.count()).select_from(self._search_from(match)).where(*where)
+        with self.read() as conn:
+            return int(conn.execute(stmt, params).scalar() or 0)

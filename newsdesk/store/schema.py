@@ -22,6 +22,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    func,
 )
 
 metadata = MetaData(
@@ -116,6 +117,12 @@ articles = Table(
     Index("ix_articles_story", "story_id"),
     Index("ix_articles_outlet", "outlet_id"),
 )
+
+#: listing order (newest first) and previous/next within an outlet or a story
+ARTICLE_ORDER = func.coalesce(articles.c.published, articles.c.first_seen)
+Index("ix_articles_order", ARTICLE_ORDER)
+Index("ix_articles_outlet_order", articles.c.outlet_id, ARTICLE_ORDER)
+Index("ix_articles_story_order", articles.c.story_id, ARTICLE_ORDER)
 
 article_versions = Table(
     "article_versions", metadata,
