@@ -126,3 +126,20 @@ def test_short_closing_lines_do_not_swallow_the_rest() -> None:
         "Readers can write to the editor.",
     ])
     assert clean_text(text) == text.replace("\n", "\n\n")
+
+
+def test_section_label_and_unheaded_teaser_list_are_dropped() -> None:
+    body = ("The regional water board approved a new drought plan on Friday after months of consultation "
+            "with farmers, municipalities and environmental groups across the delta.")
+    text = "\n\n".join([
+        "Policy Brief",
+        body,
+        "- Rates on hold as port strike drags on The central bank kept its benchmark rate unchanged on…",
+        "- Minister defends export rules Trade Minister said on Tuesday that the new licensing rules were…",
+    ])
+    assert clean_text(text) == body
+
+
+def test_a_single_truncated_last_line_and_kicker_words_in_prose_stay() -> None:
+    text = "Analysis of the vote took weeks.\n\nThe count resumed on Monday and will end…"
+    assert clean_text(text) == text

@@ -158,6 +158,32 @@ def _drop_fragments(lines: list[str]) -> list[str]:
     return kept
 
 
+_KICKER = re.compile(
+    r"^(policy brief|issue brief|research brief|brief|analysis|opinion|commentary|comment|explainer|editorial|"
+    r"feature|interview|exclusive|breaking( news)?|live|news|report|q ?& ?a)$", re.IGNORECASE)
+
+
+def _drop_kicker(lines: list[str]) -> list[str]:
+    """A section label above the headline ("Policy Brief", "Analysis") is not part of the text."""
+    for i, line in enumerate(lines):
+        if line.strip():
+            return lines[:i] + lines[i + 1:] if _KICKER.match(_key(line)) else lines
+    return lines
+
+
+def _drop_trailing_teasers(lines: list[str]) -> list[str]:
+    """Two or more teaser items at the very end (a linked title with a cut-off excerpt) go,
+    even when no "Related" heading announces them."""
+    end = len(lines)
+    while end and not lines[end - 1].strip():
+        end -= 1
+    start = end
+    while start and (not lines[start - 1].strip() or _TRUNCATED.search(_key(lines[start - 1]))):
+        start -= 1
+    teasers = [line for line in lines[start:end] if line.strip()]
+    return lines[:start] if len(teasers) >= 2 else lines
+
+
 def _is_closing_section(lines: list[str], index: int) -> bool:
     """A comment heading only ends the article when it is in the last part of the text."""
     return index >= len(lines) // 3
@@ -174,4 +200,4 @@ def clean_text(text: str) -> str:
         return ""
     normalised = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
     lines = [line.rstrip() for line in normalised.split("\n")]
-    return _paragraphs(_drop_fragments(lines))
+    return _paragraphs(_drop_trailing_teasers(_drop_kicker(_drop_fragments(lines))))
