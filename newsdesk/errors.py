@@ -7,6 +7,7 @@ and flattened::
 
     NewsdeskError
     ├── ConfigError                  a setting has a bad value
+    ├── InvalidArgumentError         a command or API parameter has a bad value
     ├── CollectError                 getting bytes or entries from a source failed
     │   ├── FetchError               an HTTP fetch failed
     │   │   ├── BlockedAddressError  the URL resolves to a loopback/private/link-local address
@@ -58,6 +59,14 @@ class ConfigError(NewsdeskError):
     """A setting has a value newsdesk cannot use."""
 
     title = "bad configuration"
+    exit_code = 2
+
+
+class InvalidArgumentError(NewsdeskError):
+    """A command-line option or API parameter has a value newsdesk cannot use."""
+
+    title = "invalid argument"
+    status = 400
     exit_code = 2
 
 

@@ -18,7 +18,7 @@ from newsdesk.analyze.entities import (
     story_entities,
 )
 from newsdesk.config import Settings
-from newsdesk.errors import AnalysisError, NotFoundError
+from newsdesk.errors import InvalidArgumentError, NotFoundError
 from newsdesk.models import ExtractedArticle
 from newsdesk.store import Store
 from newsdesk.store.entities import EntityGroup
@@ -136,7 +136,7 @@ def test_list_entities_counts_articles_and_stories(any_store: Store, settings: S
     assert "Harbor Institute for Policy" not in {r.name for r in recent}
     assert len(list_entities(any_store, limit=1)) == 1
     assert list_entities(any_store, limit=1, offset=1)[0].id == rows[1].id
-    with pytest.raises(AnalysisError):
+    with pytest.raises(InvalidArgumentError):
         list_entities(any_store, type="planet")
 
 

