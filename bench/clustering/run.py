@@ -43,7 +43,7 @@ DATA = SHARED / "ecbplus-subtopics.jsonl"
 NEWSDESK = [str(ROOT / ".venv" / "bin" / "newsdesk")]
 THRESHOLDS = [0.15, 0.2, 0.25, 0.3, 0.35]
 SEEDS = [1, 2, 3]
-WINDOW_DAYS = 14
+WINDOW_DAYS = 30
 MERGE = 0.5
 #: corpus sizes at which the cost of 1,000 more articles is measured, and batches per size
 LEVELS = (1_000, 10_000, 100_000)
