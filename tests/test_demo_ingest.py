@@ -1,7 +1,9 @@
-"""The demo corpus through the real pipeline: every syndicated copy found, no false copies."""
+"""The demo corpus through the real pipeline (analysis included): every syndicated copy found,
+no false copies, and stories close to the storylines of the gold manifest."""
 
 from __future__ import annotations
 
+from itertools import combinations
 from pathlib import Path
 
 import pytest
@@ -19,7 +21,7 @@ def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Store:
     folder = tmp_path_factory.mktemp("demo")
     store = Store(f"sqlite:///{folder / 'demo.db'}")
     settings: Settings = load_settings(data_dir=Path(folder), environ={})
-    with Ingestor(store, settings, analyze=False) as ingestor:
+    with Ingestor(store, settings, analyze=True) as ingestor:
         outcomes = ingestor.add([str(p) for p in demo_targets()])
     assert not [o for o in outcomes if o.action == "failed"]
     return store
@@ -53,3 +55,19 @@ def test_metadata_matches_the_gold(demo_store: Store) -> None:
 def test_search_finds_demo_coverage(demo_store: Store) -> None:
     hits = demo_store.search("dockworkers strike")
     assert hits and all("<mark>" in h.snippet for h in hits[:3])
+
+
+def test_stories_follow_the_storylines(demo_store: Store) -> None:
+    """Pairwise F1 of stored stories against the gold storylines (measured .81; gate at .70)."""
+    gold = {m["url"]: m["storyline"] for m in load_manifest()}
+    story = {a.canonical_url: a.story_id for a in demo_store.list_articles(limit=1000) if a.canonical_url in gold}
+    assert None not in story.values()
+    tp = fp = fn = 0
+    for a, b in combinations(story, 2):
+        same_gold, same_story = gold[a] == gold[b], story[a] == story[b]
+        tp += same_gold and same_story
+        fp += same_story and not same_gold
+        fn += same_gold and not same_story
+    precision, recall = tp / (tp + fp), tp / (tp + fn)
+    assert 2 * precision * recall / (precision + recall) >= 0.70
+    assert demo_store.count_stories() <= 2 * len(set(gold.values()))
