@@ -13,10 +13,11 @@ from fastapi import APIRouter, Body, Depends, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from newsdesk.config import VERSION, Settings
+from newsdesk.config import VERSION
 from newsdesk.serve import auth, sources, views
 from newsdesk.serve.cursors import decode_keyset, encode_keyset
-from newsdesk.store import Store
+from newsdesk.serve.deps import request_settings as _settings
+from newsdesk.serve.deps import request_store as _store
 
 router = APIRouter(prefix="/api", tags=["api"])
 PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
@@ -27,14 +28,6 @@ WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
     403: {"description": "read-only mode", **PROBLEM}, **ERRORS}
 
 
-def _store(request: Request) -> Store:
-    store: Store = request.app.state.store
-    return store
-
-
-def _settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
 
 
 class AddSources(BaseModel):

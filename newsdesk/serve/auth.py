@@ -20,8 +20,8 @@ from fastapi import Request
 from starlette.responses import Response
 
 from newsdesk.config import Settings
+from newsdesk.serve.deps import request_store as _store
 from newsdesk.serve.problems import Problem
-from newsdesk.store import Store
 
 SESSION_COOKIE = "nd_session"
 CSRF_COOKIE = "nd_csrf"
@@ -76,10 +76,6 @@ def _signer(request: Request) -> Signer:
     signer: Signer = request.app.state.signer
     return signer
 
-
-def _store(request: Request) -> Store:
-    store: Store = request.app.state.store
-    return store
 
 
 def bearer_token(request: Request) -> str | None:

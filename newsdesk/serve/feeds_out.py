@@ -14,10 +14,10 @@ from xml.sax.saxutils import escape, quoteattr
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 
-from newsdesk.config import Settings
 from newsdesk.serve import views
+from newsdesk.serve.deps import request_settings as _settings
+from newsdesk.serve.deps import request_store as _store
 from newsdesk.serve.sanitize import safe_url, shorten
-from newsdesk.store import Store
 
 router = APIRouter(tags=["feeds"])
 ATOM_TYPE = "application/atom+xml; charset=utf-8"
@@ -25,14 +25,6 @@ JSON_FEED_TYPE = "application/feed+json"
 _INVALID_XML = dict.fromkeys([c for c in range(32) if c not in (9, 10, 13)])
 
 
-def _store(request: Request) -> Store:
-    store: Store = request.app.state.store
-    return store
-
-
-def _settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
 
 
 def _x(text: Any) -> str:

@@ -13,21 +13,13 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from newsdesk.config import Settings
 from newsdesk.serve import auth, sources, views
-from newsdesk.store import Store
+from newsdesk.serve.deps import request_settings as _settings
+from newsdesk.serve.deps import request_store as _store
 
 router = APIRouter(include_in_schema=False)
 
 
-def _store(request: Request) -> Store:
-    store: Store = request.app.state.store
-    return store
-
-
-def _settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
 
 
 def render(request: Request, template: str, context: dict[str, Any], status: int = 200) -> Response:
