@@ -241,10 +241,11 @@ class ArticleQueries(Database):
         where: list[Any] = []
         if outlet:
             where.append(func.lower(outlets.c.name) == outlet.lower())
+        # Dates filter on the listing order (published, else first seen) so the order index serves them.
         if since:
-            where.append(articles.c.published >= since)
+            where.append(ARTICLE_ORDER >= since)
         if until:
-            where.append(articles.c.published <= until)
+            where.append(ARTICLE_ORDER <= until)
         if language:
             where.append(articles.c.language == language)
         if feed_id is not None:
