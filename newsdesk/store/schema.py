@@ -83,7 +83,7 @@ stories = Table(
     Column("first_seen", TS),
     Column("last_seen", TS),
     Column("size", Integer, nullable=False, default=0),
-    #: float32 centroid of the story's term/embedding vectors, maintained incrementally
+    #: the clusterer's state for the story (zlib-compressed JSON of term and name weights)
     Column("centroid", LargeBinary),
     Column("merged_into", Integer, ForeignKey("stories.id", ondelete="SET NULL")),
     Column("created_at", TS, nullable=False),
