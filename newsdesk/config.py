@@ -132,8 +132,11 @@ class Settings:
 
 
 def _validate(values: dict[str, Any]) -> None:
-    if not 0 < values["near_duplicate_threshold"] <= 1:
-        raise ConfigError("near_duplicate_threshold must be in (0, 1]")
+    for name in ("near_duplicate_threshold", "story_threshold"):
+        if not 0 < values[name] <= 1:
+            raise ConfigError(f"{name} must be in (0, 1], got {values[name]}")
+    if values["story_window_days"] < 1:
+        raise ConfigError("story_window_days must be at least 1")
     for name in ("timeout", "max_response_bytes", "max_redirects", "per_host_concurrency"):
         if values[name] <= 0 and name != "max_redirects":
             raise ConfigError(f"{name} must be positive")

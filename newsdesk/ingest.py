@@ -9,6 +9,7 @@ interrupted analysis is picked up again by the next run (:meth:`Ingestor.analyze
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -41,6 +42,7 @@ from newsdesk.models import Document, ExtractedArticle, Feed, IngestOutcome
 from newsdesk.store import Store
 
 Progress = Callable[[IngestOutcome], None]
+log = logging.getLogger(__name__)
 MIN_WORDS_FOR_NEAR_DUP = 40
 MAX_SITEMAP_DEPTH = 3
 
@@ -120,20 +122,30 @@ class Ingestor:
         outcomes: list[IngestOutcome] = []
         with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
             for result in pool.map(self._poll_feed, feeds):
-                outcomes.extend(result)
+                outcomes.extend(self._report(o) for o in result)
         if self.analyze:
             self.analyze_pending()
         return outcomes
 
-    def analyze_pending(self) -> int:
-        """Run analysis for every stored original not yet analysed; returns how many ran."""
+    def analyze_pending(self, on_article: Callable[[int], None] | None = None) -> int:
+        """Run analysis for every stored original not yet analysed; returns how many ran.
+
+        One article whose analysis fails is logged and marked, so it neither stops the others
+        nor is retried forever; ``newsdesk analyze`` after a fix does not revisit it.
+        """
         from newsdesk.analyze.pipeline import analyze_article
 
         done = 0
         while ids := self.store.unanalyzed_article_ids(limit=500):
             for article_id in ids:
-                analyze_article(self.store, article_id, self.settings)
+                try:
+                    analyze_article(self.store, article_id, self.settings)
+                except (NewsdeskError, ValueError, RuntimeError) as exc:
+                    log.warning("analysis of article %s failed: %s", article_id, exc)
+                    self.store.mark_analyzed(article_id)
                 done += 1
+                if on_article:
+                    on_article(article_id)
         return done
 
     # --- dispatch ------------------------------------------------------------------------
@@ -224,12 +236,12 @@ class Ingestor:
             self._log_failure(feed.url, exc, feed.id)
             self.store.record_feed_failure(feed.id, str(exc), base=self.settings.poll_interval,
                                            cap=self.settings.max_backoff, retry_after=retry_after)
-            return [self._report(IngestOutcome(feed.url, "failed", detail=str(exc)))]
+            return [IngestOutcome(feed.url, "failed", detail=str(exc))]
         self._log_fetch(result, feed.id)
         if result.not_modified:
             self.store.record_feed_success(feed.id, not_modified=True, interval=self.settings.poll_interval)
-            return [self._report(IngestOutcome(feed.url, "unchanged", detail="not modified"))]
-        return [self._report(o) for o in self._ingest_feed_content(feed, result)]
+            return [IngestOutcome(feed.url, "unchanged", detail="not modified")]
+        return list(self._ingest_feed_content(feed, result))
 
     def _ingest_feed_content(self, feed: Feed, result: FetchResult) -> Iterator[IngestOutcome]:
         try:

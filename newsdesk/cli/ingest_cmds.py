@@ -37,18 +37,14 @@ def _run_ingest(targets: list[str] | None, *, analyze: bool, poll: bool = False,
     from newsdesk.ingest import Ingestor
 
     store = get_store()
-    with progress("ingesting") as advance, Ingestor(store, state.settings, analyze=False,
-                                                     on_progress=lambda o: advance(1)) as ingestor:
-        outcomes = ingestor.poll(force=force) if poll else ingestor.add(targets or [])
-    if analyze:
-        pending = len(store.unanalyzed_article_ids(limit=1_000_000))
-        if pending:
-            from newsdesk.analyze.pipeline import analyze_article
-
+    with Ingestor(store, state.settings, analyze=False) as ingestor:
+        with progress("ingesting") as advance:
+            ingestor.on_progress = lambda outcome: advance(1)
+            outcomes = ingestor.poll(force=force) if poll else ingestor.add(targets or [])
+        if analyze:
+            pending = store.count_unanalyzed()
             with progress("analysing", total=pending) as advance:
-                for article_id in store.unanalyzed_article_ids(limit=1_000_000):
-                    analyze_article(store, article_id, state.settings)
-                    advance(1)
+                ingestor.analyze_pending(on_article=lambda article_id: advance(1))
     return outcomes
 
 
