@@ -218,3 +218,15 @@ def test_types_ner_confuses_resolve_to_one_entity_but_person_and_place_stay_apar
     assert entity_detail(any_store, "Veridia").entity.article_count == 2
     jordans = [e for e in list_entities(any_store) if e.name == "Jordan"]
     assert sorted(e.type for e in jordans) == ["person", "place"]
+
+
+def test_an_entity_takes_the_type_most_articles_give_it(any_store: Store) -> None:
+    ids = [add_article(any_store, f"v{day}", f"Veridia report {day}.", day=day) for day in (1, 2, 3)]
+    any_store.replace_article_entities(ids[0], [EntityGroup("Veridia", "org", positions=[(0, 7)])])
+    assert entity_detail(any_store, "Veridia").entity.type == "org"
+    any_store.replace_article_entities(ids[1], [EntityGroup("Veridia", "place", positions=[(0, 7)])])
+    assert entity_detail(any_store, "Veridia").entity.type == "org"  # a tie keeps the first type
+    any_store.replace_article_entities(ids[2], [EntityGroup("Veridia", "place", positions=[(0, 7)])])
+    detail = entity_detail(any_store, "Veridia")
+    assert detail.entity.type == "place" and detail.entity.article_count == 3
+    assert [e.type for e in list_entities(any_store) if e.name == "Veridia"] == ["place"]

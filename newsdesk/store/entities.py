@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, distinct, func, or_, select
+from sqlalchemy import Connection, delete, distinct, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from newsdesk.errors import NotFoundError
@@ -219,15 +219,38 @@ class EntityQueries(Database):
                                        .where(article_entities.c.article_id == article_id)).scalars())
             conn.execute(delete(article_entities).where(article_entities.c.article_id == article_id))
             merged: dict[int, list[tuple[int, int]]] = {}
+            given_type: dict[int, str] = {}
             for group in groups:
                 entity_id = self._resolve_entity(conn, group)
                 merged.setdefault(entity_id, []).extend(group.positions)
+                given_type.setdefault(entity_id, group.type)
                 self._add_aliases(conn, entity_id, [*group.aliases, *group.short_forms, group.name])
             for entity_id, positions in merged.items():
                 conn.execute(article_entities.insert().values(
                     article_id=article_id, entity_id=entity_id, count=max(1, len(positions)),
-                    positions=json.dumps(sorted(positions))))
+                    positions=json.dumps(sorted(positions)), type=given_type[entity_id]))
+            for entity_id in merged:
+                self._follow_majority_type(conn, entity_id)
             self._drop_orphans(conn, old_ids - set(merged))
+
+    def _follow_majority_type(self, conn: Connection, entity_id: int) -> None:
+        """Give the entity the type most of its articles give it (a country first seen as an org
+        becomes a place once most articles say so), unless another entity already has that name
+        and type."""
+        votes = conn.execute(
+            select(article_entities.c.type, func.count()).where(
+                article_entities.c.entity_id == entity_id, article_entities.c.type.is_not(None))
+            .group_by(article_entities.c.type)).all()
+        if not votes:
+            return
+        row = conn.execute(select(entities.c.name, entities.c.type).where(entities.c.id == entity_id)).one()
+        tally = {str(t): int(n) for t, n in votes}
+        best = max(sorted(tally), key=lambda t: tally[t])
+        if best == row.type or tally[best] <= tally.get(row.type, 0):
+            return
+        if self._entity_by_name(conn, row.name, best) is not None:
+            return
+        conn.execute(update(entities).where(entities.c.id == entity_id).values(type=best))
 
     def _add_aliases(self, conn: Connection, entity_id: int, names: Iterable[str]) -> None:
         canonical = conn.execute(select(entities.c.name).where(entities.c.id == entity_id)).scalar_one()

@@ -184,6 +184,8 @@ article_entities = Table(
     Column("count", Integer, nullable=False, default=1),
     #: JSON list of [start, end] character offsets in the article text
     Column("positions", Text, nullable=False, default="[]"),
+    #: the type this article's text gave the entity (the entity's own type is the majority vote)
+    Column("type", String(20)),
     Index("ix_article_entities_entity", "entity_id"),
 )
 
