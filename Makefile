@@ -43,8 +43,12 @@ test: $(STAMP) browser
 	$(BIN)/mypy
 	$(BIN)/pytest -n 2 -q
 
+# Each benchmark prints its table and writes bench/<area>/RESULTS.md (the web one takes ~15 min:
+# it generates a 100k-article corpus on its first run).
+BENCHES := extraction ingest summarization clustering related entities web
+
 bench: $(STAMP)
-	$(BIN)/python bench/run_all.py
+	@for b in $(BENCHES); do echo "== bench/$$b"; $(BIN)/python bench/$$b/run.py || exit 1; done
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
