@@ -66,6 +66,8 @@ def phrases(text: str, max_n: int = MAX_N) -> set[str]:
                     continue
                 if n == 1 and (len(gram[0]) < 4 or gram[0].isdigit()):
                     continue
+                if gram[-1].isdigit():  # "announced 25", "approximately 9": a number cut off
+                    continue
                 found.add(" ".join(gram))
     return found
 
@@ -110,10 +112,16 @@ def compare_outlets(articles: Sequence[FramingInput], *, max_phrases: int = MAX_
 
 
 def _distinctive(mine: Counter[str], others: set[str], limit: int) -> list[str]:
-    candidates = [(count, len(p.split()), p) for p, count in mine.items() if p not in others]
-    candidates.sort(key=lambda c: (-c[0], _LENGTH_RANK.get(c[1], 3), c[2]))
+    """The outlet's own phrases: most used first, then those without figures, then those made of
+    the words the outlet repeats most (so a single article's phrases are not ranked alphabetically)."""
+    def rank(phrase: str) -> tuple[int, bool, int, int, str]:
+        words = phrase.split()
+        return (-mine[phrase], any(w.isdigit() for w in words), -sum(mine.get(w, 0) for w in words),
+                _LENGTH_RANK.get(len(words), 3), phrase)
+
+    candidates = sorted((p for p in mine if p not in others), key=rank)
     chosen: list[str] = []
-    for _count, _n, phrase in candidates:
+    for phrase in candidates:
         if any(_overlaps(phrase, kept) for kept in chosen):
             continue
         chosen.append(phrase)
