@@ -210,6 +210,8 @@ class Ingestor:
                 feed, created = self.store.add_feed(normalize_url(link))
                 yield IngestOutcome(link, "subscribed" if created else "unchanged",
                                     detail=f"feed discovered on {target}")
+                if created:
+                    yield from self._poll_feed(feed)
             if links and outcome.action == "failed":
                 return
         yield outcome

@@ -155,3 +155,20 @@ def test_cli_refuses_private_addresses_by_default(server: LoopbackServer, tmp_pa
                              "--no-analyze"], env=env)
     assert ok.exit_code == 0, ok.output
     assert json.loads(ok.stdout)[0]["action"] == "added"
+
+
+def test_front_page_subscribes_to_its_feed_and_reads_it(server: LoopbackServer, store: Store,
+                                                        settings: Settings) -> None:
+    html_route(server, "/a", page("Port talks resume", BODY, published="2026-10-05T08:00:00Z",
+                                  outlet="Meridian Wire"))
+    server.route("/feed.xml", headers={"Content-Type": "application/rss+xml"},
+                 body=rss([("Port talks resume", server.url("/a"), "Mon, 05 Oct 2026 08:00:00 GMT")]))
+    html_route(server, "/", f"""<!doctype html><html><head><title>Meridian Wire</title>
+<link rel="alternate" type="application/rss+xml" href="{server.url('/feed.xml')}"></head>
+<body><nav>World Business</nav><ul><li><a href="/a">Port talks resume</a></li></ul></body></html>""")
+    with Ingestor(store, settings, analyze=False) as ingestor:
+        outcomes = ingestor.add([server.url("/")])
+    actions = [o.action for o in outcomes]
+    assert actions[:2] == ["subscribed", "added"], outcomes
+    assert [f.url for f in store.list_feeds()] == [server.url("/feed.xml")]
+    assert [a.title for a in store.list_articles()] == ["Port talks resume"]
