@@ -260,7 +260,7 @@ class Ingestor:
         for entry in parsed.entries:
             if not entry.url:
                 continue
-            if self.store.find_article_by_url(normalize_url(entry.url)) is not None:
+            if self.store.has_article(normalize_url(entry.url)):
                 yield IngestOutcome(entry.url, "unchanged")
                 continue
             hints: dict[str, object] = {"title": entry.title, "author": entry.author, "published": entry.published,
@@ -279,7 +279,7 @@ class Ingestor:
         try:
             result = self.fetcher.fetch(url)
             self._log_fetch(result, feed_id)
-            document = self._document(result, hints=clean_hints, feed_id=feed_id)
+            document = self._document(result, hints=clean_hints)
         except CollectError as exc:
             self._log_failure(url, exc, feed_id)
             if len(fallback_html) < 500:
@@ -322,11 +322,11 @@ class Ingestor:
         """
         store = self.store
         matches: dict[int, tuple[str, float]] = {}
-        for other_id, _published in store.exact_copies(conn, fingerprint.content_hash, article_id):
+        for other_id in store.exact_copies(conn, fingerprint.content_hash, article_id):
             matches[other_id] = ("exact", 1.0)
         if len(extracted.text.split()) >= MIN_WORDS_FOR_NEAR_DUP:
             threshold = self.settings.near_duplicate_threshold
-            for other_id, _published, blob in store.near_candidates(conn, fingerprint.buckets, article_id):
+            for other_id, blob in store.near_candidates(conn, fingerprint.buckets, article_id):
                 if other_id in matches:
                     continue
                 score = similarity(fingerprint.signature, signature_from_bytes(blob))
@@ -347,8 +347,7 @@ class Ingestor:
         return earliest
 
     # --- helpers -------------------------------------------------------------------------
-    def _document(self, result: FetchResult, *, hints: dict[str, object] | None = None,
-                  feed_id: int | None = None) -> Document:
+    def _document(self, result: FetchResult, *, hints: dict[str, object] | None = None) -> Document:
         return Document(url=result.url, content=result.content, content_type=result.content_type,
                         headers=result.headers, fetched_at=result.fetched_at, status_code=result.status_code,
                         hints=dict(hints or {}))

@@ -170,26 +170,28 @@ class ArticleQueries(Database):
             conn.execute(insert(lsh_buckets), [
                 {"article_id": article_id, "band": band, "bucket": bucket} for band, bucket in buckets])
 
-    def exact_copies(self, conn: Connection, content_hash: str, exclude_id: int) -> list[tuple[int, datetime | None]]:
-        rows = conn.execute(
-            select(articles.c.id, articles.c.published)
-            .where(articles.c.content_hash == content_hash, articles.c.id != exclude_id)
-        )
-        return [(int(r.id), as_utc(r.published)) for r in rows]
+    def exact_copies(self, conn: Connection, content_hash: str, exclude_id: int) -> list[int]:
+        """Ids of other articles with the same content hash."""
+        return [int(i) for i in conn.execute(
+            select(articles.c.id).where(articles.c.content_hash == content_hash, articles.c.id != exclude_id)
+        ).scalars()]
 
     def near_candidates(self, conn: Connection, buckets: Sequence[tuple[int, int]],
-                        exclude_id: int) -> list[tuple[int, datetime | None, bytes]]:
-        """Articles sharing an LSH bucket with the given ones, with their published date and signature."""
+                        exclude_id: int) -> list[tuple[int, bytes]]:
+        """(id, MinHash signature) of articles sharing an LSH bucket with the given ones."""
         if not buckets:
             return []
         match = or_(*[and_(lsh_buckets.c.band == band, lsh_buckets.c.bucket == bucket) for band, bucket in buckets])
         ids = select(lsh_buckets.c.article_id).where(match).distinct().scalar_subquery()
-        rows = conn.execute(
-            select(articles.c.id, articles.c.published, minhashes.c.signature)
-            .join(minhashes, minhashes.c.article_id == articles.c.id)
-            .where(articles.c.id.in_(ids), articles.c.id != exclude_id)
-        )
-        return [(int(r.id), as_utc(r.published), r.signature) for r in rows]
+        rows = conn.execute(select(minhashes.c.article_id, minhashes.c.signature)
+                            .where(minhashes.c.article_id.in_(ids), minhashes.c.article_id != exclude_id))
+        return [(int(r.article_id), r.signature) for r in rows]
+
+    def has_article(self, canonical_url: str) -> bool:
+        """Whether an article is stored under this canonical URL (no row is loaded)."""
+        with self.read() as conn:
+            return conn.execute(select(articles.c.id).where(articles.c.canonical_url == canonical_url)).first() \
+                is not None
 
     def link_duplicate(self, conn: Connection, article_id: int, original_id: int, kind: str,
                        similarity: float) -> None:

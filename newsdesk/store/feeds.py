@@ -116,8 +116,3 @@ class FeedQueries(Database):
                 url=url, feed_id=feed_id, fetched_at=utcnow(), status_code=status_code, elapsed_ms=elapsed_ms,
                 content_type=content_type, content_length=content_length, etag=etag,
                 last_modified=last_modified, error=error[:2000]))
-
-    def recent_fetches(self, limit: int = 50) -> list[dict[str, Any]]:
-        with self.read() as conn:
-            rows = conn.execute(select(fetches).order_by(fetches.c.fetched_at.desc()).limit(limit))
-            return [dict(r._mapping) for r in rows]
