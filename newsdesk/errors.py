@@ -24,6 +24,7 @@ and flattened::
     │       ├── NoTextLayerError     a scanned PDF: pages but no text
     │       └── EncryptedPDFError    a PDF that needs a password
     ├── StoreError                   the database refused or is unreachable
+    │   ├── ConflictError            a row with that key or name exists already
     │   └── NotFoundError            no row with that id / name
     └── AnalysisError                a summary, story or entity step failed
         └── ModelUnavailableError    an optional model is not installed
@@ -184,6 +185,13 @@ class StoreError(NewsdeskError):
 
     title = "storage error"
     exit_code = 5
+
+
+class ConflictError(StoreError):
+    """A row with that key or name exists already (a unique constraint refused the write)."""
+
+    title = "conflict"
+    status = 409
 
 
 class NotFoundError(StoreError):

@@ -7,6 +7,7 @@ schema through the same Alembic migrations.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,10 +19,12 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util.exc import CommandError
 from sqlalchemy import Connection, Engine, create_engine, event
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, IntegrityError, SQLAlchemyError
 
-from newsdesk.errors import StoreError
+from newsdesk.errors import ConflictError, StoreError
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 _migrate_lock = threading.Lock()
@@ -36,6 +39,19 @@ def as_utc(value: datetime | None) -> datetime | None:
     if value is None:
         return None
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def redact_url(url: str) -> str:
+    """``url`` fit for a message: the password, if any, replaced by ``***``."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except (ArgumentError, ValueError):
+        return re.sub(r"(://[^/:@]*:)[^/@]*@", r"\1***@", url)
+
+
+def _reason(exc: BaseException) -> str:
+    """What the driver said (not SQLAlchemy's statement dump), on one line."""
+    return " ".join(str(getattr(exc, "orig", None) or exc).split())
 
 
 def new_id(result: Any) -> int:
@@ -64,13 +80,24 @@ def _sqlite_begin(conn: Any) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def _make_sqlite_folder(url: str) -> None:
+    path = url.split("///", 1)[-1]
+    if not path or path == ":memory:":
+        return
+    folder = Path(path).parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise StoreError(f"cannot create the database folder {folder}: a file is in the way") from None
+    except OSError as exc:
+        raise StoreError(f"cannot create the database folder {folder}: {exc.strerror or exc}") from None
+
+
 def create_db_engine(url: str) -> Engine:
     """An engine for ``url``; creates the SQLite file's folder if needed."""
     try:
         if url.startswith("sqlite"):
-            path = url.split("///", 1)[-1]
-            if path and path != ":memory:":
-                Path(path).parent.mkdir(parents=True, exist_ok=True)
+            _make_sqlite_folder(url)
             engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
             event.listen(engine, "connect", _sqlite_pragmas)
             # Let SQLAlchemy, not pysqlite, issue BEGIN, so it can be BEGIN IMMEDIATE.
@@ -82,7 +109,7 @@ def create_db_engine(url: str) -> Engine:
             url = "postgresql+psycopg://" + url.split("://", 1)[1]
         return create_engine(url, pool_pre_ping=True)
     except (SQLAlchemyError, ImportError, ValueError) as exc:
-        raise StoreError(f"cannot open database {url!r}: {exc}") from None
+        raise StoreError(f"cannot open database {redact_url(url)}: {_reason(exc)}") from None
 
 
 def _alembic_config(connection: Connection) -> Config:
@@ -103,8 +130,9 @@ def migrate(engine: Engine) -> None:
                 return
             with engine.begin() as conn:
                 command.upgrade(_alembic_config(conn), "head")
-        except OperationalError as exc:
-            raise StoreError(f"cannot migrate database: {exc.orig}") from None
+        except (SQLAlchemyError, CommandError) as exc:
+            where = engine.url.render_as_string(hide_password=True)
+            raise StoreError(f"cannot open database {where}: {_reason(exc)}") from None
 
 
 class Database:
@@ -123,8 +151,10 @@ class Database:
         try:
             with self.engine.begin() as conn:
                 yield conn
-        except OperationalError as exc:
-            raise StoreError(f"database error: {exc.orig}") from None
+        except IntegrityError as exc:
+            raise ConflictError(f"the database refused the change: {_reason(exc)}") from None
+        except SQLAlchemyError as exc:
+            raise StoreError(f"database error: {_reason(exc)}") from None
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
@@ -132,8 +162,8 @@ class Database:
         try:
             with self.engine.connect().execution_options(newsdesk_read=True) as conn:
                 yield conn
-        except OperationalError as exc:
-            raise StoreError(f"database error: {exc.orig}") from None
+        except SQLAlchemyError as exc:
+            raise StoreError(f"database error: {_reason(exc)}") from None
 
     def close(self) -> None:
         self.engine.dispose()

@@ -14,9 +14,8 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import insert, select, update
-from sqlalchemy.exc import IntegrityError
 
-from newsdesk.errors import NotFoundError, StoreError
+from newsdesk.errors import ConflictError, NotFoundError, StoreError
 from newsdesk.store.database import Database, as_utc, utcnow
 from newsdesk.store.schema import api_tokens, saved_searches
 
@@ -128,8 +127,8 @@ class TokenQueries(Database):
             with self.transaction() as conn:
                 result = conn.execute(insert(saved_searches).values(name=name, query=query, created_at=now))
                 search_id = int(result.inserted_primary_key[0])  # type: ignore[index]
-        except IntegrityError:
-            raise StoreError(f"a saved search named {name!r} exists already", source=name) from None
+        except ConflictError:
+            raise ConflictError(f"a saved search named {name!r} exists already", source=name) from None
         return SavedSearch(search_id, name, query, now)
 
     def list_saved_searches(self) -> list[SavedSearch]:
