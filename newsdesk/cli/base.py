@@ -1,34 +1,84 @@
-"""Shared CLI plumbing: the Typer app, global options, error handling and output helpers."""
+"""Shared CLI plumbing: the Typer app, its global options, and the one place errors become exit codes.
+
+Every command runs inside :meth:`NewsdeskGroup.main`: a :class:`~newsdesk.errors.NewsdeskError`
+from any of them, or a usage error from Click, ends as one line on stderr and the README's exit
+code. Output helpers live in :mod:`newsdesk.cli.output`.
+"""
 
 from __future__ import annotations
 
-import json
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from typer.core import TyperGroup
 
+from newsdesk.cli.output import (  # noqa: F401  re-exported for the command modules
+    console,
+    err_console,
+    error_line,
+    print_json,
+    print_jsonl,
+    progress,
+)
 from newsdesk.config import Settings, load_settings
 from newsdesk.errors import NewsdeskError
 
+try:  # Typer 0.2x vendors Click as typer._click; older Typer uses Click itself
+    from typer._click import exceptions as click_exceptions
+except ImportError:  # pragma: no cover
+    from click import exceptions as click_exceptions  # type: ignore[no-redef]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class NewsdeskGroup(TyperGroup):
+    """The ``newsdesk`` command group; its :meth:`main` is where every error is caught."""
+
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,  # type: ignore[override]
+             complete_var: str | None = None, standalone_mode: bool = True, **extra: Any) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        try:
+            result = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except NewsdeskError as exc:
+            _fail(str(exc), exc.exit_code)
+        except click_exceptions.NoArgsIsHelpError as exc:
+            text = exc.ctx.get_help() if exc.ctx else ""  # Typer's Rich help prints itself, returns ""
+            if text:
+                typer.echo(text)
+            sys.exit(exc.exit_code)
+        except click_exceptions.ClickException as exc:
+            _fail(_usage_message(exc), exc.exit_code)
+        except typer.Abort:
+            _fail("aborted", 1)
+        sys.exit(result if isinstance(result, int) else 0)
+
+
+def _usage_message(exc: click_exceptions.ClickException) -> str:
+    message = exc.format_message()
+    ctx = getattr(exc, "ctx", None)
+    if isinstance(exc, click_exceptions.UsageError) and ctx is not None:
+        return f"{message} (see '{ctx.command_path} --help')"
+    return message
+
+
+def _fail(message: str, code: int) -> NoReturn:
+    error_line(message)
+    sys.exit(code)
+
+
 app = typer.Typer(
     name="newsdesk",
+    cls=NewsdeskGroup,
     help="Collect, clean, deduplicate and follow the news across outlets.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console()
-err_console = Console(stderr=True)
-
-F = TypeVar("F", bound=Callable[..., Any])
 
 
 @dataclass
@@ -74,47 +124,8 @@ def get_store() -> Any:
 
 
 def handle_errors(func: F) -> F:
-    """Turn :class:`NewsdeskError` into a one-line message and its exit code."""
-
-    @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except NewsdeskError as exc:
-            err_console.print(f"[red]error:[/red] {exc}", markup=True, highlight=False, soft_wrap=True)
-            raise typer.Exit(exc.exit_code) from None
-
-    return wrapper  # type: ignore[return-value]
-
-
-def print_json(data: Any) -> None:
-    """One JSON document on stdout (no Rich markup, safe to pipe)."""
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, default=str) + "\n")
-
-
-def print_jsonl(rows: Any) -> None:
-    for row in rows:
-        sys.stdout.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
-        sys.stdout.flush()
-
-
-@contextmanager
-def progress(description: str, total: int | None = None) -> Iterator[Callable[[int], None]]:
-    """A Rich progress bar on a terminal; silent when stderr is not a TTY."""
-    if not err_console.is_terminal:
-        def ignore(n: int = 1) -> None:
-            return None
-
-        yield ignore
-        return
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), console=err_console, transient=True) as bar:
-        task = bar.add_task(description, total=total)
-
-        def advance(n: int = 1) -> None:
-            bar.advance(task, n)
-
-        yield advance
+    """Kept for command modules written before errors were caught in :class:`NewsdeskGroup` (a no-op)."""
+    return func
 
 
 def main() -> None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from enum import StrEnum
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
-from newsdesk.cli.base import app, console, get_store, handle_errors, print_json
+from newsdesk.cli.base import app, get_store
+from newsdesk.cli.output import cell, console, line, print_json
 from newsdesk.store.entities import EntityDetail, EntityInfo
 
 
@@ -24,13 +24,12 @@ def _entity_table(rows: list[EntityInfo], title: str) -> Table:
                             ("stories", "right"), ("aliases", "left")):
         table.add_column(column, justify=justify)  # type: ignore[arg-type]
     for row in rows:
-        table.add_row(str(row.id), escape(row.name), row.type, str(row.article_count), str(row.story_count),
-                      escape(", ".join(row.aliases[:4]) + (" …" if len(row.aliases) > 4 else "")))
+        table.add_row(str(row.id), cell(row.name), cell(row.type), str(row.article_count), str(row.story_count),
+                      cell(", ".join(row.aliases[:4]) + (" …" if len(row.aliases) > 4 else "")))
     return table
 
 
 @app.command("entities")
-@handle_errors
 def entities_command(
     type: EntityType | None = typer.Option(None, "--type", help="Only this kind."),
     limit: int = typer.Option(50, "--limit", min=1, help="How many entities to list."),
@@ -55,11 +54,12 @@ def entities_command(
 
 def _print_detail(detail: EntityDetail) -> None:
     entity = detail.entity
-    aliases = f" — also {escape(', '.join(entity.aliases))}" if entity.aliases else ""
-    console.print(f"[bold]{escape(entity.name)}[/bold] ({entity.type}, id {entity.id}): "
-                  f"{entity.article_count} articles, {entity.story_count} stories{aliases}")
+    aliases = f" — also {', '.join(entity.aliases)}" if entity.aliases else ""
+    console.print(line((entity.name, "bold"), f" ({entity.type}, id {entity.id}): "
+                       f"{entity.article_count} articles, {entity.story_count} stories", aliases))
     if detail.coverage_by_day:
-        console.print("\n[bold]coverage by day[/bold]")
+        console.print()
+        console.print(cell("coverage by day", "bold"))
         peak = max(count for _day, count in detail.coverage_by_day)
         for day, count in detail.coverage_by_day[-30:]:
             console.print(f"  {day.isoformat()}  {'█' * max(1, round(20 * count / peak))} {count}")
@@ -69,23 +69,23 @@ def _print_detail(detail: EntityDetail) -> None:
             table.add_column(column)
         for story in detail.stories:
             last = story.last_seen.strftime("%Y-%m-%d") if story.last_seen else "—"
-            table.add_row(str(story.id), escape(story.title), str(story.article_count), last)
+            table.add_row(str(story.id), cell(story.title), str(story.article_count), last)
         console.print(table)
     table = Table(title="articles (newest first)", title_justify="left")
     for column in ("id", "date", "outlet", "title", "mentions"):
         table.add_column(column)
     for article in detail.articles:
         when = article.published.strftime("%Y-%m-%d") if article.published else "—"
-        table.add_row(str(article.id), when, escape(article.outlet), escape(article.title), str(article.mentions))
+        table.add_row(str(article.id), when, cell(article.outlet), cell(article.title), str(article.mentions))
     console.print(table)
     if detail.cooccurring:
-        console.print("\n[bold]mentioned together with[/bold]")
+        console.print()
+        console.print(cell("mentioned together with", "bold"))
         for other, count in detail.cooccurring:
-            console.print(f"  {escape(other.name)} ({other.type}) — {count} articles")
+            console.print(line("  ", other.name, f" ({other.type}) — {count} articles"))
 
 
 @app.command("entity")
-@handle_errors
 def entity_command(
     name: str = typer.Argument(..., help="Entity name, alias or id (case-insensitive)."),
     as_json: bool = typer.Option(False, "--json", help="JSON instead of tables."),

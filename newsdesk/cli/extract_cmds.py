@@ -12,7 +12,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from newsdesk.cli.base import app, console, err_console, handle_errors, print_jsonl, state
+from newsdesk.cli.base import app, state
+from newsdesk.cli.output import cell, console, err_console, error_line, print_jsonl, safe
 from newsdesk.errors import NewsdeskError
 from newsdesk.extract import extract_document, status_message
 from newsdesk.models import Document, ExtractedArticle
@@ -65,24 +66,23 @@ def _render(article: ExtractedArticle) -> None:
         value = getattr(article, name)
         if name == "published":
             value = value.isoformat() if value else ""
-        fields.add_row(name, Text(str(value or "—")))
-    console.print(Panel(fields, title=Text(article.title or "(untitled)", style="bold"), title_align="left"))
+        fields.add_row(name, cell(value or "—"))
+    console.print(Panel(fields, title=cell(article.title or "(untitled)", "bold"), title_align="left"))
     if article.excerpt:
         console.print(Text("excerpt", style="bold cyan"))
-        console.print(Text(article.excerpt, style="italic"))
+        console.print(cell(article.excerpt, "italic"))
     console.print(Text("text", style="bold cyan"))
-    console.print(Text(article.text or "(no text)"))
+    console.print(Text(safe(article.text or "(no text)", multiline=True)))
     console.print()
 
 
 def _warn(article: ExtractedArticle) -> None:
     message = status_message(article)
     if message:
-        err_console.print(Text(f"warning: {message}", style="yellow"), soft_wrap=True)
+        err_console.print(cell(f"warning: {message}", "yellow"), soft_wrap=True)
 
 
 @app.command()
-@handle_errors
 def extract(
     targets: list[str] = typer.Argument(..., metavar="TARGET...",
                                         help="Page URL, local file (HTML, XHTML, PDF, text) or - for stdin."),
@@ -113,7 +113,7 @@ def _report_failure(target: str, exc: NewsdeskError, as_json: bool) -> None:
     if as_json:
         print_jsonl([{"target": target, "error": str(exc), "error_type": type(exc).__name__}])
     else:
-        err_console.print(Text(f"error: {exc}", style="red"), soft_wrap=True)
+        error_line(exc)
 
 
 def _report(target: str, article: ExtractedArticle, *, as_json: bool, text_only: bool) -> None:
@@ -121,7 +121,7 @@ def _report(target: str, article: ExtractedArticle, *, as_json: bool, text_only:
     if as_json:
         print_jsonl([{"target": target, **article.to_json()}])
     elif text_only:
-        sys.stdout.write(article.text + "\n")
+        sys.stdout.write(safe(article.text, multiline=True) + "\n")
         sys.stdout.flush()
     else:
         _render(article)

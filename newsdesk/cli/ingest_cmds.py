@@ -6,9 +6,12 @@ from collections import Counter
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
-from newsdesk.cli.base import app, console, err_console, get_store, handle_errors, print_json, progress, state
+from newsdesk.cli.base import app, get_store, state
+from newsdesk.cli.output import cell, console, err_console, line, print_json, progress
 from newsdesk.models import IngestOutcome
+from newsdesk.store.database import redact_url
 
 ACTION_STYLE = {"added": "green", "updated": "cyan", "unchanged": "dim", "duplicate": "yellow",
                 "failed": "red", "subscribed": "magenta", "skipped": "dim"}
@@ -26,8 +29,7 @@ def _print_outcomes(outcomes: list[IngestOutcome], as_json: bool) -> None:
         elif o.detail:
             detail = o.detail.removeprefix(f"{o.target}: ")
             extra += detail if o.action != "failed" else f"failed: {detail}"
-        console.print(f"[{style}]{o.action:>10}[/{style}]  {o.target}  {extra}", highlight=False,
-                      markup=True, soft_wrap=True)
+        console.print(line((f"{o.action:>10}", style), "  ", o.target, "  ", extra))
     counts = Counter(o.action for o in outcomes)
     console.print(", ".join(f"{n} {action}" for action, n in sorted(counts.items())) or "nothing to do")
 
@@ -49,7 +51,6 @@ def _run_ingest(targets: list[str] | None, *, analyze: bool, poll: bool = False,
 
 
 @app.command()
-@handle_errors
 def add(
     targets: list[str] = typer.Argument(..., help="Page/feed/sitemap URLs, files, folders, OPML, WARC, JSONL; - for stdin."),
     as_json: bool = typer.Option(False, "--json", help="Print the outcomes as JSON."),
@@ -63,7 +64,6 @@ def add(
 
 
 @app.command()
-@handle_errors
 def poll(
     force: bool = typer.Option(False, "--force", help="Poll every feed, not only the due ones."),
     as_json: bool = typer.Option(False, "--json"),
@@ -74,7 +74,6 @@ def poll(
 
 
 @app.command()
-@handle_errors
 def feeds(
     as_json: bool = typer.Option(False, "--json"),
     opml: bool = typer.Option(False, "--opml", help="Print the subscriptions as OPML."),
@@ -97,22 +96,20 @@ def feeds(
         return
     table = Table("id", "feed", "articles", "last fetch", "status", "errors", "next poll")
     for f in rows:
-        status = f.last_status if not f.last_error else f"[red]{f.last_error}[/red]"
-        table.add_row(str(f.id), f"{f.title or ''}\n[dim]{f.url}[/dim]", str(f.article_count),
+        status = cell(f.last_error, "red") if f.last_error else cell(f.last_status)
+        table.add_row(str(f.id), line(f.title or "", Text("\n"), (f.url, "dim")), str(f.article_count),
                       f.last_fetched.strftime("%Y-%m-%d %H:%M") if f.last_fetched else "never", status,
                       str(f.error_count), f.next_poll.strftime("%Y-%m-%d %H:%M") if f.next_poll else "now")
     console.print(table)
 
 
 @app.command()
-@handle_errors
 def analyze() -> None:
     """Run the analysis steps for every article not analysed yet (after --no-analyze or a crash)."""
     _run_ingest([], analyze=True)
 
 
 @app.command()
-@handle_errors
 def demo(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
@@ -126,6 +123,6 @@ def demo(
     counts = Counter(o.action for o in outcomes)
     store = get_store()
     console.print(f"demo corpus: {', '.join(f'{n} {a}' for a, n in sorted(counts.items()))}")
-    console.print(f"database {state.settings.resolved_database_url} holds "
+    console.print(f"database {redact_url(state.settings.resolved_database_url)} holds "
                   f"{store.count_articles()} articles from {len(store.outlets())} outlets "
                   f"({store.count_articles(include_duplicates=False)} originals).")

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import html
+import re
 from datetime import UTC, datetime
 
 import typer
-from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
-from newsdesk.cli.base import app, console, get_store, handle_errors, print_json
+from newsdesk.cli.base import app, get_store
+from newsdesk.cli.output import cell, console, line, print_json, safe
 from newsdesk.errors import InvalidArgumentError
+
+_MARK = re.compile(r"<mark>(.*?)</mark>", re.DOTALL)
 
 
 def parse_date(value: str | None, option: str) -> datetime | None:
@@ -29,7 +33,6 @@ def _date(value: datetime | None) -> str:
 
 
 @app.command("ls")
-@handle_errors
 def list_articles(
     outlet: str | None = typer.Option(None, help="Only this outlet (case-insensitive)."),
     since: str | None = typer.Option(None, help="Published on or after this date."),
@@ -50,13 +53,12 @@ def list_articles(
         return
     table = Table("id", "published", "outlet", "title", "lang", "copy of")
     for a in rows:
-        table.add_row(str(a.id), _date(a.published), escape(a.outlet), escape(a.title or a.url), a.language,
+        table.add_row(str(a.id), _date(a.published), cell(a.outlet), cell(a.title or a.url), cell(a.language),
                       f"#{a.duplicate_of}" if a.duplicate_of else "")
     console.print(table)
 
 
 @app.command()
-@handle_errors
 def show(
     article_id: int = typer.Argument(..., help="Article id (see `newsdesk ls`)."),
     as_json: bool = typer.Option(False, "--json"),
@@ -71,24 +73,23 @@ def show(
         data["versions"] = len(store.article_versions(article_id))
         print_json(data)
         return
-    console.print(f"[bold]{escape(article.title)}[/bold]")
+    console.print(cell(article.title, "bold"))
     meta = [article.outlet, article.author, _date(article.published), article.language, article.canonical_url]
-    console.print(" · ".join(escape(m) for m in meta if m), style="dim")
+    console.print(cell(" · ".join(m for m in meta if m), "dim"))
     if article.duplicate_of:
-        console.print(f"[yellow]{article.duplicate_kind} copy of #{article.duplicate_of}[/yellow]")
+        console.print(cell(f"{article.duplicate_kind} copy of #{article.duplicate_of}", "yellow"))
     if article.status != "ok":
-        console.print(f"[red]status: {article.status}[/red]")
+        console.print(cell(f"status: {article.status}", "red"))
     console.print()
-    console.print(escape(article.text))
+    console.print(Text(safe(article.text, multiline=True)))
     if copies:
         console.print()
-        console.print("[bold]Copies[/bold] (this article was first):")
+        console.print(line(("Copies", "bold"), " (this article was first):"))
         for c in copies:
-            console.print(f"  #{c.id} {_date(c.published)} {escape(c.outlet)} — {escape(c.title)}")
+            console.print(line(f"  #{c.id} {_date(c.published)} ", c.outlet, " — ", c.title))
 
 
 @app.command()
-@handle_errors
 def search(
     query: str = typer.Argument(..., help='Words, "a phrase", OR, -exclude, prefix*.'),
     outlet: str | None = typer.Option(None),
@@ -110,8 +111,13 @@ def search(
         console.print("no matches")
         return
     for h in hits:
-        snippet = escape(html.unescape(h.snippet.replace("<mark>", "\x02").replace("</mark>", "\x03")))
-        snippet = snippet.replace("\x02", "[bold yellow]").replace("\x03", "[/bold yellow]")
-        console.print(f"[bold]#{h.article_id}[/bold] {escape(h.title)} [dim]{escape(h.outlet)} "
-                      f"{_date(h.published)}[/dim]")
-        console.print(f"    {snippet}", highlight=False)
+        console.print(line((f"#{h.article_id}", "bold"), " ", h.title, " ", (f"{h.outlet} {_date(h.published)}", "dim")))
+        console.print(line("    ", _snippet(h.snippet)))
+
+
+def _snippet(marked: str) -> Text:
+    """A search snippet (HTML-escaped text with ``<mark>`` around the matches) as highlighted Text."""
+    out = Text()
+    for number, piece in enumerate(_MARK.split(marked)):
+        out.append(safe(html.unescape(piece)), style="bold yellow" if number % 2 else "")
+    return out

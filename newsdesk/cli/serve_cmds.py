@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import typer
 
-from newsdesk.cli.base import app, console, get_store, handle_errors, print_json, state
+from newsdesk.cli.base import app, get_store, state
+from newsdesk.cli.output import console, print_json, safe
+from newsdesk.store.database import redact_url
 
 token_app = typer.Typer(help="API tokens for the write endpoints (adding sources, OPML import).",
                         no_args_is_help=True)
@@ -12,7 +14,6 @@ app.add_typer(token_app, name="token")
 
 
 @app.command()
-@handle_errors
 def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
     port: int = typer.Option(8000, "--port", help="Port to listen on."),
@@ -25,7 +26,7 @@ def serve(
 
     settings = state.settings.replace(read_only=True) if read_only else state.settings
     application = create_app(settings)
-    console.print(f"newsdesk serving {settings.resolved_database_url} on http://{host}:{port}"
+    console.print(f"newsdesk serving {redact_url(settings.resolved_database_url)} on http://{host}:{port}"
                   f"{' (read-only)' if settings.read_only else ''}", highlight=False)
     if host not in {"127.0.0.1", "localhost", "::1"}:
         console.print("note: login cookies are Secure; browsers send them over plain HTTP only to loopback, "
@@ -34,7 +35,6 @@ def serve(
 
 
 @token_app.command("create")
-@handle_errors
 def token_create(name: str = typer.Argument(..., help="What the token is for, e.g. 'laptop'."),
                  as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
     """Create a token; its secret is printed once and stored only as a SHA-256 hash."""
@@ -42,13 +42,11 @@ def token_create(name: str = typer.Argument(..., help="What the token is for, e.
     if as_json:
         print_json({**token.to_json(), "token": secret})
         return
-    console.print(f"token {token.id} ({token.name}) created; keep it now, it is not shown again:",
-                  highlight=False)
+    console.print(f"token {token.id} ({safe(token.name)}) created; keep it now, it is not shown again:")
     typer.echo(secret)
 
 
 @token_app.command("list")
-@handle_errors
 def token_list(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
     """List tokens (never their secrets)."""
     tokens = get_store().list_tokens()
@@ -60,12 +58,11 @@ def token_list(as_json: bool = typer.Option(False, "--json", help="Print JSON.")
     for t in tokens:
         used = t.last_used.strftime("%Y-%m-%d %H:%M") if t.last_used else "never used"
         status = "revoked" if t.revoked else "active"
-        typer.echo(f"{t.id}\t{t.name}\t{status}\tcreated {t.created_at:%Y-%m-%d}\t{used}")
+        typer.echo(f"{t.id}\t{safe(t.name)}\t{status}\tcreated {t.created_at:%Y-%m-%d}\t{used}")
 
 
 @token_app.command("revoke")
-@handle_errors
 def token_revoke(token_id: int = typer.Argument(..., help="The token's id (see 'newsdesk token list').")) -> None:
     """Revoke a token: API calls and login sessions using it stop working at once."""
     token = get_store().revoke_token(token_id)
-    typer.echo(f"token {token.id} ({token.name}) revoked")
+    typer.echo(f"token {token.id} ({safe(token.name)}) revoked")

@@ -8,19 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
-from newsdesk.cli.base import (
-    app,
-    console,
-    err_console,
-    get_store,
-    handle_errors,
-    print_json,
-    print_jsonl,
-    state,
-)
+from newsdesk.cli.base import app, get_store, state
+from newsdesk.cli.output import cell, console, line, note_line, print_json, print_jsonl
 from newsdesk.errors import ConfigError, UnsupportedTargetError
 
 
@@ -57,7 +48,6 @@ def _records(path: Path) -> list[dict[str, Any]]:
 
 
 @app.command()
-@handle_errors
 def cluster(
     file: Path = typer.Argument(..., help="JSONL of {id, title?, text, published?, source?, entities?}."),
     threshold: float | None = typer.Option(None, help="Similarity to join a story (default: story_threshold)."),
@@ -90,7 +80,6 @@ def cluster(
 
 
 @app.command("stories")
-@handle_errors
 def stories_cmd(
     since: str | None = typer.Option(None, help="Active on or after this date."),
     outlet: str | None = typer.Option(None, help="Only stories this outlet covers."),
@@ -108,13 +97,12 @@ def stories_cmd(
         return
     table = Table("id", "last seen", "articles", "outlets", "title")
     for s in found:
-        table.add_row(str(s.id), _date(s.last_seen), str(s.size), escape(", ".join(s.outlets[:4])),
-                      escape(s.title))
+        table.add_row(str(s.id), _date(s.last_seen), str(s.size), cell(", ".join(s.outlets[:4])),
+                      cell(s.title))
     console.print(table)
 
 
 @app.command("story")
-@handle_errors
 def story_cmd(
     story_id: int = typer.Argument(..., help="Story id (see `newsdesk stories`)."),
     as_json: bool = typer.Option(False, "--json"),
@@ -127,31 +115,36 @@ def story_cmd(
         print_json(detail.to_json())
         return
     info = detail.info
-    console.print(f"[bold]{escape(info.title)}[/bold]")
-    console.print(f"story {info.id} · {info.size} articles · {len(info.outlets)} outlets · "
-                  f"{_date(info.first_seen)} – {_date(info.last_seen)}", style="dim")
+    console.print(cell(info.title, "bold"))
+    console.print(cell(f"story {info.id} · {info.size} articles · {len(info.outlets)} outlets · "
+                       f"{_date(info.first_seen)} – {_date(info.last_seen)}", "dim"))
     if detail.summary:
-        console.print("\n[bold]Summary[/bold]")
-        console.print(escape(str(detail.summary.get("text", ""))))
-    console.print("\n[bold]Timeline[/bold]")
+        _heading("Summary")
+        console.print(cell(detail.summary.get("text", "")))
+    _heading("Timeline")
     for entry in detail.timeline:
         copies = f" (+{len(entry.duplicates)} copies)" if entry.duplicates else ""
-        console.print(f"{_date(entry.published)}  #{entry.article_id}  {escape(entry.outlet or '?')}: "
-                      f"{escape(entry.title)}{copies}")
+        console.print(line(f"{_date(entry.published)}  #{entry.article_id}  ", entry.outlet or "?", ": ",
+                           entry.title, copies))
     if detail.entities:
         names = [str(e.get("name", e)) for e in detail.entities[:12]]
-        console.print("\n[bold]Entities[/bold]\n" + escape(", ".join(names)))
-    console.print("\n[bold]Framing[/bold]")
+        _heading("Entities")
+        console.print(cell(", ".join(names)))
+    _heading("Framing")
     for framing in detail.framing:
-        console.print(f"[bold]{escape(framing.outlet)}[/bold]: {escape(framing.lead)}")
+        console.print(line((framing.outlet, "bold"), ": ", framing.lead))
         if framing.phrases:
-            console.print("  only here: " + escape("; ".join(framing.phrases)), style="dim")
+            console.print(cell("  only here: " + "; ".join(framing.phrases), "dim"))
     for note in detail.notes:
-        err_console.print(f"note: {escape(note)}", soft_wrap=True)
+        note_line(note)
+
+
+def _heading(title: str) -> None:
+    console.print()
+    console.print(cell(title, "bold"))
 
 
 @app.command()
-@handle_errors
 def related(
     article_id: int = typer.Argument(..., help="Article id (see `newsdesk ls`)."),
     limit: int = typer.Option(10, min=1, max=100),
@@ -165,11 +158,11 @@ def related(
     found = related_articles(get_store(), article_id, settings, limit=limit)
     note = unavailable_reason(settings)
     if note:
-        err_console.print(f"note: {escape(note)}", soft_wrap=True)
+        note_line(note)
     if as_json:
         print_json([r.to_json() for r in found])
         return
     table = Table("id", "score", "published", "outlet", "title")
     for r in found:
-        table.add_row(str(r.article_id), f"{r.score:.3f}", _date(r.published), escape(r.outlet), escape(r.title))
+        table.add_row(str(r.article_id), f"{r.score:.3f}", _date(r.published), cell(r.outlet), cell(r.title))
     console.print(table)

@@ -17,19 +17,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.text import Text
 
-from newsdesk.cli.base import (
-    app,
-    console,
-    err_console,
-    get_store,
-    handle_errors,
-    print_json,
-    print_jsonl,
-    progress,
-    state,
-)
+from newsdesk.cli.base import app, get_store, state
+from newsdesk.cli.output import cell, console, error_line, line, note_line, print_json, print_jsonl, progress
 from newsdesk.errors import UnsupportedTargetError
 from newsdesk.models import Document, ExtractedArticle
 
@@ -78,9 +68,9 @@ def _summarize_batch(path: Path, sentences: int, words: int | None, as_json: boo
             return
         for row in rows():
             if "error" in row:
-                err_console.print(f"[red]error:[/red] {row['error']}", highlight=False)
+                error_line(row["error"])
             else:
-                console.print(f"[bold]{row['id']}[/bold]: {row['summary']}", highlight=False)
+                console.print(line((str(row["id"]), "bold"), ": ", row["summary"]))
 
 
 def _extract_target(target: str) -> ExtractedArticle:
@@ -115,21 +105,19 @@ def _summarize_extracted(article: ExtractedArticle, sentences: int, words: int |
 
 def _show(summary: Summary, subject: dict[str, Any], as_json: bool) -> None:
     if summary.note:
-        err_console.print(f"[yellow]note:[/yellow] {summary.note}", highlight=False)
+        note_line(summary.note)
     if as_json:
         print_json({**subject, **summary.to_json()})
         return
     if summary.abstract:
-        console.print(Text(summary.abstract))
+        console.print(cell(summary.abstract))
         console.print("\nSources:", style="dim")
     if not summary.sentences:
         console.print("(nothing to summarize: no text)", style="dim")
     for number, sentence in enumerate(summary.sentences, start=1):
-        line = Text(f"[{number}] " if summary.abstract else "\u2022 ")
-        line.append(sentence.text)
-        if subject.get("story_id") is not None:
-            line.append(f" (article {sentence.article_id})", style="dim")
-        console.print(line, highlight=False)
+        bullet = f"[{number}] " if summary.abstract else "\u2022 "
+        source = (f" (article {sentence.article_id})", "dim") if subject.get("story_id") is not None else ""
+        console.print(line(bullet, sentence.text, source))
 
 
 def _is_article_id(target: str) -> bool:
@@ -137,7 +125,6 @@ def _is_article_id(target: str) -> bool:
 
 
 @app.command("summarize")
-@handle_errors
 def summarize_command(
     target: str | None = typer.Argument(
         None, help="Stored article id, a file or URL to extract, or a .jsonl file of {id, title?, text}."),
