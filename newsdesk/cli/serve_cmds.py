@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import errno
+import socket
+
 import typer
 
 from newsdesk.cli.base import app, get_store, state
 from newsdesk.cli.output import console, print_json, safe
+from newsdesk.errors import InvalidArgumentError
 from newsdesk.store.database import redact_url
 
 token_app = typer.Typer(help="API tokens for the write endpoints (adding sources, OPML import).",
@@ -16,7 +20,8 @@ app.add_typer(token_app, name="token")
 @app.command()
 def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
-    port: int = typer.Option(8000, "--port", help="Port to listen on."),
+    port: int = typer.Option(8000, "--port", min=0, max=65535,
+                              help="Port to listen on (0: any free port)."),
     read_only: bool = typer.Option(False, "--read-only", help="Refuse every write (adding sources, login)."),
 ) -> None:
     """Serve the web reader and the JSON API (OpenAPI schema at /openapi.json)."""
@@ -26,12 +31,35 @@ def serve(
 
     settings = state.settings.replace(read_only=True) if read_only else state.settings
     application = create_app(settings)
+    listener = listen(host, port)
+    port = int(listener.getsockname()[1])
     console.print(f"newsdesk serving {redact_url(settings.resolved_database_url)} on http://{host}:{port}"
                   f"{' (read-only)' if settings.read_only else ''}", highlight=False)
     if host not in {"127.0.0.1", "localhost", "::1"}:
         console.print("note: login cookies are Secure; browsers send them over plain HTTP only to loopback, "
                       "so put newsdesk behind HTTPS when serving other machines", highlight=False)
-    uvicorn.run(application, host=host, port=port, log_level="warning", access_log=False, proxy_headers=False)
+    config = uvicorn.Config(application, host=host, port=port, log_level="warning", access_log=False,
+                            proxy_headers=False)
+    uvicorn.Server(config).run(sockets=[listener])
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """A TCP socket bound to ``host:port``, or an :class:`InvalidArgumentError` saying why not."""
+    try:
+        family, kind, proto, _name, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    except (socket.gaierror, UnicodeError) as exc:
+        raise InvalidArgumentError(f"--host {host}: not an address this machine can listen on ({exc})") from None
+    sock = socket.socket(family, kind, proto)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind(address)
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise InvalidArgumentError(f"port {port} on {host} is in use; choose another with --port") from None
+        raise InvalidArgumentError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    sock.listen(2048)  # connections queue from now on, before the server loop starts
+    return sock
 
 
 @token_app.command("create")
