@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
@@ -24,8 +25,9 @@ from newsdesk.cli.output import (  # noqa: F401  re-exported for the command mod
     print_jsonl,
     progress,
 )
+from newsdesk.collect.feeds import parse_iso_datetime
 from newsdesk.config import Settings, load_settings
-from newsdesk.errors import NewsdeskError
+from newsdesk.errors import InvalidArgumentError, NewsdeskError
 
 try:  # Typer 0.2x vendors Click as typer._click; older Typer uses Click itself
     from typer._click import exceptions as click_exceptions
@@ -114,6 +116,16 @@ def _global_options(
     if db and "://" not in db:
         db = f"sqlite:///{Path(db).expanduser().resolve()}"
     state.db, state.data_dir, state.allow_private, state._settings = db, data_dir, allow_private, None
+
+
+def parse_date(value: str | None, option: str) -> datetime | None:
+    """A ``--since``/``--until`` value (YYYY-MM-DD or ISO 8601) as aware UTC; naive means UTC."""
+    if not value:
+        return None
+    parsed = parse_iso_datetime(value)
+    if parsed is None:
+        raise InvalidArgumentError(f"{option} expects a date like 2026-11-01 or 2026-11-01T09:30, got {value!r}")
+    return parsed
 
 
 def get_store() -> Any:

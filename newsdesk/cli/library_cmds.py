@@ -4,28 +4,16 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import UTC, datetime
+from datetime import datetime
 
 import typer
 from rich.table import Table
 from rich.text import Text
 
-from newsdesk.cli.base import app, get_store
+from newsdesk.cli.base import app, get_store, parse_date
 from newsdesk.cli.output import cell, console, line, print_json, safe
-from newsdesk.errors import InvalidArgumentError
 
 _MARK = re.compile(r"<mark>(.*?)</mark>", re.DOTALL)
-
-
-def parse_date(value: str | None, option: str) -> datetime | None:
-    """ISO date or datetime from the command line, as aware UTC."""
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        raise InvalidArgumentError(f"{option} expects a date like 2026-11-01, got {value!r}") from None
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed
 
 
 def _date(value: datetime | None) -> str:

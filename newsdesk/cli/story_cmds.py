@@ -2,49 +2,50 @@
 
 from __future__ import annotations
 
-import json
-from datetime import UTC, datetime
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.table import Table
 
-from newsdesk.cli.base import app, get_store, state
+from newsdesk.cli.base import app, get_store, parse_date, state
+from newsdesk.cli.batch import BadRecord, Batch, optional_text, record_id
 from newsdesk.cli.output import cell, console, line, note_line, print_json, print_jsonl
-from newsdesk.errors import ConfigError, UnsupportedTargetError
+from newsdesk.collect.feeds import parse_iso_datetime
 
-
-def _parse_date(value: Any, option: str) -> datetime | None:
-    if value in (None, ""):
-        return None
-    try:
-        parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        raise ConfigError(f"{option} expects a date like 2026-11-01, got {value!r}") from None
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+if TYPE_CHECKING:
+    from newsdesk.analyze.stories import StreamClusterer
 
 
 def _date(value: datetime | None) -> str:
     return value.strftime("%Y-%m-%d") if value else "—"
 
 
-def _records(path: Path) -> list[dict[str, Any]]:
-    if not path.is_file():
-        raise UnsupportedTargetError(f"no such file: {path}", source=str(path))
-    records = []
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise UnsupportedTargetError(f"line {number} is not JSON: {exc.msg}", source=str(path)) from None
-            if not isinstance(record, dict) or "id" not in record:
-                raise UnsupportedTargetError(f"line {number} has no \"id\"", source=str(path))
-            records.append(record)
-    return records
+@dataclass
+class _Clustered:
+    """One line of a ``cluster`` file: the record's id once it is filed, or the error row of a bad line."""
+
+    id: str | int | None = None
+    error_row: dict[str, Any] | None = None
+
+
+def _file_record(clusterer: StreamClusterer, record: dict[str, Any] | BadRecord) -> str | int:
+    if isinstance(record, BadRecord):
+        raise record
+    doc_id = record_id(record)
+    raw_date = record.get("published") or record.get("date")
+    published = parse_iso_datetime(raw_date) if isinstance(raw_date, str) else None
+    if raw_date and published is None:
+        raise BadRecord(f"'published' is not a date like 2026-11-01: {raw_date!r}")
+    entities = record.get("entities") or []
+    if not isinstance(entities, list):
+        raise BadRecord("'entities' must be a list of names")
+    clusterer.add(doc_id, optional_text(record, "title"), optional_text(record, "text"), published,
+                  optional_text(record, "source"), [str(e) for e in entities])
+    return doc_id
 
 
 @app.command()
@@ -55,28 +56,33 @@ def cluster(
     merge_threshold: float = typer.Option(0.5, help="Centroid similarity at which stories merge; 0 = never."),
     as_json: bool = typer.Option(False, "--json", help="One {\"id\", \"story\"} line per record."),
 ) -> None:
-    """Cluster records into stories in file order, without touching the database."""
+    """Cluster records into stories in file order, without touching the database.
+
+    A bad line is skipped and reported with its line number; the rest are clustered.
+    """
     from newsdesk.analyze.stories import StreamClusterer
 
     settings = state.settings
     clusterer = StreamClusterer(threshold if threshold is not None else settings.story_threshold,
                                 window_days if window_days is not None else settings.story_window_days,
                                 merge_threshold=merge_threshold or None)
-    records = _records(file)
-    for record in records:
-        published = _parse_date(record.get("published") or record.get("date"), f"{file}: published")
-        entities = record.get("entities") or ()
-        clusterer.add(record["id"], record.get("title"), record.get("text"), published, record.get("source"),
-                      [str(e) for e in entities])
-    rows = [{"id": r["id"], "story": clusterer.story_of(r["id"])} for r in records]
+    batch = Batch(file)
+    lines: list[_Clustered] = []
+    for number, record in batch.lines():
+        try:
+            lines.append(_Clustered(id=_file_record(clusterer, record)))
+            batch.processed += 1
+        except BadRecord as exc:
+            lines.append(_Clustered(error_row=batch.skip(number, str(exc))))
+    batch.done()
+    rows = [{"id": c.id, "story": clusterer.story_of(c.id)} if c.id is not None else c.error_row for c in lines]
     if as_json:
         print_jsonl(rows)
         return
-    sizes: dict[int, int] = {}
-    for row in rows:
-        sizes[row["story"]] = sizes.get(row["story"], 0) + 1
-    console.print(f"{len(rows)} records in {len(sizes)} stories "
-                  f"({sum(1 for s in sizes.values() if s > 1)} with more than one record)")
+    sizes = Counter(row["story"] for row in rows if row and "story" in row)
+    console.print(f"{sum(sizes.values())} records in {len(sizes)} stories "
+                  f"({sum(1 for s in sizes.values() if s > 1)} with more than one record)"
+                  + (f"; {len(batch.skipped)} bad lines skipped" if batch.skipped else ""))
 
 
 @app.command("stories")
@@ -90,7 +96,7 @@ def stories_cmd(
     """List stories, most recently active first."""
     from newsdesk.analyze.stories import list_stories
 
-    found = list_stories(get_store(), since=_parse_date(since, "--since"), outlet=outlet, limit=limit,
+    found = list_stories(get_store(), since=parse_date(since, "--since"), outlet=outlet, limit=limit,
                          offset=offset)
     if as_json:
         print_json([s.to_json() for s in found])

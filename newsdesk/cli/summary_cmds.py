@@ -6,20 +6,20 @@
     newsdesk summarize records.jsonl --json [--sentences N]                batch, no database
 
 The batch form reads ``{"id": ..., "title"?: ..., "text": ...}`` per line and prints
-``{"id": ..., "summary": ...}`` per record, in order, without opening any database.
+``{"id": ..., "summary": ...}`` per record, in order, without opening any database; a bad line or a
+record with no text is skipped and reported with its line number (:mod:`newsdesk.cli.batch`).
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
 
 from newsdesk.cli.base import app, get_store, state
-from newsdesk.cli.output import cell, console, error_line, line, note_line, print_json, print_jsonl, progress
+from newsdesk.cli.batch import BadRecord, Batch, optional_text
+from newsdesk.cli.output import cell, console, line, note_line, print_json, print_jsonl, progress
 from newsdesk.errors import UnsupportedTargetError
 from newsdesk.models import Document, ExtractedArticle
 
@@ -35,42 +35,40 @@ def _count_lines(path: Path) -> int:
         return sum(1 for line in fh if line.strip())
 
 
-def _batch_rows(path: Path, sentences: int, words: int | None) -> Iterator[dict[str, Any]]:
-    """One output row per non-blank input line; a bad line gives an ``error`` row and the rest go on."""
-    with path.open(encoding="utf-8") as fh:
-        for number, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-                if not isinstance(record, dict) or not isinstance(record.get("text", ""), str):
-                    raise ValueError("a record is an object with a string 'text'")
-            except ValueError as exc:
-                yield {"id": None, "line": number, "error": f"{path}:{number}: {exc}"}
-                continue
-            from newsdesk.analyze.summarize import summarize_text
+def _batch_row(record: dict[str, Any] | BadRecord, sentences: int, words: int | None) -> dict[str, Any]:
+    """``{"id", "summary"}`` for one record, or :class:`BadRecord` (bad line, no text to summarize)."""
+    if isinstance(record, BadRecord):
+        raise record
+    text = optional_text(record, "text")
+    if not text.strip():
+        raise BadRecord("no text to summarize")
+    from newsdesk.analyze.summarize import summarize_text
 
-            summary = summarize_text(record.get("text") or "", title=str(record.get("title") or ""),
-                                     sentences=sentences, words=words)
-            yield {"id": record.get("id"), "summary": summary.text}
+    summary = summarize_text(text, title=optional_text(record, "title"), sentences=sentences, words=words)
+    if not summary.text:
+        raise BadRecord("no sentence to summarize in its text")
+    return {"id": record.get("id"), "summary": summary.text}
 
 
 def _summarize_batch(path: Path, sentences: int, words: int | None, as_json: bool) -> None:
-    total = _count_lines(path)
-    with progress(f"summarizing {path.name}", total) as advance:
-        def rows() -> Iterator[dict[str, Any]]:
-            for row in _batch_rows(path, sentences, words):
-                advance(1)
-                yield row
-
-        if as_json:
-            print_jsonl(rows())
-            return
-        for row in rows():
-            if "error" in row:
-                error_line(row["error"])
+    """One summary per record, in order; bad lines are skipped and reported (see :mod:`newsdesk.cli.batch`)."""
+    batch = Batch(path)
+    with progress(f"summarizing {path.name}", _count_lines(path) if path.is_file() else None) as advance:
+        for number, record in batch.lines():
+            advance(1)
+            try:
+                row = _batch_row(record, sentences, words)
+            except BadRecord as exc:
+                failed = batch.skip(number, str(exc))
+                if as_json:
+                    print_jsonl([{**failed, "id": None if isinstance(record, BadRecord) else record.get("id")}])
+                continue
+            batch.processed += 1
+            if as_json:
+                print_jsonl([row])
             else:
                 console.print(line((str(row["id"]), "bold"), ": ", row["summary"]))
+    batch.done()
 
 
 def _extract_target(target: str) -> ExtractedArticle:
