@@ -195,11 +195,14 @@ class ConflictError(StoreError):
 
 
 class NotFoundError(StoreError):
-    """No row with that id or name."""
+    """No row with that id or name; the message names what was looked for ("no story with id 7")."""
 
     title = "not found"
     status = 404
     exit_code = 6
+
+    def __str__(self) -> str:
+        return self.message
 
 
 class AnalysisError(NewsdeskError):

@@ -454,3 +454,13 @@ def summarize_story(store: SummaryStore, story_id: int, settings: Settings, *, s
         return summary
 
     return _cached(store, key, compute)
+
+
+def story_summary_line(store: Any, settings: Settings, story_id: int) -> str:
+    """The one line a list of stories shows (web, API and ``newsdesk stories --json`` alike): the
+    sentence the summarizer picks from the story's newest original, or that article's excerpt if it
+    gives none; ``""`` for a story with no original."""
+    newest = store.list_articles(story_id=story_id, include_duplicates=False, limit=1)
+    if not newest:
+        return ""
+    return summarize_article(store, newest[0].id, settings, sentences=1).text or newest[0].excerpt

@@ -5,13 +5,14 @@ from __future__ import annotations
 import html
 import re
 from datetime import datetime
+from typing import Any
 
 import typer
 from rich.table import Table
 from rich.text import Text
 
 from newsdesk.cli.base import app, get_store, parse_date
-from newsdesk.cli.output import cell, console, line, print_json, safe
+from newsdesk.cli.output import cell, console, line, page_hint, print_json, safe
 
 _MARK = re.compile(r"<mark>(.*?)</mark>", re.DOTALL)
 
@@ -33,9 +34,11 @@ def list_articles(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """List stored articles, newest first."""
-    rows = get_store().list_articles(
-        outlet=outlet, since=parse_date(since, "--since"), until=parse_date(until, "--until"),
-        language=language, feed_id=feed, include_duplicates=duplicates, limit=limit, offset=offset)
+    store = get_store()
+    filters: dict[str, Any] = {"outlet": outlet, "since": parse_date(since, "--since"),
+                               "until": parse_date(until, "--until"), "language": language, "feed_id": feed,
+                               "include_duplicates": duplicates}
+    rows = store.list_articles(**filters, limit=limit, offset=offset)
     if as_json:
         print_json([a.to_json(with_text=False) for a in rows])
         return
@@ -44,6 +47,8 @@ def list_articles(
         table.add_row(str(a.id), _date(a.published), cell(a.outlet), cell(a.title or a.url), cell(a.language),
                       f"#{a.duplicate_of}" if a.duplicate_of else "")
     console.print(table)
+    if len(rows) == limit or offset:
+        page_hint(offset, len(rows), store.count_articles(**filters))
 
 
 @app.command()
@@ -89,9 +94,10 @@ def search(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Full-text search over titles and texts, best matches first, with snippets."""
-    hits = get_store().search(query, limit=limit, offset=offset, outlet=outlet,
-                              since=parse_date(since, "--since"), until=parse_date(until, "--until"),
-                              language=language)
+    store = get_store()
+    filters: dict[str, Any] = {"outlet": outlet, "since": parse_date(since, "--since"),
+                               "until": parse_date(until, "--until"), "language": language}
+    hits = store.search(query, limit=limit, offset=offset, **filters)
     if as_json:
         print_json([h.to_json() for h in hits])
         return
@@ -101,6 +107,8 @@ def search(
     for h in hits:
         console.print(line((f"#{h.article_id}", "bold"), " ", h.title, " ", (f"{h.outlet} {_date(h.published)}", "dim")))
         console.print(line("    ", _snippet(h.snippet)))
+    if len(hits) == limit or offset:
+        page_hint(offset, len(hits), store.count_search(query, **filters))
 
 
 def _snippet(marked: str) -> Text:

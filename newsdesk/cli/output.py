@@ -79,6 +79,15 @@ def note_line(message: object) -> None:
     err_console.print(line(("note:", "yellow"), " ", str(message)), soft_wrap=True)
 
 
+def page_hint(offset: int, shown: int, total: int) -> None:
+    """``showing 1–50 of 55; …`` on stderr when a listing holds more than the page shown."""
+    if total <= offset + shown and not offset:
+        return
+    first, last = (offset + 1, offset + shown) if shown else (0, 0)
+    more = f"; the next page: --offset {offset + shown}" if offset + shown < total else ""
+    err_console.print(f"showing {first}–{last} of {total}{more} (or a larger --limit)", soft_wrap=True)
+
+
 def _json_safe(text: str) -> str:
     # JSON already escapes C0; escape C1 and bidi controls too (the document means the same)
     return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

@@ -95,17 +95,25 @@ def stories_cmd(
 ) -> None:
     """List stories, most recently active first."""
     from newsdesk.analyze.stories import list_stories
+    from newsdesk.analyze.summarize import story_summary_line
 
-    found = list_stories(get_store(), since=parse_date(since, "--since"), outlet=outlet, limit=limit,
-                         offset=offset)
+    store = get_store()
+    found = list_stories(store, since=parse_date(since, "--since"), outlet=outlet, limit=limit, offset=offset)
     if as_json:
+        for story in found:
+            story.summary_line = story_summary_line(store, state.settings, story.id)
         print_json([s.to_json() for s in found])
         return
     table = Table("id", "last seen", "articles", "outlets", "title")
     for s in found:
-        table.add_row(str(s.id), _date(s.last_seen), str(s.size), cell(", ".join(s.outlets[:4])),
-                      cell(s.title))
+        table.add_row(str(s.id), _date(s.last_seen), str(s.size), cell(_first_outlets(s.outlets)), cell(s.title))
     console.print(table)
+
+
+def _first_outlets(outlets: list[str], shown: int = 4) -> str:
+    """``A, B, C, D +2 more``: the first outlets of a story, and how many are left out."""
+    more = f" +{len(outlets) - shown} more" if len(outlets) > shown else ""
+    return ", ".join(outlets[:shown]) + more
 
 
 @app.command("story")

@@ -131,16 +131,6 @@ def _story_ids_for_entity(store: Store, entity: str) -> set[int]:
         return set()
 
 
-def _summary_line(store: Store, settings: Settings, story_id: int) -> str:
-    """The sentence the summarizer picks from the story's newest original (its excerpt if none)."""
-    from newsdesk.analyze.summarize import summarize_article
-
-    newest = store.list_articles(story_id=story_id, include_duplicates=False, limit=1)
-    if not newest:
-        return ""
-    return summarize_article(store, newest[0].id, settings, sentences=1).text or newest[0].excerpt
-
-
 def _recent_counts(store: Store, rows: list[dict[str, Any]]) -> dict[int, int]:
     """Originals per story published in the :data:`GROWTH_DAYS` before the newest update shown."""
     latest = max((datetime.fromisoformat(r["last_seen"]) for r in rows if r.get("last_seen")), default=None)
@@ -156,11 +146,13 @@ def _recent_counts(store: Store, rows: list[dict[str, Any]]) -> dict[int, int]:
 
 
 def _with_extras(store: Store, settings: Settings, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    from newsdesk.analyze.summarize import story_summary_line
+
     recent = _recent_counts(store, rows)
     done = []
     for row in rows:
         key = (store.url, "line", row["id"], row["size"], row.get("last_seen"))
-        line = row.get("summary_line") or MEMO.get(key, partial(_summary_line, store, settings, row["id"]))
+        line = row.get("summary_line") or MEMO.get(key, partial(story_summary_line, store, settings, row["id"]))
         count = recent.get(row["id"], 0)
         done.append({**row, "summary_line": line, "recent": count, "growing": count >= 2})
     return done

@@ -296,7 +296,8 @@ class EntityQueries(Database):
         return {int(i): int(n) for i, n in conn.execute(query)}
 
     def entity_infos(self, ids: Sequence[int], mentions: dict[int, int] | None = None) -> list[EntityInfo]:
-        """Entities by id with corpus-wide counts and aliases, in the order given."""
+        """Entities by id with corpus-wide counts and aliases, in the order given (``mentions``:
+        counts in a narrower scope; without one an entity's mentions are its corpus-wide total)."""
         if not ids:
             return []
         with self.read() as conn:
@@ -306,7 +307,7 @@ class EntityQueries(Database):
         query = (
             select(entities.c.id, entities.c.name, entities.c.type,
                    func.count(distinct(article_entities.c.article_id)),
-                   func.count(distinct(articles.c.story_id)))
+                   func.count(distinct(articles.c.story_id)), func.sum(article_entities.c.count))
             .select_from(entities.outerjoin(article_entities, article_entities.c.entity_id == entities.c.id)
                          .outerjoin(articles, articles.c.id == article_entities.c.article_id))
             .where(entities.c.id.in_(list(ids)))
@@ -314,7 +315,7 @@ class EntityQueries(Database):
         )
         aliases = self._aliases(conn, ids)
         by_id = {int(r[0]): EntityInfo(int(r[0]), r[1], r[2], int(r[3]), int(r[4]), aliases.get(int(r[0]), []),
-                                       mentions.get(int(r[0]), 0)) for r in conn.execute(query)}
+                                       mentions.get(int(r[0]), int(r[5] or 0))) for r in conn.execute(query)}
         return [by_id[i] for i in ids if i in by_id]
 
     def _aliases(self, conn: Connection, ids: Sequence[int]) -> dict[int, list[str]]:
