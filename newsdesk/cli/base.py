@@ -42,6 +42,7 @@ class NewsdeskGroup(TyperGroup):
 
     def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,  # type: ignore[override]
              complete_var: str | None = None, standalone_mode: bool = True, **extra: Any) -> Any:
+        _quiet_flags(self)
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         try:
@@ -58,6 +59,15 @@ class NewsdeskGroup(TyperGroup):
         except typer.Abort:
             _fail("aborted", 1)
         sys.exit(result if isinstance(result, int) else 0)
+
+
+def _quiet_flags(command: Any) -> None:
+    """No ``<bool>`` after a flag in ``--help`` (``--json``, ``--force``, ``--help`` itself)."""
+    for param in [*command.params, command.get_help_option(typer.Context(command))]:
+        if getattr(param, "is_flag", False) and param.metavar is None:
+            param.metavar = ""
+    for sub in getattr(command, "commands", {}).values():
+        _quiet_flags(sub)
 
 
 def _usage_message(exc: click_exceptions.ClickException) -> str:

@@ -66,8 +66,8 @@ def add(
 @app.command()
 def poll(
     force: bool = typer.Option(False, "--force", help="Poll every feed, not only the due ones."),
-    as_json: bool = typer.Option(False, "--json"),
-    analyze: bool = typer.Option(True, "--analyze/--no-analyze"),
+    as_json: bool = typer.Option(False, "--json", help="Print the outcomes as JSON."),
+    analyze: bool = typer.Option(True, "--analyze/--no-analyze", help="Run entities, key phrases and stories."),
 ) -> None:
     """Refresh the feeds that are due (conditional GET, robots.txt, per-host limits, back-off)."""
     _print_outcomes(_run_ingest(None, analyze=analyze, poll=True, force=force), as_json)
@@ -75,7 +75,7 @@ def poll(
 
 @app.command()
 def feeds(
-    as_json: bool = typer.Option(False, "--json"),
+    as_json: bool = typer.Option(False, "--json", help="Print the subscriptions as JSON."),
     opml: bool = typer.Option(False, "--opml", help="Print the subscriptions as OPML."),
     remove: int | None = typer.Option(None, "--remove", help="Unsubscribe the feed with this id."),
 ) -> None:
@@ -111,7 +111,7 @@ def analyze() -> None:
 
 @app.command()
 def demo(
-    as_json: bool = typer.Option(False, "--json"),
+    as_json: bool = typer.Option(False, "--json", help="Print the outcomes as JSON."),
 ) -> None:
     """Load the bundled demo corpus (invented outlets and articles) into the database."""
     from newsdesk.demo import demo_targets

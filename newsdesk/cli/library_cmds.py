@@ -24,14 +24,16 @@ def _date(value: datetime | None) -> str:
 @app.command("ls")
 def list_articles(
     outlet: str | None = typer.Option(None, help="Only this outlet (case-insensitive)."),
-    since: str | None = typer.Option(None, help="Published on or after this date."),
-    until: str | None = typer.Option(None, help="Published on or before this date."),
+    since: str | None = typer.Option(None, metavar="DATE",
+                                     help="Published on or after this date (YYYY-MM-DD or ISO 8601)."),
+    until: str | None = typer.Option(None, metavar="DATE",
+                                     help="Published on or before this date (YYYY-MM-DD or ISO 8601)."),
     language: str | None = typer.Option(None, help="ISO 639-1 code, e.g. en."),
     feed: int | None = typer.Option(None, help="Only articles from this feed id."),
     duplicates: bool = typer.Option(True, "--duplicates/--no-duplicates", help="Include linked copies."),
-    limit: int = typer.Option(50, min=1),
-    offset: int = typer.Option(0, min=0),
-    as_json: bool = typer.Option(False, "--json"),
+    limit: int = typer.Option(50, min=1, help="How many articles to list."),
+    offset: int = typer.Option(0, min=0, help="Skip this many first (the next page: --offset 50)."),
+    as_json: bool = typer.Option(False, "--json", help="A JSON list instead of a table."),
 ) -> None:
     """List stored articles, newest first."""
     store = get_store()
@@ -54,7 +56,7 @@ def list_articles(
 @app.command()
 def show(
     article_id: int = typer.Argument(..., help="Article id (see `newsdesk ls`)."),
-    as_json: bool = typer.Option(False, "--json"),
+    as_json: bool = typer.Option(False, "--json", help="The article, its copies and versions as JSON."),
 ) -> None:
     """Show one stored article with its metadata, copies and versions."""
     store = get_store()
@@ -85,13 +87,15 @@ def show(
 @app.command()
 def search(
     query: str = typer.Argument(..., help='Words, "a phrase", OR, -exclude, prefix*.'),
-    outlet: str | None = typer.Option(None),
-    since: str | None = typer.Option(None),
-    until: str | None = typer.Option(None),
-    language: str | None = typer.Option(None),
-    limit: int = typer.Option(20, min=1),
-    offset: int = typer.Option(0, min=0),
-    as_json: bool = typer.Option(False, "--json"),
+    outlet: str | None = typer.Option(None, help="Only this outlet (case-insensitive)."),
+    since: str | None = typer.Option(None, metavar="DATE",
+                                     help="Published on or after this date (YYYY-MM-DD or ISO 8601)."),
+    until: str | None = typer.Option(None, metavar="DATE",
+                                     help="Published on or before this date (YYYY-MM-DD or ISO 8601)."),
+    language: str | None = typer.Option(None, help="ISO 639-1 code, e.g. en."),
+    limit: int = typer.Option(20, min=1, help="How many matches to list."),
+    offset: int = typer.Option(0, min=0, help="Skip this many first (the next page: --offset 20)."),
+    as_json: bool = typer.Option(False, "--json", help="The matches as JSON, with highlighted snippets."),
 ) -> None:
     """Full-text search over titles and texts, best matches first, with snippets."""
     store = get_store()

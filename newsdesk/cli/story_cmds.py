@@ -87,11 +87,12 @@ def cluster(
 
 @app.command("stories")
 def stories_cmd(
-    since: str | None = typer.Option(None, help="Active on or after this date."),
+    since: str | None = typer.Option(None, metavar="DATE",
+                                     help="Active on or after this date (YYYY-MM-DD or ISO 8601)."),
     outlet: str | None = typer.Option(None, help="Only stories this outlet covers."),
-    limit: int = typer.Option(50, min=1),
-    offset: int = typer.Option(0, min=0),
-    as_json: bool = typer.Option(False, "--json"),
+    limit: int = typer.Option(50, min=1, help="How many stories to list."),
+    offset: int = typer.Option(0, min=0, help="Skip this many first (the next page: --offset 50)."),
+    as_json: bool = typer.Option(False, "--json", help="A JSON list (with each story's summary line)."),
 ) -> None:
     """List stories, most recently active first."""
     from newsdesk.analyze.stories import list_stories
@@ -119,7 +120,7 @@ def _first_outlets(outlets: list[str], shown: int = 4) -> str:
 @app.command("story")
 def story_cmd(
     story_id: int = typer.Argument(..., help="Story id (see `newsdesk stories`)."),
-    as_json: bool = typer.Option(False, "--json"),
+    as_json: bool = typer.Option(False, "--json", help="The story as JSON."),
 ) -> None:
     """Show a story: timeline, summary, entities and how each outlet frames it."""
     from newsdesk.analyze.stories import story_detail
@@ -161,8 +162,8 @@ def _heading(title: str) -> None:
 @app.command()
 def related(
     article_id: int = typer.Argument(..., help="Article id (see `newsdesk ls`)."),
-    limit: int = typer.Option(10, min=1, max=100),
-    as_json: bool = typer.Option(False, "--json"),
+    limit: int = typer.Option(10, min=1, max=100, help="How many related articles to list."),
+    as_json: bool = typer.Option(False, "--json", help="A JSON list instead of a table."),
 ) -> None:
     """Articles related to one article (its own copies left out)."""
     from newsdesk.analyze.embeddings import unavailable_reason
