@@ -138,6 +138,14 @@ def parse_date(value: str | None, option: str) -> datetime | None:
     return parsed
 
 
+def check_targets(targets: list[str]) -> list[str]:
+    """The targets as given, or :class:`InvalidArgumentError` for an empty one (``""`` is not "here")."""
+    for target in targets:
+        if not target.strip():
+            raise InvalidArgumentError("empty target")
+    return targets
+
+
 def get_store() -> Any:
     """Open (and migrate) the configured database."""
     from newsdesk.store import open_store

@@ -12,7 +12,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from newsdesk.cli.base import app, state
+from newsdesk.cli.base import app, check_targets, state
 from newsdesk.cli.output import cell, console, err_console, error_line, print_jsonl, safe
 from newsdesk.errors import NewsdeskError
 from newsdesk.extract import extract_document, status_message
@@ -92,6 +92,7 @@ def extract(
                                   help="URL the page read from stdin came from (resolves relative links)."),
 ) -> None:
     """Extract title, author, date, outlet, language, canonical URL, text and excerpt; store nothing."""
+    check_targets(targets)
     loader = _Loader(stdin_url or "stdin:")
     failures, last_code = 0, 1
     try:

@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from newsdesk.cli.base import app, get_store, state
+from newsdesk.cli.base import app, check_targets, get_store, state
 from newsdesk.cli.output import cell, console, err_console, line, print_json, progress
 from newsdesk.models import IngestOutcome
 from newsdesk.store.database import redact_url
@@ -57,7 +57,7 @@ def add(
     analyze: bool = typer.Option(True, "--analyze/--no-analyze", help="Run entities, key phrases and stories."),
 ) -> None:
     """Add pages, feeds, sitemaps, files and archives; report what happened to each."""
-    outcomes = _run_ingest(targets, analyze=analyze)
+    outcomes = _run_ingest(check_targets(targets), analyze=analyze)
     _print_outcomes(outcomes, as_json)
     if outcomes and all(o.action == "failed" for o in outcomes):
         raise typer.Exit(3)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from newsdesk.cli.base import app, get_store, state
+from newsdesk.cli.base import app, check_targets, get_store, state
 from newsdesk.cli.batch import BadRecord, Batch, optional_text
 from newsdesk.cli.output import cell, console, line, note_line, print_json, print_jsonl, progress
 from newsdesk.errors import UnsupportedTargetError
@@ -134,6 +134,8 @@ def summarize_command(
     as_json: bool = typer.Option(False, "--json", help="Print JSON (JSON Lines for a batch)."),
 ) -> None:
     """Summarize a stored article, a story, a file or URL, or a JSONL batch."""
+    if target is not None:
+        check_targets([target])
     if (target is None) == (story is None):
         raise UnsupportedTargetError("give an article id, file, URL or .jsonl file, or --story ID",
                                      source=target or "summarize")
