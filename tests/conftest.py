@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
@@ -34,21 +36,51 @@ def store(tmp_path: Path) -> Iterator[Store]:
     s.close()
 
 
-def _pg_available() -> bool:
+def on_ci() -> bool:
+    """True in a CI run (``CI=true``, as CI services set it): there nothing a gate needs may be missing."""
+    return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
+
+
+def postgres_required() -> bool:
+    """``NEWSDESK_REQUIRE_POSTGRES=1`` (set by .ci/run): a PostgreSQL test fails instead of skipping."""
+    return os.environ.get("NEWSDESK_REQUIRE_POSTGRES", "").strip() == "1"
+
+
+def unavailable(reason: str, *, required: bool) -> NoReturn:
+    """The one rule for a test whose outside resource is missing: skip it on a user's machine,
+    fail it where the run requires the resource (CI, or NEWSDESK_REQUIRE_POSTGRES=1)."""
+    if required:
+        pytest.fail(f"{reason} (required in this run)", pytrace=False)
+    pytest.skip(reason)
+
+
+def _pg_available(url: str) -> bool:
     try:
         import psycopg
 
-        with psycopg.connect(PG_URL.replace("postgresql+psycopg://", "postgresql://"), connect_timeout=3):
+        with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), connect_timeout=3):
             return True
     except Exception:
         return False
 
 
+def require_postgres(url: str = PG_URL) -> None:
+    if not _pg_available(url):
+        unavailable(f"no PostgreSQL server at {url}", required=postgres_required())
+
+
+def require_module(name: str) -> None:
+    """Import ``name`` for a quality gate: skip where it is not installed, fail on CI."""
+    try:
+        importlib.import_module(name)
+    except ImportError:
+        unavailable(f"{name} is not installed", required=on_ci())
+
+
 @pytest.fixture
 def pg_url() -> Iterator[str]:
     """A fresh PostgreSQL schema for one test (dropped afterwards)."""
-    if not _pg_available():
-        pytest.skip(f"no PostgreSQL server at {PG_URL}")
+    require_postgres()
     import psycopg
 
     plain = PG_URL.replace("postgresql+psycopg://", "postgresql://")
@@ -80,8 +112,8 @@ def any_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]
 
 
 def shared_path(*parts: str) -> Path:
-    """A path under ../shared, or skip the test where that folder is absent (a user's machine)."""
+    """A path under ../shared; where it is absent the test skips (a user's machine) or fails (CI)."""
     path = SHARED.joinpath(*parts)
     if not path.exists():
-        pytest.skip(f"{path} not present")
+        unavailable(f"{path} not present", required=on_ci())
     return path

@@ -9,8 +9,7 @@ from __future__ import annotations
 import importlib.util
 from types import ModuleType
 
-import pytest
-from conftest import shared_path
+from conftest import require_module, shared_path
 
 from newsdesk.analyze.summarize import summarize_text
 
@@ -18,7 +17,7 @@ PINNED = {"R1": 40.8, "R2": 17.2}
 
 
 def _evaluator() -> ModuleType:
-    pytest.importorskip("rouge_score")
+    require_module("rouge_score")
     path = shared_path("bench", "summarization", "evaluate.py")
     spec = importlib.util.spec_from_file_location("shared_summarization_evaluate", path)
     assert spec is not None and spec.loader is not None
