@@ -36,7 +36,8 @@ class Batch:
         """``(line number, record)`` for each non-blank line; a line that is no JSON object comes
         as a :class:`BadRecord` for the caller to :meth:`skip` in its place."""
         if not self.path.is_file():
-            raise UnsupportedTargetError("no such file", source=str(self.path))
+            reason = "not a regular file" if self.path.exists() else "no such file"
+            raise UnsupportedTargetError(reason, source=str(self.path))
         with self.path.open("rb") as handle:
             for number, raw in enumerate(handle, start=1):
                 if not raw.strip():
