@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
-SHARED = ROOT.parent / "shared" / "bench" / "summarization"
+#: ``../shared`` beside the checkout; ``NEWSDESK_SHARED`` names another place (a git worktree's parent differs)
+SHARED = Path(os.environ.get("NEWSDESK_SHARED") or ROOT.parent / "shared") / "bench" / "summarization"
 DATASET = SHARED / "cnndm-realsumm100.jsonl"
 EVALUATE = SHARED / "evaluate.py"
 README = SHARED / "README.md"

@@ -36,6 +36,7 @@ from scipy import sparse
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
 from newsdesk.analyze.dedupe import shingles
+from newsdesk.analyze.language import analysis_language
 from newsdesk.analyze.sentences import split_sentences
 from newsdesk.config import Settings
 from newsdesk.models import Article
@@ -145,11 +146,6 @@ def _stem(word: str) -> str:
     return word
 
 
-def _is_english(sentences: Sequence[str]) -> bool:
-    sample = _WORD.findall(" ".join(sentences[:30]).lower())
-    return bool(sample) and sum(w in _STOP for w in sample) / len(sample) > 0.2
-
-
 def _analyzer(english: bool) -> Any:
     def analyze(sentence: str) -> list[str]:
         tokens: list[str] = []
@@ -166,9 +162,9 @@ def _analyzer(english: bool) -> Any:
     return analyze
 
 
-def _vectors(sentences: Sequence[str], extra: Sequence[str] = ()) -> sparse.csr_matrix:
+def _vectors(sentences: Sequence[str], extra: Sequence[str] = (), *, english: bool) -> sparse.csr_matrix:
     """L2-normalised TF-IDF rows for ``sentences`` then ``extra`` (e.g. the title)."""
-    vectorizer = TfidfVectorizer(analyzer=_analyzer(_is_english(sentences)), sublinear_tf=True, norm="l2")
+    vectorizer = TfidfVectorizer(analyzer=_analyzer(english), sublinear_tf=True, norm="l2")
     try:
         matrix = vectorizer.fit_transform(list(sentences) + list(extra))
     except ValueError:  # no token at all (numbers or punctuation only)
@@ -265,14 +261,19 @@ def _truncate_words(text: str, budget: int) -> str:
 # --- one text --------------------------------------------------------------------------------------
 
 def summarize_text(text: str, *, title: str = "", sentences: int = 3, words: int | None = None,
-                   article_id: int | None = None) -> Summary:
-    """An extractive summary of ``text``: ``sentences`` sentences, or about ``words`` words."""
+                   article_id: int | None = None, language: str | None = None) -> Summary:
+    """An extractive summary of ``text``: ``sentences`` sentences, or about ``words`` words.
+
+    ``language`` is the one extraction stored on the article (detected from ``text`` when missing);
+    English text gets stop words and stemming.
+    """
     params: dict[str, Any] = {"sentences": sentences, "words": words}
     parts = split_sentences(text)
     limit = max(1, sentences) if words is None else max(1, len(parts))
     if not parts or (words is not None and words <= 0):
         return Summary([], METHOD, params=params)
-    vectors = _vectors(parts, [title] if title.strip() else [])
+    english = analysis_language(text, language) == "en"
+    vectors = _vectors(parts, [title] if title.strip() else [], english=english)
     title_vector = vectors[len(parts):] if title.strip() else None
     vectors = vectors[: len(parts)]
     relevance = _relevance(parts, np.arange(len(parts), dtype=float), vectors, title_vector)
@@ -348,6 +349,12 @@ def _story_centrality(vectors: sparse.csr_matrix, group: np.ndarray) -> np.ndarr
     return score / top if top > 0 else score
 
 
+def _mostly_english(articles: Sequence[Article]) -> bool:
+    """Whether most of the articles are English, by the language each one has stored."""
+    codes = [analysis_language(a.text, a.language) for a in articles]
+    return 2 * sum(code == "en" for code in codes) > len(codes)
+
+
 def summarize_articles(articles: Sequence[Article], *, sentences: int = 5) -> Summary:
     """A story summary: sentences chosen across outlets, each fact once, in reading order."""
     params: dict[str, Any] = {"sentences": sentences}
@@ -365,7 +372,7 @@ def summarize_articles(articles: Sequence[Article], *, sentences: int = 5) -> Su
     if not pool:
         return Summary([], METHOD, params=params)
     titles = " ".join(a.title for a in distinct if a.title)
-    vectors = _vectors(pool, [titles] if titles.strip() else [])
+    vectors = _vectors(pool, [titles] if titles.strip() else [], english=_mostly_english(distinct))
     title_vector = vectors[len(pool):] if titles.strip() else None
     vectors = vectors[: len(pool)]
     group = np.array(owners)
@@ -419,7 +426,7 @@ def summarize_article(store: SummaryStore, article_id: int, settings: Settings, 
 
     def compute() -> Summary:
         summary = summarize_text(article.text, title=article.title, sentences=sentences, words=words,
-                                 article_id=article_id)
+                                 article_id=article_id, language=article.language)
         if llm:
             from newsdesk.analyze.llm import abstractive_summary
 

@@ -61,7 +61,8 @@ def _batch_rows(path: Path, sentences: int, words: int | None) -> Iterator[dict[
             from newsdesk.analyze.summarize import summarize_text
 
             summary = summarize_text(record.get("text") or "", title=str(record.get("title") or ""),
-                                     sentences=sentences, words=words)
+                                     sentences=sentences, words=words,
+                                     language=str(record.get("language") or ""))
             yield {"id": record.get("id"), "summary": summary.text}
 
 
@@ -105,7 +106,8 @@ def _extract_target(target: str) -> ExtractedArticle:
 def _summarize_extracted(article: ExtractedArticle, sentences: int, words: int | None, llm: bool) -> Summary:
     from newsdesk.analyze.summarize import summarize_text
 
-    summary = summarize_text(article.text, title=article.title, sentences=sentences, words=words)
+    summary = summarize_text(article.text, title=article.title, sentences=sentences, words=words,
+                             language=article.language)
     if llm:
         from newsdesk.analyze.llm import abstractive_summary
 
