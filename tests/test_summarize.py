@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from newsdesk.analyze.summarize import Summary, SummarySentence, summarize_articles, summarize_text
-from newsdesk.models import Article
+from newsdesk.analyze.summarize import summarize_articles, summarize_text
+from newsdesk.models import Article, Summary, SummarySentence
 
 HARBOUR = """The Port Aldwin council approved a new harbour levy on Monday, charging cruise ships four euros per passenger.
 The vote passed by nine votes to four after a three-hour debate.

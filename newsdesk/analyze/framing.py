@@ -12,37 +12,15 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
-from typing import Any
 
 from newsdesk.analyze import vectors
+from newsdesk.models import FramingInput, OutletFraming
 
 MAX_PHRASES = 6
 MAX_N = 3
 _WORD_SPLIT = re.compile(r"[\w'\-]+|[^\w\s]|\n", re.UNICODE)
 #: preferred phrase lengths when counts tie: two words say most, then one, then three
 _LENGTH_RANK = {2: 0, 1: 1, 3: 2}
-
-
-@dataclass(frozen=True)
-class FramingInput:
-    """One article as framing sees it."""
-
-    article_id: int
-    outlet: str
-    title: str
-    text: str
-
-
-@dataclass
-class OutletFraming:
-    outlet: str
-    article_ids: list[int]
-    lead: str
-    phrases: list[str] = field(default_factory=list)
-
-    def to_json(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 def lead_sentence(title: str, text: str) -> str:

@@ -27,7 +27,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
@@ -39,7 +39,7 @@ from newsdesk.analyze.dedupe import shingles
 from newsdesk.analyze.language import analysis_language
 from newsdesk.analyze.sentences import split_sentences
 from newsdesk.config import Settings
-from newsdesk.models import Article
+from newsdesk.models import Article, Summary, SummarySentence
 
 #: names the method in cache keys: change it whenever the sentences chosen for a text can change
 METHOD = "centrality-v2"
@@ -81,58 +81,6 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 _TERMINATED = re.compile(r"(?:[.!?:;\u2026\u3002\uff01\uff1f])(?:\s*(?:''|[\"'\u201d\u2019)\]]))*\s*$")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _STOP = frozenset(ENGLISH_STOP_WORDS) | {"s", "t", "nt", "ll", "ve", "re", "d", "m", "cnn", "said"}
-
-
-@dataclass(frozen=True)
-class SummarySentence:
-    """One chosen sentence; ``position`` is its index among its article's sentences."""
-
-    text: str
-    article_id: int | None
-    position: int
-
-    def to_json(self) -> dict[str, Any]:
-        return {"text": self.text, "article_id": self.article_id, "position": self.position}
-
-
-@dataclass
-class Summary:
-    """Chosen sentences in reading order; with an LLM, ``abstract`` holds its text and the
-    sentences are its citations. ``note`` says why a requested LLM summary fell back."""
-
-    sentences: list[SummarySentence]
-    method: str
-    abstract: str = ""
-    note: str = ""
-    params: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def extractive_text(self) -> str:
-        return " ".join(s.text for s in self.sentences)
-
-    @property
-    def text(self) -> str:
-        return self.abstract or self.extractive_text
-
-    @property
-    def citations(self) -> list[SummarySentence]:
-        return self.sentences
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "method": self.method, "text": self.text, "abstract": self.abstract or None,
-            "sentences": [s.to_json() for s in self.sentences], "note": self.note or None,
-            "params": self.params,
-        }
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Summary:
-        return cls(
-            sentences=[SummarySentence(s["text"], s.get("article_id"), int(s["position"]))
-                       for s in data.get("sentences", [])],
-            method=str(data.get("method", METHOD)), abstract=data.get("abstract") or "",
-            note=data.get("note") or "", params=dict(data.get("params") or {}),
-        )
 
 
 # --- text features -------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import typer
 from rich.text import Text
@@ -31,11 +31,7 @@ from newsdesk.cli.base import (
     state,
 )
 from newsdesk.errors import UnsupportedTargetError
-from newsdesk.models import Document, ExtractedArticle
-
-if TYPE_CHECKING:
-    from newsdesk.analyze.summarize import Summary
-
+from newsdesk.models import Document, ExtractedArticle, Summary
 
 BATCH_SUFFIXES = (".jsonl", ".ndjson")
 
