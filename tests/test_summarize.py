@@ -197,3 +197,14 @@ def test_text_that_is_only_its_title_still_gives_a_sentence() -> None:
 
 def test_text_without_words_gives_empty_summary() -> None:
     assert summarize_text("... !!! ???").sentences == []
+
+
+def test_stop_words_are_english_function_words_only() -> None:
+    """No outlet's name among the stop words (a benchmark's source once was): only sklearn's list,
+    contraction fragments and "said"."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    from newsdesk.analyze.summarize import _STOP
+
+    extra = _STOP - ENGLISH_STOP_WORDS
+    assert extra.issubset({"s", "t", "ll", "ve", "re", "d", "m", "said"}), extra

@@ -78,9 +78,9 @@ NEAR_COPY_JACCARD = 0.8
 SKETCH_SIZE = 64
 
 _WORD = re.compile(r"\w+", re.UNICODE)
-_TERMINATED = re.compile(r"(?:[.!?:;\u2026\u3002\uff01\uff1f])(?:\s*(?:''|[\"'\u201d\u2019)\]]))*\s*$")
+_TERMINATED = re.compile(r"(?:[.!?:;\u2026\u3002\uff01\uff1f])(?:\s*[\"'\u201d\u2019)\]])*\s*$")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
-_STOP = frozenset(ENGLISH_STOP_WORDS) | {"s", "t", "nt", "ll", "ve", "re", "d", "m", "cnn", "said"}
+_STOP = frozenset(ENGLISH_STOP_WORDS) | {"s", "t", "ll", "ve", "re", "d", "m", "said"}
 
 
 # --- text features -------------------------------------------------------------------------------
