@@ -1,6 +1,6 @@
 """Extractive summaries of one article or of a story told by several outlets.
 
-The method (``centrality-v2``) needs no model. Sentences become TF-IDF vectors (light English
+The method (``centrality-v3``) needs no model. Sentences become TF-IDF vectors (light English
 stemming when the text is English, character bigrams for CJK, plain words otherwise); each sentence
 is scored by a blend of
 
@@ -35,6 +35,7 @@ import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
+from newsdesk.analyze.datelines import is_credit_line, strip_dateline
 from newsdesk.analyze.dedupe import shingles
 from newsdesk.analyze.language import analysis_language
 from newsdesk.analyze.sentences import split_sentences
@@ -42,7 +43,7 @@ from newsdesk.config import Settings
 from newsdesk.models import Article, Summary, SummarySentence
 
 #: names the method in cache keys: change it whenever the sentences chosen for a text can change
-METHOD = "centrality-v2"
+METHOD = "centrality-v3"
 #: sentences that enter the similarity graph; later ones are scored against the centroid
 GRAPH_LIMIT = 400
 #: weights of the sentence score (tuned on half of CNN/DM REALSumm-100, see bench/summarization)
@@ -155,6 +156,7 @@ def _length_factor(sentences: Sequence[str]) -> np.ndarray:
     factor[lengths > MAX_WORDS] = 0.6
     factor[[not any(ch.isalnum() for ch in s) for s in sentences]] = 0.0  # "...", "* * *"
     factor[[not _TERMINATED.search(s) for s in sentences]] *= UNTERMINATED_FACTOR  # headings, captions
+    factor[[is_credit_line(s) for s in sentences]] = 0.0  # "By A and B.", "Published 8 October 2026."
     return factor
 
 
@@ -208,6 +210,11 @@ def _truncate_words(text: str, budget: int) -> str:
 
 # --- one text --------------------------------------------------------------------------------------
 
+def _candidate_sentences(text: str) -> list[str]:
+    """The text's sentences as a summary may quote them: a leading dateline is not news."""
+    return [strip_dateline(sentence) for sentence in split_sentences(text)]
+
+
 def summarize_text(text: str, *, title: str = "", sentences: int = 3, words: int | None = None,
                    article_id: int | None = None, language: str | None = None) -> Summary:
     """An extractive summary of ``text``: ``sentences`` sentences, or about ``words`` words.
@@ -216,7 +223,7 @@ def summarize_text(text: str, *, title: str = "", sentences: int = 3, words: int
     English text gets stop words and stemming.
     """
     params: dict[str, Any] = {"sentences": sentences, "words": words}
-    parts = split_sentences(text)
+    parts = _candidate_sentences(text)
     limit = max(1, sentences) if words is None else max(1, len(parts))
     if not parts or (words is not None and words <= 0):
         return Summary([], METHOD, params=params)
@@ -228,7 +235,8 @@ def summarize_text(text: str, *, title: str = "", sentences: int = 3, words: int
     counts = np.array([len(p.split()) for p in parts])
     chosen = sorted(_mmr(vectors, relevance, limit, word_counts=counts, word_budget=words))
     if not chosen:  # every sentence was a heading or the title itself: the first real one will do
-        chosen = [i for i, part in enumerate(parts) if any(ch.isalnum() for ch in part)][:1]
+        chosen = [i for i, part in enumerate(parts)
+                  if any(ch.isalnum() for ch in part) and not is_credit_line(part)][:1]
     picked = [SummarySentence(parts[i], article_id, i) for i in chosen]
     if words is not None and picked and sum(len(s.text.split()) for s in picked) > words:
         picked = [replace(picked[0], text=_truncate_words(picked[0].text, words))]
@@ -313,7 +321,7 @@ def summarize_articles(articles: Sequence[Article], *, sentences: int = 5) -> Su
     per_article = max(3, min(STORY_SENTENCES_PER_ARTICLE, STORY_POOL_LIMIT // max(1, len(distinct))))
     distinct = distinct[: max(1, STORY_POOL_LIMIT // per_article)]
     for index, article in enumerate(distinct):
-        for position, sentence in enumerate(split_sentences(article.text)[:per_article]):
+        for position, sentence in enumerate(_candidate_sentences(article.text)[:per_article]):
             pool.append(sentence)
             owners.append(index)
             positions.append(position)
