@@ -8,6 +8,8 @@ run. Importing ``newsdesk.a.b`` runs ``newsdesk/a/__init__.py`` first, so that e
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -113,3 +115,10 @@ def test_newsdesk_has_no_import_cycle() -> None:
     cycle = find_cycle(import_graph())
     if cycle:
         pytest.fail("import cycle: " + " -> ".join(cycle))
+
+
+@pytest.mark.parametrize("module", ["newsdesk.analyze.llm", "newsdesk.analyze.summarize", "newsdesk.models"])
+def test_each_module_imports_alone_in_a_fresh_interpreter(module: str) -> None:
+    done = subprocess.run([sys.executable, "-c", f"import {module}"], capture_output=True, text=True,
+                          timeout=120, cwd=PACKAGE.parent)
+    assert done.returncode == 0, done.stderr
