@@ -2,7 +2,10 @@
 
 Data flows one way: ``collect`` yields :class:`Document` (bytes plus what the source said about
 them), ``extract`` turns one into an :class:`ExtractedArticle`, ``store`` keeps it as an
-:class:`Article`, and ``analyze`` adds stories, entities, summaries and relations.
+:class:`Article`, and ``analyze`` adds stories, entities, summaries and relations: its results
+(:class:`Summary`, :class:`RelatedArticle`, :class:`OutletFraming`, :class:`StoryInfo`,
+:class:`StoryDetail`) live here too, so the modules that make them and the ones that show them
+(``cli/``, ``serve/``, ``analyze/llm.py``) import this module, never each other.
 """
 
 from __future__ import annotations
@@ -10,6 +13,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
 
 
 @dataclass
@@ -147,3 +154,144 @@ class SearchHit:
         data = asdict(self)
         data["published"] = self.published.isoformat() if self.published else None
         return data
+
+
+# --- analysis results (analyze/ makes them; cli/, serve/ and the LLM step read them) -----------
+
+@dataclass(frozen=True)
+class SummarySentence:
+    """One chosen sentence; ``position`` is its index among its article's sentences."""
+
+    text: str
+    article_id: int | None
+    position: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {"text": self.text, "article_id": self.article_id, "position": self.position}
+
+
+@dataclass
+class Summary:
+    """Chosen sentences in reading order; with an LLM, ``abstract`` holds its text and the
+    sentences are its citations. ``note`` says why a requested LLM summary fell back."""
+
+    sentences: list[SummarySentence]
+    method: str
+    abstract: str = ""
+    note: str = ""
+    params: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def extractive_text(self) -> str:
+        return " ".join(s.text for s in self.sentences)
+
+    @property
+    def text(self) -> str:
+        return self.abstract or self.extractive_text
+
+    @property
+    def citations(self) -> list[SummarySentence]:
+        return self.sentences
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "method": self.method, "text": self.text, "abstract": self.abstract or None,
+            "sentences": [s.to_json() for s in self.sentences], "note": self.note or None,
+            "params": self.params,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Summary:
+        return cls(
+            sentences=[SummarySentence(s["text"], s.get("article_id"), int(s["position"]))
+                       for s in data.get("sentences", [])],
+            method=str(data.get("method") or ""), abstract=data.get("abstract") or "",
+            note=data.get("note") or "", params=dict(data.get("params") or {}),
+        )
+
+
+@dataclass
+class RelatedArticle:
+    article_id: int
+    title: str
+    outlet: str
+    published: datetime | None
+    score: float
+    excerpt: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"article_id": self.article_id, "title": self.title, "outlet": self.outlet,
+                "published": self.published.isoformat() if self.published else None,
+                "score": round(self.score, 4), "excerpt": self.excerpt}
+
+
+@dataclass(frozen=True)
+class FramingInput:
+    """One article as framing sees it."""
+
+    article_id: int
+    outlet: str
+    title: str
+    text: str
+
+
+@dataclass
+class OutletFraming:
+    outlet: str
+    article_ids: list[int]
+    lead: str
+    phrases: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class StoryInfo:
+    """A story in a list."""
+
+    id: int
+    title: str
+    size: int
+    outlets: list[str]
+    first_seen: datetime | None
+    last_seen: datetime | None
+    summary_line: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "title": self.title, "size": self.size, "outlets": self.outlets,
+                "first_seen": _iso(self.first_seen), "last_seen": _iso(self.last_seen),
+                "summary_line": self.summary_line}
+
+
+@dataclass
+class TimelineEntry:
+    """One original article of a story, with the copies folded under it."""
+
+    article_id: int
+    title: str
+    outlet: str
+    published: datetime | None
+    url: str
+    duplicates: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"article_id": self.article_id, "title": self.title, "outlet": self.outlet,
+                "published": _iso(self.published), "url": self.url, "duplicates": self.duplicates}
+
+
+@dataclass
+class StoryDetail:
+    """Everything the story page shows."""
+
+    info: StoryInfo
+    timeline: list[TimelineEntry]
+    summary: dict[str, Any] | None
+    entities: list[dict[str, Any]]
+    framing: list[OutletFraming]
+    notes: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {**self.info.to_json(), "timeline": [t.to_json() for t in self.timeline],
+                "summary": self.summary, "entities": self.entities,
+                "framing": [f.to_json() for f in self.framing], "notes": self.notes}

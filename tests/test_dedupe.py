@@ -51,3 +51,16 @@ def test_near_duplicates_share_an_lsh_bucket() -> None:
     rewrite = WIRE.replace("two hundred", "200")
     a, b = Fingerprint.of(WIRE, 0.8), Fingerprint.of(rewrite, 0.8)
     assert set(a.buckets) & set(b.buckets)
+
+
+@pytest.mark.parametrize("threshold", [0.5, 0.7, 0.85, 0.9, 0.95])
+def test_lsh_banding_is_the_one_datasketch_would_choose(threshold: float) -> None:
+    """newsdesk owns the banding of its stored buckets; it agrees with datasketch's public MinHashLSH."""
+    from datasketch import MinHashLSH
+
+    from newsdesk.analyze.dedupe import LSH_MARGIN, NUM_PERM, lsh_params
+
+    bands, rows = lsh_params(threshold)
+    reference = MinHashLSH(threshold=max(0.3, threshold - LSH_MARGIN), num_perm=NUM_PERM, weights=(0.5, 0.5))
+    assert (bands, rows) == (reference.b, reference.r)
+    assert bands * rows <= NUM_PERM

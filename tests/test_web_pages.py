@@ -127,6 +127,9 @@ def test_summary_control_works_without_javascript(client: TestClient, corpus: Co
     block = opened.split('id="summary"', 1)[1].split("</details>", 1)[0]
     assert " open>" in opened.split('id="summary"', 1)[1][:80]
     assert block.count("<li>") >= 1 and "harbour bridge" in block.lower()
+    assert "Method" not in block and "centrality" not in block  # how it was made is not the reader's business
+    assert "Method" not in client.get("/static/app.js").text  # nor when the script shows it in place
+    assert client.get(f"/api/articles/{article_id}/summary").json()["method"]  # the API still says
 
 
 def test_related_publications_are_links_with_excerpts(client: TestClient, corpus: Corpus) -> None:

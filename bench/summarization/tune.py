@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import DATASET, half, load_evaluator  # noqa: E402
+from common import DATASET, half, load_evaluator, newsdesk_input  # noqa: E402
 
 from newsdesk.analyze import summarize  # noqa: E402
 
@@ -45,7 +45,7 @@ def main() -> None:
     args = parser.parse_args()
     grid = STAGE1 if args.stage == 1 else STAGE2
     evaluator = load_evaluator()
-    docs = half(evaluator.load_jsonl(str(DATASET)), args.half)
+    docs = [{**d, "text": newsdesk_input(d)} for d in half(evaluator.load_jsonl(str(DATASET)), args.half)]
     results = []
     for values in itertools.product(*grid.values()):
         for name, value in zip(grid, values, strict=True):

@@ -20,7 +20,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import numpy as np
 from datasketch import MinHash
-from datasketch.lsh import _optimal_param
+from scipy.integrate import quad
 
 NUM_PERM = 256
 SHINGLE_WORDS = 5
@@ -96,11 +96,35 @@ def similarity(a: np.ndarray, b: np.ndarray) -> float:
 LSH_MARGIN = 0.2
 
 
+def _false_positive_area(threshold: float, bands: int, rows: int) -> float:
+    """Chance that a pair below ``threshold`` shares a bucket, integrated over its similarity."""
+    area, _error = quad(lambda s: 1 - (1 - s ** float(rows)) ** float(bands), 0.0, threshold)
+    return float(area)
+
+
+def _false_negative_area(threshold: float, bands: int, rows: int) -> float:
+    """Chance that a pair above ``threshold`` shares no bucket, integrated over its similarity."""
+    area, _error = quad(lambda s: 1 - (1 - (1 - s ** float(rows)) ** float(bands)), threshold, 1.0)
+    return float(area)
+
+
 @lru_cache(maxsize=32)
 def lsh_params(threshold: float) -> tuple[int, int]:
-    """(bands, rows) whose S-curve passes 50% at ``threshold - LSH_MARGIN``."""
-    bands, rows = _optimal_param(max(0.3, threshold - LSH_MARGIN), NUM_PERM, 0.5, 0.5)
-    return int(bands), int(rows)
+    """(bands, rows) with ``bands x rows <= NUM_PERM`` that minimise the even sum of the false
+    positive and false negative areas at ``threshold - LSH_MARGIN`` (floor 0.3).
+
+    The banding decides the buckets stored in ``lsh_buckets``, so newsdesk computes it itself
+    (the search ``datasketch.MinHashLSH`` runs with weights 0.5/0.5) rather than through a
+    library's private helper whose answer could move with an upgrade.
+    """
+    target = max(0.3, threshold - LSH_MARGIN)
+    best, best_error = (0, 0), float("inf")
+    for bands in range(1, NUM_PERM + 1):
+        for rows in range(1, NUM_PERM // bands + 1):
+            error = 0.5 * _false_positive_area(target, bands, rows) + 0.5 * _false_negative_area(target, bands, rows)
+            if error < best_error:
+                best, best_error = (bands, rows), error
+    return best
 
 
 def band_buckets(sig: np.ndarray, threshold: float) -> list[tuple[int, int]]:

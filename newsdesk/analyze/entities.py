@@ -29,6 +29,7 @@ from collections import Counter, defaultdict
 from datetime import datetime
 from typing import Any
 
+from newsdesk.analyze.language import analysis_language
 from newsdesk.analyze.ner_rules import (
     COMMON_WORDS,
     HONORIFICS,
@@ -128,13 +129,8 @@ def ner_backend(settings: Settings | None = None) -> str:
 # --- extraction ----------------------------------------------------------------------------
 
 def is_english(text: str, language: str | None = None) -> bool:
-    """The stored language code if there is one, else a guess from the first 2,000 characters."""
-    if language:
-        return language.lower().replace("_", "-").split("-")[0] == "en"
-    import py3langid
-
-    code, _score = py3langid.classify(text[:2000])
-    return bool(code == "en")
+    """Whether ``text`` is English: the stored language if there is one (see ``analyze/language.py``)."""
+    return analysis_language(text, language) == "en"
 
 
 def chunks(text: str, size: int = CHUNK_CHARS) -> list[tuple[int, str]]:

@@ -2,8 +2,8 @@
 
 For every outlet covering a story: its *lead* (the first sentence of its earliest article) and
 its *distinctive phrases* — word n-grams (1 to 3 content words) that occur in that outlet's
-articles and in none of the other outlets' articles of the story, ranked by how many of its
-articles use them, two-word phrases first. With a single outlet there is nothing to contrast, so the
+articles and in none of the other outlets' articles of the story, and hold no word of the outlet's
+own name, ranked by how many of its articles use them, two-word phrases first. With a single outlet there is nothing to contrast, so the
 phrase list stays empty.
 """
 
@@ -12,10 +12,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
-from typing import Any
 
 from newsdesk.analyze import vectors
+from newsdesk.models import FramingInput, OutletFraming
 
 MAX_PHRASES = 6
 MAX_N = 3
@@ -24,34 +23,15 @@ _WORD_SPLIT = re.compile(r"[\w'\-]+|[^\w\s]|\n", re.UNICODE)
 _LENGTH_RANK = {2: 0, 1: 1, 3: 2}
 
 
-@dataclass(frozen=True)
-class FramingInput:
-    """One article as framing sees it."""
-
-    article_id: int
-    outlet: str
-    title: str
-    text: str
-
-
-@dataclass
-class OutletFraming:
-    outlet: str
-    article_ids: list[int]
-    lead: str
-    phrases: list[str] = field(default_factory=list)
-
-    def to_json(self) -> dict[str, Any]:
-        return asdict(self)
-
-
 def lead_sentence(title: str, text: str) -> str:
-    """The first sentence of the text (the headline when there is no text)."""
+    """The first sentence of the text without its dateline, bylines skipped (the headline when
+    there is no text)."""
+    from newsdesk.analyze.datelines import is_credit_line, strip_dateline
     from newsdesk.analyze.sentences import split_sentences
 
     for sentence in split_sentences(text or ""):
-        if sum(ch.isalpha() for ch in sentence) >= 20:
-            return sentence.strip()
+        if sum(ch.isalpha() for ch in sentence) >= 20 and not is_credit_line(sentence):
+            return strip_dateline(sentence).strip()
     return (title or text or "").strip()
 
 
@@ -104,11 +84,19 @@ def compare_outlets(articles: Sequence[FramingInput], *, max_phrases: int = MAX_
         for other, counts in usage.items():
             if other != outlet:
                 others.update(counts)
-        distinctive = _distinctive(usage[outlet], others, max_phrases) if others else []
+        mine = Counter({p: n for p, n in usage[outlet].items() if not _names_outlet(p, outlet)})
+        distinctive = _distinctive(mine, others, max_phrases) if others else []
         first = items[0]
         result.append(OutletFraming(outlet, [i.article_id for i in items],
                                     lead_sentence(first.title, first.text), distinctive))
     return result
+
+
+def _names_outlet(phrase: str, outlet: str) -> bool:
+    """Whether the phrase holds a word of the outlet's own name ("meridian", "wire" for Meridian
+    Wire; "ledger's" for The Ledger): an outlet naming itself says nothing about its framing."""
+    own = {word for run in _chunks(outlet) for word in run if word not in vectors.STOPWORDS}
+    return any(word.removesuffix("'s").removesuffix("\u2019s") in own for word in phrase.split())
 
 
 def _distinctive(mine: Counter[str], others: set[str], limit: int) -> list[str]:

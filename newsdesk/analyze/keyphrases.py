@@ -21,6 +21,7 @@ import math
 import re
 from collections import defaultdict
 
+from newsdesk.analyze.language import analysis_language
 from newsdesk.errors import AnalysisError
 from newsdesk.store import Store
 
@@ -38,13 +39,9 @@ _CALENDAR = frozenset([
 _YAKE_CODES = {"cs": "cz"}
 
 
-def _language(text: str, language: str | None) -> str:
-    if language:
-        code = language.lower().split("-")[0].split("_")[0]
-    else:
-        import py3langid
-
-        code = str(py3langid.classify(text[:2000])[0])
+def _yake_language(text: str, language: str | None) -> str:
+    # YAKE without a stop-word list keeps "was", "the" in phrases: English (harmless elsewhere) when unsure
+    code = analysis_language(text, language) or "en"
     return _YAKE_CODES.get(code, code)
 
 
@@ -70,7 +67,7 @@ def extract_keyphrases(text: str, *, n: int = 10, language: str | None = None) -
 
     sample = text[:MAX_CHARS]
     try:
-        extractor = yake.KeywordExtractor(lan=_language(sample, language), n=MAX_WORDS, dedup_lim=0.8,
+        extractor = yake.KeywordExtractor(lan=_yake_language(sample, language), n=MAX_WORDS, dedup_lim=0.8,
                                           top=n * 3)
         raw = extractor.extract_keywords(sample)
     except (ValueError, ZeroDivisionError, KeyError) as exc:  # YAKE's failures on odd input

@@ -17,9 +17,9 @@ from typing import Any
 
 import httpx
 
-from newsdesk.analyze.summarize import Summary
 from newsdesk.config import Settings
 from newsdesk.errors import ModelUnavailableError
+from newsdesk.models import Summary
 
 #: characters of article text sent to the model
 MAX_INPUT_CHARS = 12_000

@@ -15,14 +15,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from newsdesk.analyze import embeddings, vectors
-from newsdesk.models import Article, SearchHit
+from newsdesk.models import Article, RelatedArticle, SearchHit
 
 if TYPE_CHECKING:
     from newsdesk.config import Settings
@@ -37,21 +35,6 @@ EXCERPT_CHARS = 240
 PENDING_PER_SEARCH = 256
 #: below this many analysed articles, ``term_df`` is too thin and IDF comes from the candidates
 MIN_LIBRARY_DOCS = 50
-
-
-@dataclass
-class RelatedArticle:
-    article_id: int
-    title: str
-    outlet: str
-    published: datetime | None
-    score: float
-    excerpt: str
-
-    def to_json(self) -> dict[str, Any]:
-        return {"article_id": self.article_id, "title": self.title, "outlet": self.outlet,
-                "published": self.published.isoformat() if self.published else None,
-                "score": round(self.score, 4), "excerpt": self.excerpt}
 
 
 def excerpt_of(article: Article) -> str:

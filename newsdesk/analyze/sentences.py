@@ -2,9 +2,11 @@
 
 It handles what news text throws at it: abbreviations (``Mr.``, ``Dr.``, ``U.S.``, ``Jan.``),
 initials (``George W. Bush``), decimals and versions (``3.5``), closing quotes and brackets after
-the full stop, ellipses, and both ordinary cased text and lower-cased, PTB-tokenised text
-(``said koirala . `` we are ...``). Blank lines (paragraph breaks) always end a sentence; a single
-line break ends one unless the line plainly continues (lower-case on both sides of it).
+the full stop, and ellipses. A terminator ends a sentence when what follows opens one: a capital,
+a digit, an opening quote or bracket, or a letter of a script without case (Arabic, Hebrew,
+Devanagari...); a lower-case word after it means an abbreviation or a said-clause. Blank lines
+(paragraph breaks) always end a sentence; a single line break ends one unless the line plainly
+continues (lower-case on both sides of it).
 
 :func:`sentence_spans` gives ``(start, end)`` character offsets into the input, so callers can map
 sentences back to the text; :func:`split_sentences` gives the sentence strings.
@@ -41,10 +43,10 @@ _OPENERS = _wordset(
 )
 
 _TERMINATOR = re.compile(r"[.!?\u2026\u3002\uff01\uff1f]+")
-_CLOSERS = ("''", "\u201d", "\u2019", ")", "]", "}", "\u00bb")
+_CLOSERS = ("\u201d", "\u2019", ")", "]", "}", "\u00bb")
 _AMBIGUOUS_QUOTES = ('"', "'")
-_OPEN_QUOTE = re.compile(r"``|\u201c|\u00ab|(?:(?<=\s)|^)[\"'](?=\S)")
-_CLOSE_QUOTE = re.compile(r"''|\u201d|\u00bb|(?<=\S)[\"'](?=\s|$|[.,;:!?])")
+_OPEN_QUOTE = re.compile(r"\u201c|\u00ab|(?:(?<=\s)|^)[\"'](?=\S)")
+_CLOSE_QUOTE = re.compile(r"\u201d|\u00bb|(?<=\S)[\"'](?=\s|$|[.,;:!?])")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
 _CJK_STOPS = "\u3002\uff01\uff1f"
 
@@ -58,7 +60,7 @@ def _word_before(text: str, end: int) -> str:
 
 
 def _next_word(text: str, pos: int) -> str:
-    match = re.match(r"\s*[\"'`\u201c\u2018(\[]*\s*(\S+)", text[pos:pos + 80])
+    match = re.match(r"\s*[\"'\u201c\u2018(\[]*\s*(\S+)", text[pos:pos + 80])
     return match.group(1) if match else ""
 
 
@@ -79,7 +81,7 @@ def _skip_closers(text: str, pos: int, sentence_start: int) -> int:
         pos += gap + len(closer)
 
 
-def _is_boundary(text: str, term_start: int, term: str, after: int, cased: bool, closed: bool) -> bool:
+def _is_boundary(text: str, term_start: int, term: str, after: int) -> bool:
     """Decide whether the terminator ``term`` at ``term_start`` ends a sentence."""
     if term[-1] in _CJK_STOPS:
         return True
@@ -90,32 +92,33 @@ def _is_boundary(text: str, term_start: int, term: str, after: int, cased: bool,
         return True
     first = nxt[0]
     word = _word_before(text, term_start)
-    tokenised = term_start > 0 and text[term_start - 1] == " "
-    if term.startswith(".") and len(term) == 1 and not tokenised:
+    if term == ".":
         if word in _NEVER_FINAL or (word.rstrip(".") in _NEVER_FINAL):
             return bool(word == "no" and not first.isdigit() and first.isupper())
-        if re.fullmatch(r"[^\W\d_]", word, re.UNICODE) and cased and word.isalpha():
+        if re.fullmatch(r"[^\W\d_]", word, re.UNICODE) and word.isalpha():
             return False  # an initial: "George W. Bush"
         if word in _MAYBE_FINAL or re.fullmatch(r"(?:[a-z]\.)+[a-z]", word):
-            return nxt.lower().strip("\"'`") in _OPENERS and (first.isupper() or not cased)
+            return nxt.lower().strip("\"'") in _OPENERS and first.isupper()
     if term in ("...", "\u2026") or len(term) > 2 and set(term) == {"."}:
-        return first.isupper() or first in "\"`\u201c(" if cased else False
-    if not cased:
-        return True
-    if first.isupper() or first.isdigit() or first in "\"'`\u201c\u2018([\u00ab-\u2014*\u2022":
-        return True
-    # lower-case after "!" or "?" is a said-clause ("'Why?' she asked"); after a closing quote too.
-    return not closed and term[-1] == "." and tokenised
+        return _opens_sentence(first) and not first.isdigit()
+    # lower-case after "!" or "?" is a said-clause ("'Why?' she asked"); after "." an abbreviation
+    return _opens_sentence(first) or first in "'\u2018[\u00ab-\u2014*\u2022"
 
 
-def _split_paragraph(text: str, start: int, end: int, cased: bool) -> list[tuple[int, int]]:
+def _opens_sentence(first: str) -> bool:
+    """A capital, a digit, an opening quote or bracket, or a letter that has no case at all."""
+    caseless = first.isalpha() and first.lower() == first.upper()
+    return first.isupper() or first.isdigit() or caseless or first in "\"\u201c("
+
+
+def _split_paragraph(text: str, start: int, end: int) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     sentence_start = start
     for match in _TERMINATOR.finditer(text, start, end):
         term_end = _skip_closers(text, match.end(), sentence_start)
         if term_end > end:
             term_end = end
-        if _is_boundary(text, match.start(), match.group(), term_end, cased, term_end > match.end()):
+        if _is_boundary(text, match.start(), match.group(), term_end):
             spans.append((sentence_start, term_end))
             sentence_start = term_end
     spans.append((sentence_start, end))
@@ -153,13 +156,12 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     """``(start, end)`` offsets of each sentence in ``text``, whitespace trimmed, in order."""
     if not text or not text.strip():
         return []
-    cased = any(ch.isupper() for ch in text[:20_000])
     spans: list[tuple[int, int]] = []
     para_start = 0
     bounds = [(m.start(), m.end()) for m in _PARAGRAPH_BREAK.finditer(text)] + [(len(text), len(text))]
     for para_end, next_start in bounds:
         for line_start, line_end in _line_breaks(text, para_start, para_end):
-            for span in _split_paragraph(text, line_start, line_end, cased):
+            for span in _split_paragraph(text, line_start, line_end):
                 trimmed = _trim(text, span)
                 if trimmed is not None:
                     spans.append(trimmed)

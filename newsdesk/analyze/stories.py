@@ -30,8 +30,9 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
 from newsdesk.analyze import vectors
-from newsdesk.analyze.framing import FramingInput, OutletFraming, compare_outlets
+from newsdesk.analyze.framing import compare_outlets
 from newsdesk.errors import AnalysisError, NotFoundError
+from newsdesk.models import FramingInput, StoryDetail, StoryInfo, TimelineEntry
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -452,61 +453,6 @@ def _retitle(store: Store, conn: Connection, index: StoreIndex, story_id: int) -
 # reading stories
 
 
-@dataclass
-class StoryInfo:
-    """A story in a list."""
-
-    id: int
-    title: str
-    size: int
-    outlets: list[str]
-    first_seen: datetime | None
-    last_seen: datetime | None
-    summary_line: str | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        return {"id": self.id, "title": self.title, "size": self.size, "outlets": self.outlets,
-                "first_seen": _iso(self.first_seen), "last_seen": _iso(self.last_seen),
-                "summary_line": self.summary_line}
-
-
-@dataclass
-class TimelineEntry:
-    """One original article of a story, with the copies folded under it."""
-
-    article_id: int
-    title: str
-    outlet: str
-    published: datetime | None
-    url: str
-    duplicates: list[dict[str, Any]] = field(default_factory=list)
-
-    def to_json(self) -> dict[str, Any]:
-        return {"article_id": self.article_id, "title": self.title, "outlet": self.outlet,
-                "published": _iso(self.published), "url": self.url, "duplicates": self.duplicates}
-
-
-@dataclass
-class StoryDetail:
-    """Everything the story page shows."""
-
-    info: StoryInfo
-    timeline: list[TimelineEntry]
-    summary: dict[str, Any] | None
-    entities: list[dict[str, Any]]
-    framing: list[OutletFraming]
-    notes: list[str] = field(default_factory=list)
-
-    def to_json(self) -> dict[str, Any]:
-        return {**self.info.to_json(), "timeline": [t.to_json() for t in self.timeline],
-                "summary": self.summary, "entities": self.entities,
-                "framing": [f.to_json() for f in self.framing], "notes": self.notes}
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None
-
-
 def list_stories(store: Store, *, since: datetime | None = None, outlet: str | None = None, limit: int = 50,
                  offset: int = 0) -> list[StoryInfo]:
     """Live stories, most recently active first (``summary_line`` is left empty here)."""
@@ -539,7 +485,7 @@ def _timeline(members: list[Article]) -> list[TimelineEntry]:
         if copy.duplicate_of is not None and copy.duplicate_of in entries:
             entries[copy.duplicate_of].duplicates.append({
                 "article_id": copy.id, "outlet": copy.outlet, "url": copy.url, "kind": copy.duplicate_kind,
-                "published": _iso(copy.published)})
+                "published": copy.published.isoformat() if copy.published else None})
     return list(entries.values())
 
 

@@ -1,6 +1,6 @@
 """Extractive summaries of one article or of a story told by several outlets.
 
-The method (``centrality-v2``) needs no model. Sentences become TF-IDF vectors (light English
+The method (``centrality-v3``) needs no model. Sentences become TF-IDF vectors (light English
 stemming when the text is English, character bigrams for CJK, plain words otherwise); each sentence
 is scored by a blend of
 
@@ -27,7 +27,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
@@ -35,13 +35,15 @@ import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
+from newsdesk.analyze.datelines import is_credit_line, strip_dateline
 from newsdesk.analyze.dedupe import shingles
+from newsdesk.analyze.language import analysis_language
 from newsdesk.analyze.sentences import split_sentences
 from newsdesk.config import Settings
-from newsdesk.models import Article
+from newsdesk.models import Article, Summary, SummarySentence
 
 #: names the method in cache keys: change it whenever the sentences chosen for a text can change
-METHOD = "centrality-v2"
+METHOD = "centrality-v3"
 #: sentences that enter the similarity graph; later ones are scored against the centroid
 GRAPH_LIMIT = 400
 #: weights of the sentence score (tuned on half of CNN/DM REALSumm-100, see bench/summarization)
@@ -77,61 +79,9 @@ NEAR_COPY_JACCARD = 0.8
 SKETCH_SIZE = 64
 
 _WORD = re.compile(r"\w+", re.UNICODE)
-_TERMINATED = re.compile(r"(?:[.!?:;\u2026\u3002\uff01\uff1f])(?:\s*(?:''|[\"'\u201d\u2019)\]]))*\s*$")
+_TERMINATED = re.compile(r"(?:[.!?:;\u2026\u3002\uff01\uff1f])(?:\s*[\"'\u201d\u2019)\]])*\s*$")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
-_STOP = frozenset(ENGLISH_STOP_WORDS) | {"s", "t", "nt", "ll", "ve", "re", "d", "m", "cnn", "said"}
-
-
-@dataclass(frozen=True)
-class SummarySentence:
-    """One chosen sentence; ``position`` is its index among its article's sentences."""
-
-    text: str
-    article_id: int | None
-    position: int
-
-    def to_json(self) -> dict[str, Any]:
-        return {"text": self.text, "article_id": self.article_id, "position": self.position}
-
-
-@dataclass
-class Summary:
-    """Chosen sentences in reading order; with an LLM, ``abstract`` holds its text and the
-    sentences are its citations. ``note`` says why a requested LLM summary fell back."""
-
-    sentences: list[SummarySentence]
-    method: str
-    abstract: str = ""
-    note: str = ""
-    params: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def extractive_text(self) -> str:
-        return " ".join(s.text for s in self.sentences)
-
-    @property
-    def text(self) -> str:
-        return self.abstract or self.extractive_text
-
-    @property
-    def citations(self) -> list[SummarySentence]:
-        return self.sentences
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "method": self.method, "text": self.text, "abstract": self.abstract or None,
-            "sentences": [s.to_json() for s in self.sentences], "note": self.note or None,
-            "params": self.params,
-        }
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Summary:
-        return cls(
-            sentences=[SummarySentence(s["text"], s.get("article_id"), int(s["position"]))
-                       for s in data.get("sentences", [])],
-            method=str(data.get("method", METHOD)), abstract=data.get("abstract") or "",
-            note=data.get("note") or "", params=dict(data.get("params") or {}),
-        )
+_STOP = frozenset(ENGLISH_STOP_WORDS) | {"s", "t", "ll", "ve", "re", "d", "m", "said"}
 
 
 # --- text features -------------------------------------------------------------------------------
@@ -143,11 +93,6 @@ def _stem(word: str) -> str:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith("ss"):
             return word[: len(word) - len(suffix)] + keep
     return word
-
-
-def _is_english(sentences: Sequence[str]) -> bool:
-    sample = _WORD.findall(" ".join(sentences[:30]).lower())
-    return bool(sample) and sum(w in _STOP for w in sample) / len(sample) > 0.2
 
 
 def _analyzer(english: bool) -> Any:
@@ -166,9 +111,9 @@ def _analyzer(english: bool) -> Any:
     return analyze
 
 
-def _vectors(sentences: Sequence[str], extra: Sequence[str] = ()) -> sparse.csr_matrix:
+def _vectors(sentences: Sequence[str], extra: Sequence[str] = (), *, english: bool) -> sparse.csr_matrix:
     """L2-normalised TF-IDF rows for ``sentences`` then ``extra`` (e.g. the title)."""
-    vectorizer = TfidfVectorizer(analyzer=_analyzer(_is_english(sentences)), sublinear_tf=True, norm="l2")
+    vectorizer = TfidfVectorizer(analyzer=_analyzer(english), sublinear_tf=True, norm="l2")
     try:
         matrix = vectorizer.fit_transform(list(sentences) + list(extra))
     except ValueError:  # no token at all (numbers or punctuation only)
@@ -211,6 +156,7 @@ def _length_factor(sentences: Sequence[str]) -> np.ndarray:
     factor[lengths > MAX_WORDS] = 0.6
     factor[[not any(ch.isalnum() for ch in s) for s in sentences]] = 0.0  # "...", "* * *"
     factor[[not _TERMINATED.search(s) for s in sentences]] *= UNTERMINATED_FACTOR  # headings, captions
+    factor[[is_credit_line(s) for s in sentences]] = 0.0  # "By A and B.", "Published 8 October 2026."
     return factor
 
 
@@ -264,22 +210,33 @@ def _truncate_words(text: str, budget: int) -> str:
 
 # --- one text --------------------------------------------------------------------------------------
 
+def _candidate_sentences(text: str) -> list[str]:
+    """The text's sentences as a summary may quote them: a leading dateline is not news."""
+    return [strip_dateline(sentence) for sentence in split_sentences(text)]
+
+
 def summarize_text(text: str, *, title: str = "", sentences: int = 3, words: int | None = None,
-                   article_id: int | None = None) -> Summary:
-    """An extractive summary of ``text``: ``sentences`` sentences, or about ``words`` words."""
+                   article_id: int | None = None, language: str | None = None) -> Summary:
+    """An extractive summary of ``text``: ``sentences`` sentences, or about ``words`` words.
+
+    ``language`` is the one extraction stored on the article (detected from ``text`` when missing);
+    English text gets stop words and stemming.
+    """
     params: dict[str, Any] = {"sentences": sentences, "words": words}
-    parts = split_sentences(text)
+    parts = _candidate_sentences(text)
     limit = max(1, sentences) if words is None else max(1, len(parts))
     if not parts or (words is not None and words <= 0):
         return Summary([], METHOD, params=params)
-    vectors = _vectors(parts, [title] if title.strip() else [])
+    english = analysis_language(text, language) == "en"
+    vectors = _vectors(parts, [title] if title.strip() else [], english=english)
     title_vector = vectors[len(parts):] if title.strip() else None
     vectors = vectors[: len(parts)]
     relevance = _relevance(parts, np.arange(len(parts), dtype=float), vectors, title_vector)
     counts = np.array([len(p.split()) for p in parts])
     chosen = sorted(_mmr(vectors, relevance, limit, word_counts=counts, word_budget=words))
     if not chosen:  # every sentence was a heading or the title itself: the first real one will do
-        chosen = [i for i, part in enumerate(parts) if any(ch.isalnum() for ch in part)][:1]
+        chosen = [i for i, part in enumerate(parts)
+                  if any(ch.isalnum() for ch in part) and not is_credit_line(part)][:1]
     picked = [SummarySentence(parts[i], article_id, i) for i in chosen]
     if words is not None and picked and sum(len(s.text.split()) for s in picked) > words:
         picked = [replace(picked[0], text=_truncate_words(picked[0].text, words))]
@@ -348,6 +305,12 @@ def _story_centrality(vectors: sparse.csr_matrix, group: np.ndarray) -> np.ndarr
     return score / top if top > 0 else score
 
 
+def _mostly_english(articles: Sequence[Article]) -> bool:
+    """Whether most of the articles are English, by the language each one has stored."""
+    codes = [analysis_language(a.text, a.language) for a in articles]
+    return 2 * sum(code == "en" for code in codes) > len(codes)
+
+
 def summarize_articles(articles: Sequence[Article], *, sentences: int = 5) -> Summary:
     """A story summary: sentences chosen across outlets, each fact once, in reading order."""
     params: dict[str, Any] = {"sentences": sentences}
@@ -358,14 +321,14 @@ def summarize_articles(articles: Sequence[Article], *, sentences: int = 5) -> Su
     per_article = max(3, min(STORY_SENTENCES_PER_ARTICLE, STORY_POOL_LIMIT // max(1, len(distinct))))
     distinct = distinct[: max(1, STORY_POOL_LIMIT // per_article)]
     for index, article in enumerate(distinct):
-        for position, sentence in enumerate(split_sentences(article.text)[:per_article]):
+        for position, sentence in enumerate(_candidate_sentences(article.text)[:per_article]):
             pool.append(sentence)
             owners.append(index)
             positions.append(position)
     if not pool:
         return Summary([], METHOD, params=params)
     titles = " ".join(a.title for a in distinct if a.title)
-    vectors = _vectors(pool, [titles] if titles.strip() else [])
+    vectors = _vectors(pool, [titles] if titles.strip() else [], english=_mostly_english(distinct))
     title_vector = vectors[len(pool):] if titles.strip() else None
     vectors = vectors[: len(pool)]
     group = np.array(owners)
@@ -419,7 +382,7 @@ def summarize_article(store: SummaryStore, article_id: int, settings: Settings, 
 
     def compute() -> Summary:
         summary = summarize_text(article.text, title=article.title, sentences=sentences, words=words,
-                                 article_id=article_id)
+                                 article_id=article_id, language=article.language)
         if llm:
             from newsdesk.analyze.llm import abstractive_summary
 

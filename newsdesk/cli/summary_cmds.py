@@ -13,7 +13,7 @@ record with no text is skipped and reported with its line number (:mod:`newsdesk
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import typer
 
@@ -21,11 +21,7 @@ from newsdesk.cli.base import app, check_targets, get_store, state
 from newsdesk.cli.batch import BadRecord, Batch, optional_text
 from newsdesk.cli.output import cell, console, line, note_line, print_json, print_jsonl, progress
 from newsdesk.errors import UnsupportedTargetError
-from newsdesk.models import Document, ExtractedArticle
-
-if TYPE_CHECKING:
-    from newsdesk.analyze.summarize import Summary
-
+from newsdesk.models import Document, ExtractedArticle, Summary
 
 BATCH_SUFFIXES = (".jsonl", ".ndjson")
 
@@ -44,7 +40,8 @@ def _batch_row(record: dict[str, Any] | BadRecord, sentences: int, words: int | 
         raise BadRecord("no text to summarize")
     from newsdesk.analyze.summarize import summarize_text
 
-    summary = summarize_text(text, title=optional_text(record, "title"), sentences=sentences, words=words)
+    summary = summarize_text(text, title=optional_text(record, "title"), sentences=sentences, words=words,
+                             language=optional_text(record, "language"))
     if not summary.text:
         raise BadRecord("no sentence to summarize in its text")
     return {"id": record.get("id"), "summary": summary.text}
@@ -93,7 +90,8 @@ def _extract_target(target: str) -> ExtractedArticle:
 def _summarize_extracted(article: ExtractedArticle, sentences: int, words: int | None, llm: bool) -> Summary:
     from newsdesk.analyze.summarize import summarize_text
 
-    summary = summarize_text(article.text, title=article.title, sentences=sentences, words=words)
+    summary = summarize_text(article.text, title=article.title, sentences=sentences, words=words,
+                             language=article.language)
     if llm:
         from newsdesk.analyze.llm import abstractive_summary
 

@@ -20,11 +20,7 @@
       body.appendChild(none);
       return;
     }
-    body.appendChild(list);
-    var meta = document.createElement("p");
-    meta.className = "meta";
-    meta.textContent = "Method: " + (data.method || "extractive");
-    body.appendChild(meta);
+    body.appendChild(list);  // the method stays in the API's JSON ("method"), not on the page
   }
 
   function showError(box, message) {

@@ -1,0 +1,70 @@
+"""What opens a news text without being news: datelines and credit lines.
+
+* A **dateline** leads the first sentence of a wire story: the place in capitals, optionally a
+  region, a date and the agency in brackets, then a dash -- ``ORVANE, Nov 9 (Meridian Wire) -``,
+  ``VARN PLATEAU, Kestria, Nov 12 (Meridian Wire) -``, ``WASHINGTON —``. :func:`strip_dateline`
+  removes it and keeps the sentence.
+* A **credit line** is a sentence that only names the authors or the publication date --
+  ``By Priya Nandakumar and Jonas Hale.``, ``Published 8 October 2026.``. :func:`is_credit_line`
+  says so; such a sentence is never a summary sentence or a lead.
+
+Summaries (``summarize.py``) and framing leads (``framing.py``) use both, so a reader never sees
+a dateline or a byline where the news should be.
+"""
+
+from __future__ import annotations
+
+import re
+
+_MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+          r"Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
+_WEEKDAY = r"(?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs)?|Fri|Sat(?:ur)?|Sun)(?:day)?\.?"
+_DATE = (rf"(?:{_WEEKDAY},?\s+)?(?:{_MONTH}\s+\d{{1,2}}|\d{{1,2}}\s+{_MONTH})(?:,?\s+\d{{4}})?"
+         rf"|{_WEEKDAY}")
+#: a word of the place: capitals (two letters at least), with dots, hyphens or apostrophes inside
+_PLACE_WORD = r"[A-Z][A-Z.'\u2019\-]*[A-Z.]"
+_REGION = rf"(?!{_MONTH}\s+\d)(?!{_WEEKDAY}\b)[A-Z][\w.'\u2019\-]*(?:\s+[A-Z][\w.'\u2019\-]*){{0,2}}"
+_DASH = r"(?:--|[-\u2013\u2014])"
+_DATELINE = re.compile(
+    rf"""^\s*(?P<place>{_PLACE_WORD}(?:\s+{_PLACE_WORD}){{0,3}})
+         (?:,\s*(?P<region>{_REGION}))?
+         (?:,?\s*(?P<date>{_DATE}))?
+         (?:\s*(?P<agency>\([^()\n]{{1,60}}\)))?
+         \s*(?P<dash>{_DASH})\s+(?=\S)""",
+    re.VERBOSE,
+)
+_NAME_JOINERS = frozenset({"and", "&", "de", "del", "der", "van", "von", "da", "di", "du", "la", "le", "bin", "al"})
+_STAMP = re.compile(rf"^\s*(?:Published|Updated|Posted|Last updated)(?::|\s+on)?\s+(?:{_DATE}|\d{{4}}-\d\d-\d\d)"
+                    r"[\d\s,:apmAPMUTC]{0,20}\.?\s*$")
+
+
+def strip_dateline(sentence: str) -> str:
+    """``sentence`` without a leading dateline; unchanged when it has none.
+
+    A plain hyphen counts only after a date or an agency (``US - China talks`` keeps its ``US``);
+    an en or em dash after a place in capitals is enough (``WASHINGTON — The Senate ...``).
+    """
+    match = _DATELINE.match(sentence)
+    if match is None:
+        return sentence
+    if match.group("dash") == "-" and not (match.group("date") or match.group("agency")):
+        return sentence
+    rest = sentence[match.end():]
+    return rest if any(ch.isalpha() for ch in rest) else sentence
+
+
+def is_credit_line(sentence: str) -> bool:
+    """Whether ``sentence`` only credits authors (``By A and B.``) or stamps a date (``Updated 9 Nov``)."""
+    if _STAMP.match(sentence):
+        return True
+    words = sentence.strip().rstrip(".").replace(",", " , ").split()
+    if len(words) < 3 or len(words) > 16 or words[0] != "By":
+        return False
+    names = 0
+    for word in words[1:]:
+        if word == "," or word.lower() in _NAME_JOINERS:
+            continue
+        if not (word[0].isupper() and any(ch.isalpha() for ch in word)):
+            return False  # "By Wednesday afternoon the line of lorries ..." is a sentence
+        names += 1
+    return names >= 2
