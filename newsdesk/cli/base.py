@@ -17,7 +17,8 @@ from typing import Any, NoReturn, TypeVar
 import typer
 from typer.core import TyperGroup
 
-from newsdesk.cli.output import (  # noqa: F401  re-exported for the command modules
+# console … progress: still importable from here for command modules written before cli/output.py
+from newsdesk.cli.output import (  # noqa: F401
     console,
     err_console,
     error_line,
