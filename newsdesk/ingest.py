@@ -26,7 +26,7 @@ from newsdesk.collect.fetcher import Fetcher, FetchResult
 from newsdesk.collect.files import iter_documents
 from newsdesk.collect.jsonl import iter_jsonl
 from newsdesk.collect.opml import parse_opml
-from newsdesk.collect.targets import classify_target
+from newsdesk.collect.targets import classify_target, target_location
 from newsdesk.collect.warc import iter_warc
 from newsdesk.config import Settings
 from newsdesk.errors import (
@@ -150,7 +150,7 @@ class Ingestor:
 
     # --- dispatch ------------------------------------------------------------------------
     def _add_target(self, target: str) -> Iterator[IngestOutcome]:
-        kind = classify_target(target)
+        kind, target = classify_target(target), target_location(target)
         if kind == "url":
             yield from self._add_url(target)
         elif kind == "stdin":

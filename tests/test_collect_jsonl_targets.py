@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from newsdesk.collect.jsonl import RECORD_MEDIA_TYPE, iter_jsonl
-from newsdesk.collect.targets import classify_target, is_url
-from newsdesk.errors import FeedError, UnsupportedTargetError
+from newsdesk.collect.targets import classify_target, is_url, target_location
+from newsdesk.errors import FeedError, InvalidTargetError, UnsupportedTargetError
 from newsdesk.models import Document
 
 GOOD = {"url": "https://wire.example.test/a1", "title": "Council passes budget",
@@ -72,6 +72,8 @@ def test_missing_jsonl_file(tmp_path: Path) -> None:
     ("news.example.test/story", False),
     ("https://", False),
     ("/tmp/file.html", False),
+    ("http://[::1", False),
+    ("http://[127.0.0.1]/", False),
 ])
 def test_is_url(target: str, expected: bool) -> None:
     assert is_url(target) is expected
@@ -119,3 +121,29 @@ def test_classify_files(tmp_path: Path, name: str, content: bytes, kind: str) ->
 def test_classify_unsupported(tmp_path: Path, make: Callable[[Path], str], message: str) -> None:
     with pytest.raises(UnsupportedTargetError, match=message):
         classify_target(make(tmp_path))
+
+
+@pytest.mark.parametrize("target, message", [
+    ("", "empty target"),
+    ("   ", "empty target"),
+    ("http://", "URL has no host"),
+    ("https:///path", "URL has no host"),
+    ("http://[::1", "malformed URL"),
+    ("http://[::1/", "malformed URL"),
+    ("http://[zz]/", "malformed URL"),
+    ("http://[127.0.0.1]/", "malformed URL"),
+    ("http://news.example.test:notaport/", "malformed URL"),
+])
+def test_malformed_targets_are_invalid(target: str, message: str) -> None:
+    with pytest.raises(InvalidTargetError, match=message) as info:
+        classify_target(target)
+    assert info.value.exit_code == 2
+    assert "scheme" not in str(info.value)
+
+
+def test_file_urls_map_to_local_paths(tmp_path: Path) -> None:
+    page = Path(_make(tmp_path, "my page.html", b"<html></html>"))
+    assert target_location(page.as_uri()) == str(page)
+    assert target_location(f"file://localhost{page}") == str(page)
+    assert target_location(" https://news.example.test/a ") == "https://news.example.test/a"
+    assert target_location(str(page)) == str(page)

@@ -56,6 +56,10 @@ def add(
     analyze: bool = typer.Option(True, "--analyze/--no-analyze", help="Run entities, key phrases and stories."),
 ) -> None:
     """Add pages, feeds, sitemaps, files and archives; report what happened to each."""
+    from newsdesk.collect.targets import check_target
+
+    for target in targets:  # a malformed target is a bad argument: exit 2 before anything is added
+        check_target(target)
     outcomes = _run_ingest(targets, analyze=analyze)
     _print_outcomes(outcomes, as_json)
     if outcomes and all(o.action == "failed" for o in outcomes):

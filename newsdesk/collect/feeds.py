@@ -11,17 +11,18 @@ import calendar
 import html
 import io
 import json
+import logging
 import re
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urljoin
 
 import feedparser
 import lxml.html
 
 from newsdesk.errors import FeedError
+from newsdesk.urls import join_url, join_web_url, web_url
 
 FEED_MEDIA_TYPES = frozenset({
     "application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/feed+json",
@@ -31,6 +32,7 @@ XML_MEDIA_TYPES = frozenset({"application/xml", "text/xml"})
 JSON_FEED_VERSION = re.compile(rb'"version"\s*:\s*"https?://jsonfeed\.org/version/', re.IGNORECASE)
 XML_FEED_ROOT = re.compile(rb"<(?:[A-Za-z0-9_-]+:)?(rss|feed|RDF)[\s>/]")
 HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(!doctype\s+html|html|head|body)[\s>]", re.IGNORECASE | re.DOTALL)
+log = logging.getLogger(__name__)
 DISCOVERY_TYPES = frozenset({
     "application/rss+xml", "application/atom+xml", "application/feed+json", "application/json",
     "application/rdf+xml", "application/x-rss+xml", "application/x-atom+xml",
@@ -112,7 +114,8 @@ def _is_well_formed_empty(parsed: Any) -> bool:
 
 def _entry(raw: Any, feed_url: str) -> FeedEntry | None:
     link = raw.get("link") or _alternate_link(raw) or _url_like(raw.get("id", ""))
-    if not link:
+    url = _entry_url(feed_url, link)
+    if not url:
         return None
     content_html = ""
     for part in raw.get("content", []) or []:
@@ -121,7 +124,7 @@ def _entry(raw: Any, feed_url: str) -> FeedEntry | None:
             if "html" in (part.get("type") or ""):
                 break
     return FeedEntry(
-        url=_absolute(feed_url, link),
+        url=url,
         title=_text(raw.get("title", "")),
         published=_struct_to_datetime(raw.get("published_parsed") or raw.get("updated_parsed")
                                       or raw.get("created_parsed")),
@@ -139,12 +142,19 @@ def _alternate_link(raw: Any) -> str:
 
 
 def _url_like(value: str) -> str:
-    return value if value.startswith(("http://", "https://")) else ""
+    return web_url(value)
+
+
+def _entry_url(feed_url: str, link: str) -> str:
+    """An entry's link made absolute; '' (the entry is skipped) when it is not a usable web URL."""
+    url = join_web_url(feed_url, link)
+    if link and not url:
+        log.info("feed %s: skipped an entry whose link is not a usable URL: %.200r", feed_url, link)
+    return url
 
 
 def _absolute(base: str, link: str) -> str:
-    link = (link or "").strip()
-    return urljoin(base, link) if link else ""
+    return join_url(base, link)
 
 
 def _text(value: str) -> str:
@@ -177,13 +187,14 @@ def _json_entry(item: Any, feed_url: str) -> FeedEntry | None:
     if not isinstance(item, dict):
         return None
     link = item.get("url") or item.get("external_url") or _url_like(str(item.get("id") or ""))
-    if not link or not isinstance(link, str):
+    url = _entry_url(feed_url, link) if isinstance(link, str) else ""
+    if not url:
         return None
     content_html = item.get("content_html") or ""
     if not content_html and item.get("content_text"):
         content_html = "".join(f"<p>{html.escape(p)}</p>" for p in str(item["content_text"]).split("\n\n"))
     return FeedEntry(
-        url=_absolute(feed_url, link),
+        url=url,
         title=_text(str(item.get("title") or "")),
         published=parse_iso_datetime(item.get("date_published") or item.get("date_modified")),
         author=_json_author(item),
@@ -232,7 +243,7 @@ def discover_feed_links(page: bytes | str, base_url: str) -> list[str]:
     base = base_url
     for base_el in root.iter("base"):
         if base_el.get("href"):
-            base = urljoin(base_url, base_el.get("href", ""))
+            base = join_url(base_url, base_el.get("href", "")) or base_url
             break
     found: list[str] = []
     for link in root.iter("link"):
@@ -240,7 +251,7 @@ def discover_feed_links(page: bytes | str, base_url: str) -> list[str]:
         kind = (link.get("type") or "").split(";", 1)[0].strip().lower()
         href = (link.get("href") or "").strip()
         if "alternate" in rels and kind in DISCOVERY_TYPES and href:
-            absolute = urljoin(base, href)
-            if absolute.startswith(("http://", "https://")) and absolute not in found:
+            absolute = join_web_url(base, href)
+            if absolute and absolute not in found:
                 found.append(absolute)
     return found

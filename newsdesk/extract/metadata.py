@@ -14,11 +14,11 @@ import warnings
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
-from urllib.parse import urljoin, urlsplit
 
 from lxml.html import HtmlElement
 
 from newsdesk.models import ExtractedArticle
+from newsdesk.urls import host_of, join_web_url
 
 EXCERPT_CHARS = 300
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)]?(?=\s|$)")
@@ -92,7 +92,7 @@ def _parse_date_string(text: str) -> datetime | None:
 
 def outlet_from_domain(url: str) -> str:
     """A readable outlet name from a URL's host: ``https://www.daily-planet.co.uk/x`` → ``Daily Planet``."""
-    host = (urlsplit(url).hostname or "").lower()
+    host = host_of(url)
     if not host or host.replace(".", "").isdigit() or host == "localhost":
         return host
     labels = [label for label in host.split(".") if label]
@@ -106,10 +106,7 @@ def outlet_from_domain(url: str) -> str:
 
 
 def _http_url(candidate: str | None, base: str) -> str:
-    if not candidate or not candidate.strip():
-        return ""
-    resolved = urljoin(base, candidate.strip())
-    return resolved if urlsplit(resolved).scheme in ("http", "https") else ""
+    return join_web_url(base, candidate or "")
 
 
 def canonical_url(tree: HtmlElement, url: str) -> str:

@@ -19,12 +19,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import PurePosixPath
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 from newsdesk.errors import EncryptedPDFError, NoTextLayerError, PDFError
 from newsdesk.extract.language import detect_language
 from newsdesk.extract.metadata import make_excerpt, outlet_from_domain, parse_datetime
 from newsdesk.models import Document, ExtractedArticle
+from newsdesk.urls import path_of
 
 NO_TEXT_LAYER = "no_text_layer"
 _EDGE_LINES = 2
@@ -161,7 +162,7 @@ def _is_title_line(lines: list[str]) -> bool:
 
 
 def _file_title(url: str) -> str:
-    name = PurePosixPath(unquote(urlsplit(url).path)).stem
+    name = PurePosixPath(unquote(path_of(url))).stem
     return " ".join(re.split(r"[-_]+", name)).strip()
 
 
