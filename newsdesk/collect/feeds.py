@@ -1,8 +1,11 @@
 """Feeds: RSS 0.9x/1.0/2.0 and Atom (through feedparser), JSON Feed (parsed here), and autodiscovery.
 
 :func:`parse_feed` never fetches anything: it reads bytes. Relative entry links are resolved against
-the feed's URL. Broken XML is accepted when feedparser still recovered entries; otherwise it is a
-:class:`FeedError`, and an HTML page is reported as such ("not a feed: looks like an HTML page").
+the feed's URL; an entry whose link is not a usable http(s) URL is skipped. feedparser only ever
+sees well-formed XML: broken bytes are repaired by lxml first (:func:`safexml.well_formed_xml`,
+linear time, at most :data:`safexml.MAX_ELEMENTS` elements). A broken feed is accepted when its
+repair still gives entries; otherwise it is a :class:`FeedError`, and an HTML page is reported as
+such ("not a feed: looks like an HTML page").
 """
 
 from __future__ import annotations
@@ -20,7 +23,9 @@ from typing import Any
 
 import feedparser
 import lxml.html
+import nh3
 
+from newsdesk.collect.safexml import well_formed_xml
 from newsdesk.errors import FeedError
 from newsdesk.urls import join_url, join_web_url, web_url
 
@@ -90,20 +95,37 @@ def parse_feed(content: bytes, url: str) -> ParsedFeed:
         raise FeedError("empty feed", source=url)
     if _head(content).startswith(b"{"):
         return _parse_json_feed(content, url)
-    # a stream, never bytes: feedparser would open bytes that look like a file path as a local file
-    parsed = feedparser.parse(io.BytesIO(content), response_headers={"content-location": url, "content-type": "application/xml"},
-                              sanitize_html=True, resolve_relative_uris=True)
+    xml = well_formed_xml(content)
+    if not xml.content:
+        if looks_like_html(content):
+            raise FeedError("not a feed: looks like an HTML page", source=url)
+        raise FeedError(f"not a feed: {xml.problem or 'no RSS, Atom or RDF root element'}", source=url)
+    parsed = _feedparser(xml.content, url)
     entries = [e for e in (_entry(raw, url) for raw in parsed.entries) if e is not None]
     if not parsed.version and not parsed.entries:
         if looks_like_html(content):
             raise FeedError("not a feed: looks like an HTML page", source=url)
-        reason = parsed.get("bozo_exception") or "no RSS, Atom or RDF root element"
+        reason = xml.problem or parsed.get("bozo_exception") or "no RSS, Atom or RDF root element"
         raise FeedError(f"not a feed: {reason}", source=url)
-    if parsed.bozo and not entries and not _is_well_formed_empty(parsed):
-        raise FeedError(f"broken feed with no readable entries: {parsed.get('bozo_exception')}", source=url)
+    if (xml.problem or parsed.bozo) and not entries and not _is_well_formed_empty(parsed):
+        reason = xml.problem or parsed.get("bozo_exception")
+        raise FeedError(f"broken feed with no readable entries: {reason}", source=url)
     meta = parsed.feed
     return ParsedFeed(title=_text(meta.get("title", "")),
                       site_url=_absolute(url, meta.get("link", "")), entries=entries)
+
+
+def _feedparser(xml: bytes, url: str) -> Any:
+    """feedparser on well-formed XML, without its HTML sanitiser and relative-link rewriter.
+
+    Both run feedparser's SGML parser over every entry's HTML, which takes quadratic time on an
+    attribute quote left open; entry HTML is cleaned by :func:`_safe_html` instead, and entry links
+    are resolved against ``url`` by :func:`_entry_url`.
+    """
+    # a stream, never bytes: feedparser would open bytes that look like a file path as a local file.
+    # No base URL: feedparser would resolve one against every element; links are resolved here.
+    return feedparser.parse(io.BytesIO(xml), response_headers={"content-type": "application/xml"},
+                            sanitize_html=False, resolve_relative_uris=False)
 
 
 def _is_well_formed_empty(parsed: Any) -> bool:
@@ -129,8 +151,8 @@ def _entry(raw: Any, feed_url: str) -> FeedEntry | None:
         published=_struct_to_datetime(raw.get("published_parsed") or raw.get("updated_parsed")
                                       or raw.get("created_parsed")),
         author=_text(raw.get("author", "")),
-        summary=raw.get("summary", "") or "",
-        content_html=content_html,
+        summary=_safe_html(raw.get("summary", "") or ""),
+        content_html=_safe_html(content_html),
     )
 
 
@@ -139,6 +161,11 @@ def _alternate_link(raw: Any) -> str:
         if link.get("rel", "alternate") == "alternate" and link.get("href"):
             return str(link["href"])
     return ""
+
+
+def _safe_html(fragment: str) -> str:
+    """Entry HTML without scripts, styles and event handlers (nh3: linear time, unlike feedparser's)."""
+    return nh3.clean(fragment) if fragment else ""
 
 
 def _url_like(value: str) -> str:
@@ -198,8 +225,8 @@ def _json_entry(item: Any, feed_url: str) -> FeedEntry | None:
         title=_text(str(item.get("title") or "")),
         published=parse_iso_datetime(item.get("date_published") or item.get("date_modified")),
         author=_json_author(item),
-        summary=str(item.get("summary") or ""),
-        content_html=str(content_html),
+        summary=_safe_html(str(item.get("summary") or "")),
+        content_html=_safe_html(str(content_html)),
     )
 
 
