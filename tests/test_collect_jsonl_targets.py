@@ -147,3 +147,43 @@ def test_file_urls_map_to_local_paths(tmp_path: Path) -> None:
     assert target_location(f"file://localhost{page}") == str(page)
     assert target_location(" https://news.example.test/a ") == "https://news.example.test/a"
     assert target_location(str(page)) == str(page)
+
+
+# -- hostile JSON ------------------------------------------------------------------------------
+HOSTILE_JSON = {
+    "deep array": "[" * 100_000 + "]" * 100_000,
+    "deep object": '{"a":' * 100_000 + "1" + "}" * 100_000,
+    "huge integer": '{"url": "https://wire.example.test/i", "text": "t", "n": ' + "9" * 5_000 + "}",
+    "bad url": '{"url": "http://[::1/", "text": "t"}',
+}
+
+
+@pytest.mark.parametrize("name", list(HOSTILE_JSON))
+def test_hostile_jsonl_lines_are_errors_and_the_rest_read(tmp_path: Path, name: str) -> None:
+    path = tmp_path / "hostile.jsonl"
+    path.write_text(json.dumps(GOOD) + "\n" + HOSTILE_JSON[name] + "\n" + json.dumps(GOOD) + "\n", encoding="utf-8")
+    items = list(iter_jsonl(path))
+    assert [type(i).__name__ for i in items] == ["Document", "FeedError", "Document"]
+    error = items[1]
+    assert isinstance(error, FeedError) and error.source == f"{path}:2" and "line 2" in str(error)
+
+
+@pytest.mark.parametrize("name", ["deep array", "deep object", "huge integer"])
+def test_hostile_json_feeds_are_feed_errors(name: str) -> None:
+    from newsdesk.collect.feeds import parse_feed
+
+    body = '{"version": "https://jsonfeed.org/version/1.1", "items": [], "x": ' + HOSTILE_JSON[name] + "}"
+    with pytest.raises(FeedError, match="not a JSON Feed: invalid JSON") as info:
+        parse_feed(body.encode(), "https://feeds.example.test/feed.json")
+    assert info.value.source == "https://feeds.example.test/feed.json"
+
+
+def test_json_depth_scan_ignores_brackets_in_strings() -> None:
+    from newsdesk.collect.safejson import MAX_JSON_DEPTH, load_json, nesting_depth
+
+    assert nesting_depth('["[[[[\\"[[", {"a": [1]}]') == 3
+    assert load_json('{"title": "' + "[" * 1000 + '"}', "x") == {"title": "[" * 1000}
+    nested = "[" * MAX_JSON_DEPTH + "]" * MAX_JSON_DEPTH
+    assert load_json(nested, "x") is not None
+    with pytest.raises(FeedError, match="nested deeper"):
+        load_json("[" + nested + "]", "x")

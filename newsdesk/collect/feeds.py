@@ -13,7 +13,6 @@ from __future__ import annotations
 import calendar
 import html
 import io
-import json
 import logging
 import re
 import time
@@ -25,6 +24,7 @@ import feedparser
 import lxml.html
 import nh3
 
+from newsdesk.collect.safejson import load_json
 from newsdesk.collect.safexml import well_formed_xml
 from newsdesk.errors import FeedError
 from newsdesk.urls import join_url, join_web_url, web_url
@@ -200,9 +200,9 @@ def _struct_to_datetime(value: time.struct_time | None) -> datetime | None:
 # -- JSON Feed ---------------------------------------------------------------------------------
 def _parse_json_feed(content: bytes, url: str) -> ParsedFeed:
     try:
-        data = json.loads(content.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise FeedError(f"not a JSON Feed: {exc}", source=url) from None
+        data = load_json(content, url)
+    except FeedError as exc:
+        raise FeedError(f"not a JSON Feed: {exc.message}", source=url) from None
     if not isinstance(data, dict) or not isinstance(data.get("items"), list):
         raise FeedError("not a JSON Feed: no 'items' list", source=url)
     entries = [e for e in (_json_entry(item, url) for item in data["items"]) if e is not None]
