@@ -22,6 +22,7 @@ from newsdesk.collect.feeds import parse_iso_datetime
 from newsdesk.collect.files import HTML, PDF, XHTML, sniff_media_type
 from newsdesk.errors import ArchiveError, UnsupportedTargetError
 from newsdesk.models import Document
+from newsdesk.urls import split_url
 
 GZIP_MEMBER = b"\x1f\x8b\x08"
 WARC_RECORD = b"WARC/1."
@@ -30,9 +31,16 @@ DOCUMENT_TYPES = frozenset({HTML, XHTML, PDF})
 MAX_RECORD_BYTES = 100 * 1024 * 1024
 #: headers that describe the transfer, not the decoded content warcio hands us
 TRANSFER_HEADERS = frozenset({"content-encoding", "transfer-encoding", "content-length"})
+#: what warcio raises on corrupt input (OverflowError: a Content-Length too large to seek or read)
 CORRUPTION = (ArchiveLoadFailed, StatusAndHeadersParserException, zlib.error, EOFError, ValueError,
-              OSError, IndexError, KeyError)
+              OverflowError, OSError, IndexError, KeyError)
 SCAN_BLOCK = 1024 * 1024
+
+
+class _QuietArchiveIterator(ArchiveIterator):
+    """warcio's iterator without its own warnings on stderr: corrupt records are reported as errors."""
+
+    INC_RECORD = ""
 
 
 def iter_warc(path: Path) -> Iterator[Document | ArchiveError]:
@@ -65,7 +73,7 @@ def _starts_like_an_archive(head: bytes) -> bool:
 def _read_from(fh: IO[bytes], start: int, path: Path) -> Generator[Document | ArchiveError, None, int | None]:
     """Yield records from ``start``; return the offset where reading failed, or None at a clean end."""
     fh.seek(start)
-    iterator = ArchiveIterator(fh)
+    iterator = _QuietArchiveIterator(fh)
     try:
         for record in iterator:
             item = _document(record, path)
@@ -101,7 +109,9 @@ def _document(record: Any, path: Path) -> Document | ArchiveError | None:
         return None
     if record.http_headers.get_statuscode() != "200":
         return None
-    url = record.rec_headers.get_header("WARC-Target-URI") or ""
+    url = (record.rec_headers.get_header("WARC-Target-URI") or "").strip()
+    if url and split_url(url) is None:
+        return ArchiveError(f"record has a malformed WARC-Target-URI {url[:200]!r}", source=str(path))
     declared = (record.http_headers.get_header("Content-Type") or "").split(";", 1)[0].strip().lower()
     if declared and declared not in DOCUMENT_TYPES and not declared.startswith("text/"):
         return None
