@@ -4,6 +4,7 @@ scans without text layer, encrypted and broken files. The PDFs are built here, b
 from __future__ import annotations
 
 import io
+import zlib
 from datetime import UTC, datetime
 
 import pytest
@@ -173,3 +174,51 @@ def test_pdf_sniffed_even_when_served_as_html() -> None:
     article = extract_document(Document(url="https://example.org/r.pdf", content=build_pdf(REPORT_PAGES),
                                         content_type="text/html"))
     assert article.kind == "pdf" and article.outlet == "Example"
+
+
+def _pdf_with_stream(extra: bytes, data: bytes, *, declared: int | None = None) -> bytes:
+    """A one-page PDF whose content stream is ``data``, with ``extra`` in its dictionary."""
+    length = len(data) if declared is None else declared
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d %s >>\nstream\n" % (length, extra) + data + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    out.write(b"".join(b"%010d 00000 n \n" % offset for offset in offsets))
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
+    return out.getvalue()
+
+
+PAGE_TEXT = b"BT /F1 12 Tf 72 720 Td (The harbour board votes on the budget on Tuesday.) Tj ET"
+
+
+def test_hostile_stream_builder_makes_a_readable_pdf() -> None:
+    article = extract_document(_doc(_pdf_with_stream(b"", PAGE_TEXT)))
+    assert "harbour board votes" in article.text
+
+
+@pytest.mark.parametrize("extra, data, declared, words", [
+    (b"/Filter /FlateDecode", zlib.compress(b" " * 200_000_000, 9), None, "safety limits"),
+    (b"/Filter /NoSuchDecode", PAGE_TEXT, None, "cannot read"),
+    (b"/Filter [/FlateDecode /Bogus]", zlib.compress(PAGE_TEXT), None, "cannot read"),
+    (b"", PAGE_TEXT + b"A" * 5000, 20, "endstream"),
+    (b"", PAGE_TEXT, 10**30, "safety limits"),
+], ids=["flate-bomb", "unknown-filter", "unknown-filter-in-chain", "stream-longer-than-declared", "absurd-length"])
+def test_hostile_pdf_streams_are_pdf_errors(extra: bytes, data: bytes, declared: int | None, words: str) -> None:
+    content = _pdf_with_stream(extra, data, declared=declared)
+    if words == "endstream":  # the stream runs on past its declared length with no end marker in sight
+        content = content.replace(b"endstream", b"endstrea")
+    with pytest.raises(PDFError, match=words) as info:
+        extract_document(_doc(content))
+    assert info.value.source == "file:///reports/riverside-minutes_2026.pdf"

@@ -58,9 +58,26 @@ def _quiet_pypdf() -> Iterator[None]:
         logger.setLevel(level)
 
 
+def _failures() -> tuple[type[BaseException], ...]:
+    """What pypdf raises on broken or hostile PDFs besides its own errors (it is not consistent)."""
+    from pypdf.errors import DependencyError, PyPdfError
+
+    return (PyPdfError, DependencyError, ValueError, KeyError, TypeError, AttributeError, IndexError,
+            OSError, OverflowError, ZeroDivisionError, RecursionError, AssertionError, UnicodeError)
+
+
+def _failure_message(exc: BaseException) -> str:
+    from pypdf.errors import LimitReachedError
+
+    if isinstance(exc, LimitReachedError):
+        return f"goes past one of pypdf's safety limits (a decompression bomb or an absurd length): {exc}"
+    if isinstance(exc, NotImplementedError):
+        return f"uses a feature pypdf cannot read: {exc}"
+    return f"{exc or type(exc).__name__}"
+
+
 def _reader(doc: Document) -> Any:
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
 
     try:
         reader = PdfReader(io.BytesIO(doc.content))
@@ -68,24 +85,21 @@ def _reader(doc: Document) -> Any:
             raise EncryptedPDFError("the PDF needs a password", source=doc.url)
         if len(reader.pages) == 0:
             raise PDFError("the PDF has no pages", source=doc.url)
-    except PdfReadError as exc:
-        raise PDFError(f"unreadable PDF: {exc}", source=doc.url) from exc
-    except (ValueError, KeyError, TypeError, OSError) as exc:
-        raise PDFError(f"unreadable PDF: {exc}", source=doc.url) from exc
     except NotImplementedError as exc:  # unsupported encryption algorithm
         raise EncryptedPDFError(f"cannot decrypt: {exc}", source=doc.url) from exc
+    except _failures() as exc:
+        raise PDFError(f"unreadable PDF: {_failure_message(exc)}", source=doc.url) from exc
     return reader
 
 
 def _page_texts(reader: Any, source: str) -> list[str]:
-    from pypdf.errors import PdfReadError
-
     texts = []
-    for page in reader.pages:
-        try:
+    failures: tuple[type[BaseException], ...] = (NotImplementedError, *_failures())
+    try:
+        for page in reader.pages:
             texts.append(page.extract_text() or "")
-        except (PdfReadError, ValueError, KeyError, TypeError) as exc:
-            raise PDFError(f"cannot read page text: {exc}", source=source) from exc
+    except failures as exc:
+        raise PDFError(f"cannot read page text: {_failure_message(exc)}", source=source) from exc
     return texts
 
 
