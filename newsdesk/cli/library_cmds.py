@@ -3,25 +3,16 @@
 from __future__ import annotations
 
 import html
-from datetime import UTC, datetime
+from datetime import datetime
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
 from newsdesk.cli.base import app, console, get_store, handle_errors, print_json
-from newsdesk.errors import InvalidArgumentError
+from newsdesk.dates import parse_date_option
 
-
-def parse_date(value: str | None, option: str) -> datetime | None:
-    """ISO date or datetime from the command line, as aware UTC."""
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        raise InvalidArgumentError(f"{option} expects a date like 2026-11-01, got {value!r}") from None
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed
+parse_date = parse_date_option
 
 
 def _date(value: datetime | None) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,17 +21,10 @@ from newsdesk.cli.base import (
     print_jsonl,
     state,
 )
-from newsdesk.errors import ConfigError, UnsupportedTargetError
+from newsdesk.dates import parse_date_option
+from newsdesk.errors import UnsupportedTargetError
 
-
-def _parse_date(value: Any, option: str) -> datetime | None:
-    if value in (None, ""):
-        return None
-    try:
-        parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        raise ConfigError(f"{option} expects a date like 2026-11-01, got {value!r}") from None
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+_parse_date = parse_date_option
 
 
 def _date(value: datetime | None) -> str:

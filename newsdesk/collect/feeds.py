@@ -26,7 +26,9 @@ import nh3
 
 from newsdesk.collect.safejson import load_json
 from newsdesk.collect.safexml import well_formed_xml
+from newsdesk.dates import parse_iso_datetime
 from newsdesk.errors import FeedError
+from newsdesk.sniff import head, looks_like_html
 from newsdesk.urls import join_url, join_web_url, web_url
 
 FEED_MEDIA_TYPES = frozenset({
@@ -36,7 +38,6 @@ FEED_MEDIA_TYPES = frozenset({
 XML_MEDIA_TYPES = frozenset({"application/xml", "text/xml"})
 JSON_FEED_VERSION = re.compile(rb'"version"\s*:\s*"https?://jsonfeed\.org/version/', re.IGNORECASE)
 XML_FEED_ROOT = re.compile(rb"<(?:[A-Za-z0-9_-]+:)?(rss|feed|RDF)[\s>/]")
-HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(!doctype\s+html|html|head|body)[\s>]", re.IGNORECASE | re.DOTALL)
 log = logging.getLogger(__name__)
 DISCOVERY_TYPES = frozenset({
     "application/rss+xml", "application/atom+xml", "application/feed+json", "application/json",
@@ -62,17 +63,9 @@ class ParsedFeed:
 
 
 # -- sniffing ----------------------------------------------------------------------------------
-def _head(content: bytes, size: int = 2048) -> bytes:
-    return content[:size].lstrip(b"\xef\xbb\xbf \t\r\n")
-
-
 def _looks_like_json_feed(content: bytes) -> bool:
-    head = _head(content, 4096)
-    return head.startswith(b"{") and bool(JSON_FEED_VERSION.search(head) or b'"items"' in head)
-
-
-def looks_like_html(content: bytes) -> bool:
-    return bool(HTML_START.match(_head(content, 4096)))
+    start = head(content)
+    return start.startswith(b"{") and bool(JSON_FEED_VERSION.search(start) or b'"items"' in start)
 
 
 def looks_like_feed(content: bytes, content_type: str) -> bool:
@@ -82,10 +75,9 @@ def looks_like_feed(content: bytes, content_type: str) -> bool:
         return True
     if _looks_like_json_feed(content):
         return True
-    head = _head(content)
     if looks_like_html(content):
         return False
-    return bool(XML_FEED_ROOT.search(head))
+    return bool(XML_FEED_ROOT.search(head(content, 2048)))
 
 
 # -- parsing -----------------------------------------------------------------------------------
@@ -93,7 +85,7 @@ def parse_feed(content: bytes, url: str) -> ParsedFeed:
     """Parse RSS, Atom or JSON Feed bytes; ``url`` is the feed's own URL (base for relative links)."""
     if not content.strip():
         raise FeedError("empty feed", source=url)
-    if _head(content).startswith(b"{"):
+    if head(content, 2048).startswith(b"{"):
         return _parse_json_feed(content, url)
     xml = well_formed_xml(content)
     if not xml.content:
@@ -240,22 +232,6 @@ def _json_author(item: dict[str, Any]) -> str:
     if isinstance(author, dict) and author.get("name"):
         return str(author["name"])
     return ""
-
-
-def parse_iso_datetime(value: Any) -> datetime | None:
-    """An RFC 3339 / ISO 8601 date or datetime as aware UTC (naive values are taken as UTC)."""
-    if not value or not isinstance(value, str):
-        return None
-    text = value.strip()
-    if text.endswith(("Z", "z")):
-        text = text[:-1] + "+00:00"
-    try:
-        parsed = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
 
 
 # -- autodiscovery -----------------------------------------------------------------------------

@@ -13,8 +13,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from newsdesk.collect.feeds import parse_iso_datetime
 from newsdesk.collect.safejson import load_json
+from newsdesk.dates import parse_iso_datetime
 from newsdesk.errors import FeedError, UnsupportedTargetError
 from newsdesk.models import Document
 from newsdesk.urls import is_web_url

@@ -19,10 +19,10 @@ from html.entities import name2codepoint
 from lxml import etree
 
 from newsdesk.errors import FeedError
+from newsdesk.sniff import is_gzip
 
 #: the sitemap protocol's own limit for one uncompressed file
 MAX_XML_BYTES = 50 * 1024 * 1024
-GZIP_MAGIC = b"\x1f\x8b"
 
 
 def _parser(recover: bool) -> etree.XMLParser:
@@ -160,7 +160,7 @@ def gunzip_limited(content: bytes, source: str, limit: int = MAX_XML_BYTES) -> b
 
 def parse_xml(content: bytes, source: str, *, recover: bool = False) -> etree._Element:
     """The root element of ``content``; :class:`FeedError` naming ``source`` when it is not XML."""
-    if content.startswith(GZIP_MAGIC):
+    if is_gzip(content):
         content = gunzip_limited(content, source)
     if not content.strip():
         raise FeedError("empty document", source=source)

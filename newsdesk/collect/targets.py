@@ -5,13 +5,12 @@ Decided by scheme, then extension, then the first bytes of the file.
 
 from __future__ import annotations
 
-import gzip
-import zlib
 from pathlib import Path
 from urllib.parse import unquote
 
 from newsdesk.collect.files import BY_EXTENSION, sniff_media_type
 from newsdesk.errors import InvalidTargetError, UnsupportedTargetError
+from newsdesk.sniff import sniffable_head
 from newsdesk.urls import WEB_SCHEMES, is_web_url, split_url, web_url_problem
 
 KINDS = ("url", "file", "folder", "opml", "warc", "jsonl", "stdin")
@@ -71,15 +70,9 @@ def _path_of(target: str) -> Path:
 def _head(path: Path, size: int = 4096) -> bytes:
     try:
         with path.open("rb") as fh:
-            head = fh.read(size)
+            return sniffable_head(fh.read(size), size)
     except OSError as exc:
         raise UnsupportedTargetError(f"cannot read: {exc.strerror or exc}", source=str(path)) from None
-    if head.startswith(b"\x1f\x8b"):
-        try:
-            return zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, size)
-        except (zlib.error, gzip.BadGzipFile):
-            return b""
-    return head
 
 
 def _sniff(head: bytes) -> str:

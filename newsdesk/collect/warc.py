@@ -18,10 +18,11 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 from warcio.statusandheaders import StatusAndHeadersParserException
 
-from newsdesk.collect.feeds import parse_iso_datetime
 from newsdesk.collect.files import HTML, PDF, XHTML, sniff_media_type
+from newsdesk.dates import parse_iso_datetime
 from newsdesk.errors import ArchiveError, UnsupportedTargetError
 from newsdesk.models import Document
+from newsdesk.sniff import sniffable_head
 from newsdesk.urls import split_url
 
 GZIP_MEMBER = b"\x1f\x8b\x08"
@@ -62,12 +63,7 @@ def iter_warc(path: Path) -> Iterator[Document | ArchiveError]:
 
 
 def _starts_like_an_archive(head: bytes) -> bool:
-    if head.startswith(GZIP_MEMBER):
-        try:
-            head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, 64)
-        except zlib.error:
-            return False
-    return head.lstrip(b"\r\n").startswith((b"WARC/", b"filedesc://"))
+    return sniffable_head(head, 64).lstrip(b"\r\n").startswith((b"WARC/", b"filedesc://"))
 
 
 def _read_from(fh: IO[bytes], start: int, path: Path) -> Generator[Document | ArchiveError, None, int | None]:

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import contextlib
 import re
-import warnings
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import datetime
 from typing import Any
 
 from lxml.html import HtmlElement
 
+from newsdesk.dates import parse_datetime
 from newsdesk.models import ExtractedArticle
 from newsdesk.urls import host_of, join_web_url
 
@@ -49,45 +49,6 @@ class PageMetadata:
     other_site_name: str = ""
     canonical_url: str = ""
     description: str = ""
-
-
-def parse_datetime(value: Any) -> datetime | None:
-    """An aware UTC datetime from an ISO string, a date or a datetime; naive times are taken as UTC."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime):
-        parsed = value
-    elif isinstance(value, date):
-        parsed = datetime(value.year, value.month, value.day)
-    else:
-        parsed_or_none = _parse_date_string(str(value).strip())
-        if parsed_or_none is None:
-            return None
-        parsed = parsed_or_none
-    if parsed.tzinfo is None:
-        return parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
-
-
-def _parse_date_string(text: str) -> datetime | None:
-    try:
-        return datetime.fromisoformat(text)
-    except ValueError:
-        pass
-    try:
-        from email.utils import parsedate_to_datetime
-
-        return parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
-        pass
-    try:
-        from dateutil import parser as dateutil_parser
-
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return dateutil_parser.parse(text)
-    except (ValueError, OverflowError, ImportError):
-        return None
 
 
 def outlet_from_domain(url: str) -> str:

@@ -21,9 +21,10 @@ from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import unquote
 
+from newsdesk.dates import parse_datetime
 from newsdesk.errors import EncryptedPDFError, NoTextLayerError, PDFError
 from newsdesk.extract.language import detect_language
-from newsdesk.extract.metadata import make_excerpt, outlet_from_domain, parse_datetime
+from newsdesk.extract.metadata import make_excerpt, outlet_from_domain
 from newsdesk.models import Document, ExtractedArticle
 from newsdesk.urls import path_of
 
