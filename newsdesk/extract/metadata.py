@@ -18,7 +18,7 @@ from lxml.html import HtmlElement
 
 from newsdesk.dates import parse_datetime
 from newsdesk.models import ExtractedArticle
-from newsdesk.urls import host_of, join_web_url
+from newsdesk.urls import host_of, join_web_url, web_url
 
 EXCERPT_CHARS = 300
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)]?(?=\s|$)")
@@ -71,7 +71,7 @@ def _http_url(candidate: str | None, base: str) -> str:
 
 
 def canonical_url(tree: HtmlElement, url: str) -> str:
-    """``<link rel=canonical>``, then ``og:url``, resolved against ``url``; else ``url``."""
+    """``<link rel=canonical>``, then ``og:url``, resolved against ``url``; else ``url`` if it is a web URL."""
     for href in tree.xpath('.//link[@rel="canonical" or @rel="Canonical"]/@href'):
         resolved = _http_url(str(href), url)
         if resolved:
@@ -80,7 +80,7 @@ def canonical_url(tree: HtmlElement, url: str) -> str:
         resolved = _http_url(str(content), url)
         if resolved:
             return resolved
-    return url
+    return web_url(url)
 
 
 def _first_str(values: list[Any]) -> str:
