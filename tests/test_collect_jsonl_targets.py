@@ -133,6 +133,8 @@ def test_classify_unsupported(tmp_path: Path, make: Callable[[Path], str], messa
     ("http://[zz]/", "malformed URL"),
     ("http://[127.0.0.1]/", "malformed URL"),
     ("http://news.example.test:notaport/", "malformed URL"),
+    ("file://", "no path"),
+    ("file://localhost", "no path"),
 ])
 def test_malformed_targets_are_invalid(target: str, message: str) -> None:
     with pytest.raises(InvalidTargetError, match=message) as info:
@@ -187,3 +189,8 @@ def test_json_depth_scan_ignores_brackets_in_strings() -> None:
     assert load_json(nested, "x") is not None
     with pytest.raises(FeedError, match="nested deeper"):
         load_json("[" + nested + "]", "x")
+
+
+def test_unknown_home_directory_is_an_unsupported_target() -> None:
+    with pytest.raises(UnsupportedTargetError, match="no such file or folder"):
+        classify_target("~no-such-user-here")

@@ -153,3 +153,14 @@ def test_malformed_target_uri_is_reported(tmp_path: Path) -> None:
     errors = [i for i in items if isinstance(i, ArchiveError)]
     assert len(errors) == 1 and "malformed WARC-Target-URI" in str(errors[0])
     assert [i.url for i in items if isinstance(i, Document)] == [u for u in EXPECTED if not u.endswith("story2")]
+
+
+def test_response_record_without_a_target_uri_is_reported(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    archive = tmp_path / "crawl.warc"
+    write_warc(archive, gz=False)
+    data = archive.read_bytes()
+    archive.write_bytes(data.replace(b"WARC-Target-URI: https://archive.example.test/story1\r\n", b"", 1))
+    items = list(iter_warc(archive))
+    assert any(isinstance(i, ArchiveError) for i in items)
+    assert "https://archive.example.test/story2" in [i.url for i in items if isinstance(i, Document)]
+    assert capfd.readouterr().err == ""

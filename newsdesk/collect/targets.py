@@ -42,10 +42,13 @@ def check_target(target: str) -> None:
     """
     if not target.strip():
         raise InvalidTargetError("empty target: give a URL, a path or - for stdin", source=repr(target))
-    if _scheme(target.strip()) in WEB_SCHEMES:
+    scheme = _scheme(target.strip())
+    if scheme in WEB_SCHEMES:
         problem = web_url_problem(target)
         if problem:
             raise InvalidTargetError(problem, source=target.strip())
+    elif scheme == "file":
+        _path_of(target.strip())
 
 
 def target_location(target: str) -> str:
@@ -63,8 +66,13 @@ def _path_of(target: str) -> Path:
             raise InvalidTargetError("malformed file:// URL", source=target)
         if parts.netloc not in ("", "localhost"):
             raise UnsupportedTargetError("file:// URLs must name a local path", source=target)
+        if not parts.path:
+            raise InvalidTargetError("file:// URL has no path", source=target)
         return Path(unquote(parts.path))
-    return Path(target).expanduser()
+    try:
+        return Path(target).expanduser()
+    except RuntimeError:  # "~someone" with no such user
+        raise UnsupportedTargetError("no such file or folder (unknown home directory)", source=target) from None
 
 
 def _head(path: Path, size: int = 4096) -> bytes:

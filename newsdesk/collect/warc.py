@@ -8,6 +8,7 @@ a plain ``.warc``), so one bad record does not lose the rest of the archive.
 
 from __future__ import annotations
 
+import logging
 import zlib
 from collections.abc import Generator, Iterator
 from datetime import UTC, datetime
@@ -32,10 +33,14 @@ DOCUMENT_TYPES = frozenset({HTML, XHTML, PDF})
 MAX_RECORD_BYTES = 100 * 1024 * 1024
 #: headers that describe the transfer, not the decoded content warcio hands us
 TRANSFER_HEADERS = frozenset({"content-encoding", "transfer-encoding", "content-length"})
-#: what warcio raises on corrupt input (OverflowError: a Content-Length too large to seek or read)
+#: what warcio raises on corrupt input (OverflowError: a Content-Length too large to seek or read;
+#: AttributeError/TypeError: a response record without the headers warcio expects)
 CORRUPTION = (ArchiveLoadFailed, StatusAndHeadersParserException, zlib.error, EOFError, ValueError,
-              OverflowError, OSError, IndexError, KeyError)
+              OverflowError, OSError, IndexError, KeyError, AttributeError, TypeError)
 SCAN_BLOCK = 1024 * 1024
+# warcio logs each repair it makes to a record (to stderr when logging is not set up); what cannot be
+# read is reported through ArchiveError instead
+logging.getLogger("warcio").setLevel(logging.ERROR)
 
 
 class _QuietArchiveIterator(ArchiveIterator):
