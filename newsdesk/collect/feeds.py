@@ -92,7 +92,7 @@ def parse_feed(content: bytes, url: str) -> ParsedFeed:
         if looks_like_html(content):
             raise FeedError("not a feed: looks like an HTML page", source=url)
         raise FeedError(f"not a feed: {xml.problem or 'no RSS, Atom or RDF root element'}", source=url)
-    parsed = _feedparser(xml.content, url)
+    parsed = _feedparser(xml.content)
     entries = [e for e in (_entry(raw, url) for raw in parsed.entries) if e is not None]
     if not parsed.version and not parsed.entries:
         if looks_like_html(content):
@@ -107,12 +107,12 @@ def parse_feed(content: bytes, url: str) -> ParsedFeed:
                       site_url=_absolute(url, meta.get("link", "")), entries=entries)
 
 
-def _feedparser(xml: bytes, url: str) -> Any:
+def _feedparser(xml: bytes) -> Any:
     """feedparser on well-formed XML, without its HTML sanitiser and relative-link rewriter.
 
     Both run feedparser's SGML parser over every entry's HTML, which takes quadratic time on an
     attribute quote left open; entry HTML is cleaned by :func:`_safe_html` instead, and entry links
-    are resolved against ``url`` by :func:`_entry_url`.
+    are resolved against the feed URL by :func:`_entry_url`.
     """
     # a stream, never bytes: feedparser would open bytes that look like a file path as a local file.
     # No base URL: feedparser would resolve one against every element; links are resolved here.
