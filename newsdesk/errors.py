@@ -18,6 +18,7 @@ and flattened::
     │   ├── FeedError                a feed/OPML/sitemap could not be parsed
     │   ├── ArchiveError             a WARC file (or a record in it) is unreadable
     │   └── UnsupportedTargetError   the target is not something newsdesk can read
+    │       └── InvalidTargetError   the target is malformed: empty, or a URL that does not parse
     ├── ExtractError                 a document gave no article
     │   ├── NotAnArticleError        binary, empty page, or no main text
     │   └── PDFError                 a PDF that cannot be read
@@ -146,6 +147,12 @@ class UnsupportedTargetError(CollectError):
     title = "unsupported target"
     status = 400
     exit_code = 2
+
+
+class InvalidTargetError(UnsupportedTargetError):
+    """The target is malformed: empty, or a URL that does not parse (bad host, port or brackets)."""
+
+    title = "invalid target"
 
 
 class ExtractError(NewsdeskError):

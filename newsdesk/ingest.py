@@ -26,7 +26,7 @@ from newsdesk.collect.fetcher import Fetcher, FetchResult
 from newsdesk.collect.files import iter_documents
 from newsdesk.collect.jsonl import iter_jsonl
 from newsdesk.collect.opml import parse_opml
-from newsdesk.collect.targets import classify_target
+from newsdesk.collect.targets import classify_target, target_location
 from newsdesk.collect.warc import iter_warc
 from newsdesk.config import Settings
 from newsdesk.errors import (
@@ -39,6 +39,7 @@ from newsdesk.errors import (
 )
 from newsdesk.extract import extract_document
 from newsdesk.models import Document, ExtractedArticle, Feed, IngestOutcome
+from newsdesk.sniff import looks_like_html
 from newsdesk.store import Store
 
 Progress = Callable[[IngestOutcome], None]
@@ -64,11 +65,6 @@ def identity_url(doc_url: str, extracted: ExtractedArticle) -> str:
     if web_canonical and (not doc_url.startswith(("http://", "https://")) or _host(canonical) == _host(doc_url)):
         return normalize_url(canonical)
     return normalize_url(doc_url)
-
-
-def _looks_like_html(content: bytes) -> bool:
-    head = content[:2048].lstrip().lower()
-    return head.startswith((b"<!doctype html", b"<html")) or b"<body" in head
 
 
 def _order_key(published: datetime | None, article_id: int) -> tuple[float, int]:
@@ -150,7 +146,7 @@ class Ingestor:
 
     # --- dispatch ------------------------------------------------------------------------
     def _add_target(self, target: str) -> Iterator[IngestOutcome]:
-        kind = classify_target(target)
+        kind, target = classify_target(target), target_location(target)
         if kind == "url":
             yield from self._add_url(target)
         elif kind == "stdin":
@@ -186,7 +182,7 @@ class Ingestor:
             try:
                 parsed = feedmod.parse_feed(result.content, result.url)
             except FeedError as exc:
-                if not _looks_like_html(result.content):
+                if not looks_like_html(result.content):
                     yield IngestOutcome(url, "failed", detail=str(exc))
                     return
                 # a "feed" that is really a web page: read it as one

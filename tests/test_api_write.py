@@ -198,3 +198,23 @@ def test_serve_command_answers_on_loopback(tmp_path: Path) -> None:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_hostile_feeds_are_per_target_failures_not_server_errors(corpus: Corpus, server: LoopbackServer) -> None:
+    good = server.url("/ferry/ok.html")
+    server.route("/ferry/ok.html", body=article_html("Ferry timetable holds", "Lantern Line ferries keep time."),
+                 headers={"Content-Type": "text/html; charset=utf-8"})
+    server.route("/robots.txt", body="User-agent: *\nAllow: /\n", headers={"Content-Type": "text/plain"})
+    deep = '{"version": "https://jsonfeed.org/version/1.1", "items": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    server.route("/deep.json", body=deep, headers={"Content-Type": "application/feed+json"})
+    bad_links = (f'<rss version="2.0"><channel><title>Mixed</title><item><link>http://[::1/x</link></item>'
+                 f"<item><title>Ferry timetable holds</title><link>{good}</link></item></channel></rss>")
+    server.route("/mixed.xml", body=bad_links, headers={"Content-Type": "application/rss+xml"})
+    _token, secret = corpus.store.create_token("hostile")
+    answer = client_for(corpus).post(
+        "/api/sources", json={"targets": [server.url("/deep.json"), server.url("/mixed.xml")]},
+        headers={"Authorization": f"Bearer {secret}"})
+    assert answer.status_code == 201, answer.text
+    outcomes = {(o["target"], o["action"]) for o in answer.json()["outcomes"]}
+    assert (server.url("/deep.json"), "failed") in outcomes
+    assert (server.url("/mixed.xml"), "subscribed") in outcomes and (good, "added") in outcomes

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from newsdesk.collect.jsonl import RECORD_MEDIA_TYPE, iter_jsonl
-from newsdesk.collect.targets import classify_target, is_url
-from newsdesk.errors import FeedError, UnsupportedTargetError
+from newsdesk.collect.targets import classify_target, is_url, target_location
+from newsdesk.errors import FeedError, InvalidTargetError, UnsupportedTargetError
 from newsdesk.models import Document
 
 GOOD = {"url": "https://wire.example.test/a1", "title": "Council passes budget",
@@ -72,6 +72,8 @@ def test_missing_jsonl_file(tmp_path: Path) -> None:
     ("news.example.test/story", False),
     ("https://", False),
     ("/tmp/file.html", False),
+    ("http://[::1", False),
+    ("http://[127.0.0.1]/", False),
 ])
 def test_is_url(target: str, expected: bool) -> None:
     assert is_url(target) is expected
@@ -119,3 +121,76 @@ def test_classify_files(tmp_path: Path, name: str, content: bytes, kind: str) ->
 def test_classify_unsupported(tmp_path: Path, make: Callable[[Path], str], message: str) -> None:
     with pytest.raises(UnsupportedTargetError, match=message):
         classify_target(make(tmp_path))
+
+
+@pytest.mark.parametrize("target, message", [
+    ("", "empty target"),
+    ("   ", "empty target"),
+    ("http://", "URL has no host"),
+    ("https:///path", "URL has no host"),
+    ("http://[::1", "malformed URL"),
+    ("http://[::1/", "malformed URL"),
+    ("http://[zz]/", "malformed URL"),
+    ("http://[127.0.0.1]/", "malformed URL"),
+    ("http://news.example.test:notaport/", "malformed URL"),
+    ("file://", "no path"),
+    ("file://localhost", "no path"),
+])
+def test_malformed_targets_are_invalid(target: str, message: str) -> None:
+    with pytest.raises(InvalidTargetError, match=message) as info:
+        classify_target(target)
+    assert info.value.exit_code == 2
+    assert "scheme" not in str(info.value)
+
+
+def test_file_urls_map_to_local_paths(tmp_path: Path) -> None:
+    page = Path(_make(tmp_path, "my page.html", b"<html></html>"))
+    assert target_location(page.as_uri()) == str(page)
+    assert target_location(f"file://localhost{page}") == str(page)
+    assert target_location(" https://news.example.test/a ") == "https://news.example.test/a"
+    assert target_location(str(page)) == str(page)
+
+
+# -- hostile JSON ------------------------------------------------------------------------------
+HOSTILE_JSON = {
+    "deep array": "[" * 100_000 + "]" * 100_000,
+    "deep object": '{"a":' * 100_000 + "1" + "}" * 100_000,
+    "huge integer": '{"url": "https://wire.example.test/i", "text": "t", "n": ' + "9" * 5_000 + "}",
+    "bad url": '{"url": "http://[::1/", "text": "t"}',
+}
+
+
+@pytest.mark.parametrize("name", list(HOSTILE_JSON))
+def test_hostile_jsonl_lines_are_errors_and_the_rest_read(tmp_path: Path, name: str) -> None:
+    path = tmp_path / "hostile.jsonl"
+    path.write_text(json.dumps(GOOD) + "\n" + HOSTILE_JSON[name] + "\n" + json.dumps(GOOD) + "\n", encoding="utf-8")
+    items = list(iter_jsonl(path))
+    assert [type(i).__name__ for i in items] == ["Document", "FeedError", "Document"]
+    error = items[1]
+    assert isinstance(error, FeedError) and error.source == f"{path}:2" and "line 2" in str(error)
+
+
+@pytest.mark.parametrize("name", ["deep array", "deep object", "huge integer"])
+def test_hostile_json_feeds_are_feed_errors(name: str) -> None:
+    from newsdesk.collect.feeds import parse_feed
+
+    body = '{"version": "https://jsonfeed.org/version/1.1", "items": [], "x": ' + HOSTILE_JSON[name] + "}"
+    with pytest.raises(FeedError, match="not a JSON Feed: invalid JSON") as info:
+        parse_feed(body.encode(), "https://feeds.example.test/feed.json")
+    assert info.value.source == "https://feeds.example.test/feed.json"
+
+
+def test_json_depth_scan_ignores_brackets_in_strings() -> None:
+    from newsdesk.collect.safejson import MAX_JSON_DEPTH, load_json, nesting_depth
+
+    assert nesting_depth('["[[[[\\"[[", {"a": [1]}]') == 3
+    assert load_json('{"title": "' + "[" * 1000 + '"}', "x") == {"title": "[" * 1000}
+    nested = "[" * MAX_JSON_DEPTH + "]" * MAX_JSON_DEPTH
+    assert load_json(nested, "x") is not None
+    with pytest.raises(FeedError, match="nested deeper"):
+        load_json("[" + nested + "]", "x")
+
+
+def test_unknown_home_directory_is_an_unsupported_target() -> None:
+    with pytest.raises(UnsupportedTargetError, match="no such file or folder"):
+        classify_target("~no-such-user-here")

@@ -12,7 +12,7 @@ import pytest
 from loopback import LoopbackServer
 
 from newsdesk.collect.netguard import GuardedTransport, check_url
-from newsdesk.errors import BlockedAddressError
+from newsdesk.errors import BlockedAddressError, InvalidTargetError
 
 
 @pytest.fixture
@@ -69,10 +69,33 @@ def test_public_addresses_pass_without_connecting() -> None:
     check_url("http://news.example.test/a", allow_private=False, resolver=lambda h, p: ["93.184.216.34"])
 
 
-@pytest.mark.parametrize("url", ["ftp://8.8.8.8/file", "file:///etc/passwd", "gopher://8.8.8.8/", "http:///nohost"])
-def test_only_http_and_https_with_a_host(url: str) -> None:
+@pytest.mark.parametrize("url", ["ftp://8.8.8.8/file", "file:///etc/passwd", "gopher://8.8.8.8/"])
+def test_only_http_and_https(url: str) -> None:
     with pytest.raises(BlockedAddressError):
         check_url(url, allow_private=True)
+
+
+@pytest.mark.parametrize("url, message", [
+    ("http:///nohost", "URL has no host"),
+    ("http://", "URL has no host"),
+    ("http://[::1", "Invalid IPv6 URL"),
+    ("http://[::1/", "Invalid IPv6 URL"),
+    ("http://[zz]/", "malformed URL"),
+    ("http://[127.0.0.1]/", "cannot be in brackets"),
+    ("http://news.example.test:99999/", "malformed URL"),
+])
+@pytest.mark.parametrize("allow_private", [True, False])
+def test_a_malformed_url_is_an_invalid_target(url: str, message: str, allow_private: bool) -> None:
+    with pytest.raises(InvalidTargetError, match=message) as info:
+        check_url(url, allow_private=allow_private)
+    assert info.value.source == url and info.value.exit_code == 2
+
+
+def test_blocked_ipv6_form_names_the_reason_once() -> None:
+    with pytest.raises(BlockedAddressError) as info:
+        check_url("http://[::ffff:127.0.0.1]/", allow_private=False)
+    assert "(IPv6 form of a loopback address)" in str(info.value)
+    assert "address address" not in str(info.value)
 
 
 def test_allow_private_skips_the_address_check() -> None:

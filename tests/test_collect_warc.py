@@ -126,3 +126,41 @@ def test_not_a_warc_at_all(tmp_path: Path) -> None:
 def test_missing_archive(tmp_path: Path) -> None:
     with pytest.raises(UnsupportedTargetError):
         list(iter_warc(tmp_path / "absent.warc.gz"))
+
+
+@pytest.mark.parametrize("length", [b"9" * 40, b"99999999999999999999", b"-5"])
+def test_absurd_content_length_is_one_error_and_the_rest_are_read(tmp_path: Path, length: bytes,
+                                                                  capfd: pytest.CaptureFixture[str]) -> None:
+    archive = tmp_path / "crawl.warc"
+    offsets = write_warc(archive, gz=False)
+    data = archive.read_bytes()
+    start = data.index(b"Content-Length: ", offsets[2])
+    end = data.index(b"\r\n", start)
+    archive.write_bytes(data[:start] + b"Content-Length: " + length + data[end:])
+    items = list(iter_warc(archive))
+    errors = [i for i in items if isinstance(i, ArchiveError)]
+    assert len(errors) == 1 and str(archive) in str(errors[0].source)
+    urls = [i.url for i in items if isinstance(i, Document)]
+    assert urls == [u for u in EXPECTED if not u.endswith("story2")]
+    assert capfd.readouterr().err == ""  # warcio's own warnings stay off the terminal
+
+
+def test_malformed_target_uri_is_reported(tmp_path: Path) -> None:
+    archive = tmp_path / "crawl.warc"
+    write_warc(archive, gz=False)
+    archive.write_bytes(archive.read_bytes().replace(b"https://archive.example.test/story2", b"http://[::1/story2"))
+    items = list(iter_warc(archive))
+    errors = [i for i in items if isinstance(i, ArchiveError)]
+    assert len(errors) == 1 and "malformed WARC-Target-URI" in str(errors[0])
+    assert [i.url for i in items if isinstance(i, Document)] == [u for u in EXPECTED if not u.endswith("story2")]
+
+
+def test_response_record_without_a_target_uri_is_reported(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    archive = tmp_path / "crawl.warc"
+    write_warc(archive, gz=False)
+    data = archive.read_bytes()
+    archive.write_bytes(data.replace(b"WARC-Target-URI: https://archive.example.test/story1\r\n", b"", 1))
+    items = list(iter_warc(archive))
+    assert any(isinstance(i, ArchiveError) for i in items)
+    assert "https://archive.example.test/story2" in [i.url for i in items if isinstance(i, Document)]
+    assert capfd.readouterr().err == ""

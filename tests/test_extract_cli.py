@@ -49,7 +49,8 @@ def test_local_files_as_json_lines_in_order(env: dict[str, str]) -> None:
     assert page["published"] == "2026-03-14T17:30:00+00:00"
     assert page["outlet"] == "The Harbour Gazette" and page["language"] == "en"
     assert str(page["url"]).startswith("file://")
-    for key in ("canonical_url", "text", "excerpt"):
+    assert page["canonical_url"] == ""  # a local page without a web address has no public URL
+    for key in ("text", "excerpt"):
         assert page[key]
 
 

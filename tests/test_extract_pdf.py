@@ -4,14 +4,17 @@ scans without text layer, encrypted and broken files. The PDFs are built here, b
 from __future__ import annotations
 
 import io
+import zlib
 from datetime import UTC, datetime
 
 import pytest
 from pypdf import PdfReader, PdfWriter
 
+from newsdesk.config import Settings
 from newsdesk.errors import EncryptedPDFError, PDFError
 from newsdesk.extract import NO_TEXT_LAYER, extract_document, status_message
 from newsdesk.models import Document
+from newsdesk.store import Store
 
 HEADER = "Riverside Council Minutes - Draft"
 
@@ -173,3 +176,137 @@ def test_pdf_sniffed_even_when_served_as_html() -> None:
     article = extract_document(Document(url="https://example.org/r.pdf", content=build_pdf(REPORT_PAGES),
                                         content_type="text/html"))
     assert article.kind == "pdf" and article.outlet == "Example"
+
+
+def _pdf_with_stream(extra: bytes, data: bytes, *, declared: int | None = None) -> bytes:
+    """A one-page PDF whose content stream is ``data``, with ``extra`` in its dictionary."""
+    length = len(data) if declared is None else declared
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d %s >>\nstream\n" % (length, extra) + data + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    out.write(b"".join(b"%010d 00000 n \n" % offset for offset in offsets))
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
+    return out.getvalue()
+
+
+PAGE_TEXT = b"BT /F1 12 Tf 72 720 Td (The harbour board votes on the budget on Tuesday.) Tj ET"
+
+
+def test_hostile_stream_builder_makes_a_readable_pdf() -> None:
+    article = extract_document(_doc(_pdf_with_stream(b"", PAGE_TEXT)))
+    assert "harbour board votes" in article.text
+
+
+@pytest.mark.parametrize("extra, data, declared, words", [
+    (b"/Filter /FlateDecode", zlib.compress(b" " * 200_000_000, 9), None, "safety limits"),
+    (b"/Filter /NoSuchDecode", PAGE_TEXT, None, "cannot read"),
+    (b"/Filter [/FlateDecode /Bogus]", zlib.compress(PAGE_TEXT), None, "cannot read"),
+    (b"", PAGE_TEXT + b"A" * 5000, 20, "endstream"),
+    (b"", PAGE_TEXT, 10**30, "safety limits"),
+], ids=["flate-bomb", "unknown-filter", "unknown-filter-in-chain", "stream-longer-than-declared", "absurd-length"])
+def test_hostile_pdf_streams_are_pdf_errors(extra: bytes, data: bytes, declared: int | None, words: str) -> None:
+    content = _pdf_with_stream(extra, data, declared=declared)
+    if words == "endstream":  # the stream runs on past its declared length with no end marker in sight
+        content = content.replace(b"endstream", b"endstrea")
+    with pytest.raises(PDFError, match=words) as info:
+        extract_document(_doc(content))
+    assert info.value.source == "file:///reports/riverside-minutes_2026.pdf"
+
+
+# -- who published it, where it lives, who wrote it ---------------------------------------------
+def _with_publisher_and_base(pdf: bytes, publisher: str, base: str) -> bytes:
+    """``pdf`` with XMP ``dc:publisher`` and a catalog ``/URI /Base`` (written by pypdf)."""
+    from pypdf.generic import DictionaryObject, NameObject, TextStringObject
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    writer.xmp_metadata = None
+    xmp = (b'<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/">'
+           b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about="" '
+           b'xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:publisher><rdf:Bag><rdf:li>'
+           + publisher.encode() + b"</rdf:li></rdf:Bag></dc:publisher></rdf:Description></rdf:RDF></x:xmpmeta>"
+           b'<?xpacket end="r"?>')
+    writer.xmp_metadata = xmp  # type: ignore[assignment]
+    writer._root_object[NameObject("/URI")] = DictionaryObject({NameObject("/Base"): TextStringObject(base)})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+BYLINE_PAGES = [["Sharing the River: a data-first plan",
+                 "By Priya Example and Jonas Sample. Published 8 October 2026.",
+                 "The council met on Tuesday evening to discuss the river and agreed to share its data.",
+                 "Members said the readings would be published every day from the spring onwards."]]
+
+
+def test_a_leading_byline_becomes_the_author_not_the_first_sentence() -> None:
+    article = extract_document(_doc(build_pdf(BYLINE_PAGES)))
+    assert article.title == "Sharing the River: a data-first plan"
+    assert article.author == "Priya Example and Jonas Sample"
+    assert not article.text.startswith("By ") and article.text.startswith("The council met")
+    assert not article.excerpt.startswith("By ")
+
+
+def test_a_byline_in_the_metadata_wins_and_the_line_still_goes() -> None:
+    article = extract_document(_doc(build_pdf(BYLINE_PAGES, info={"Author": "P. Example; J. Sample"})))
+    assert article.author == "P. Example; J. Sample" and article.text.startswith("The council met")
+
+
+def test_a_sentence_starting_with_by_is_not_a_byline() -> None:
+    pages = [["A plan for the river", "By the end of the year the council will publish every reading it holds.",
+              "Members agreed on Tuesday."]]
+    article = extract_document(_doc(build_pdf(pages)))
+    assert article.author == "" and article.text.startswith("By the end of the year")
+
+
+def test_publisher_and_web_address_come_from_the_pdf_itself() -> None:
+    pdf = _with_publisher_and_base(build_pdf(BYLINE_PAGES), "The River Institute",
+                                   "https://river-institute.example/briefs/plan.pdf")
+    article = extract_document(_doc(pdf))
+    assert article.outlet == "The River Institute"
+    assert article.canonical_url == "https://river-institute.example/briefs/plan.pdf"
+    assert article.url.startswith("file://")  # where it was read from; not its public address
+
+
+def test_a_local_pdf_without_a_web_address_has_no_canonical_url() -> None:
+    article = extract_document(_doc(build_pdf(BYLINE_PAGES)))
+    assert article.canonical_url == "" and article.outlet == ""
+    over_http = extract_document(_doc(build_pdf(BYLINE_PAGES), url="https://www.river-reports.org/plan.pdf"))
+    assert over_http.canonical_url == "https://www.river-reports.org/plan.pdf"
+    assert over_http.outlet == "River Reports"
+
+
+def test_the_demo_brief_names_its_outlet_address_and_authors() -> None:
+    from newsdesk.demo import BRIEFS_DIR, load_manifest
+
+    entry = next(a for a in load_manifest() if a["format"] == "pdf")
+    path = BRIEFS_DIR / entry["file"].split("/", 1)[1]
+    article = extract_document(Document(url=path.as_uri(), content=path.read_bytes(), content_type="application/pdf"))
+    assert article.outlet == entry["outlet_name"] == "The Harbor Institute"
+    assert article.canonical_url == entry["url"]
+    assert article.author == entry["author"]
+    assert not article.text.startswith("By ") and "file://" not in article.canonical_url
+
+
+def test_the_demo_brief_is_stored_under_its_web_address(store: Store, settings: Settings) -> None:
+    from newsdesk.demo import BRIEFS_DIR
+    from newsdesk.ingest import Ingestor
+
+    with Ingestor(store, settings, analyze=False) as ingestor:
+        outcomes = ingestor.add([str(p) for p in sorted(BRIEFS_DIR.glob("*.pdf"))])
+    assert [o.action for o in outcomes] == ["added"]
+    (article,) = store.list_articles()
+    assert article.canonical_url == "https://harbor-institute.example/briefs/sharing-the-tavel.pdf"
+    assert article.outlet == "The Harbor Institute" and article.author == "Priya Nandakumar; Jonas Hale"

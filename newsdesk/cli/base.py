@@ -26,9 +26,10 @@ from newsdesk.cli.output import (  # noqa: F401
     print_jsonl,
     progress,
 )
-from newsdesk.collect.feeds import parse_iso_datetime
+from newsdesk.collect.targets import check_target
 from newsdesk.config import Settings, load_settings
-from newsdesk.errors import InvalidArgumentError, NewsdeskError
+from newsdesk.dates import parse_date_option
+from newsdesk.errors import NewsdeskError
 
 try:  # Typer 0.2x vendors Click as typer._click; older Typer uses Click itself
     from typer._click import exceptions as click_exceptions
@@ -131,19 +132,13 @@ def _global_options(
 
 def parse_date(value: str | None, option: str) -> datetime | None:
     """A ``--since``/``--until`` value (YYYY-MM-DD or ISO 8601) as aware UTC; naive means UTC."""
-    if not value:
-        return None
-    parsed = parse_iso_datetime(value)
-    if parsed is None:
-        raise InvalidArgumentError(f"{option} expects a date like 2026-11-01 or 2026-11-01T09:30, got {value!r}")
-    return parsed
+    return parse_date_option(value, option)
 
 
 def check_targets(targets: list[str]) -> list[str]:
-    """The targets as given, or :class:`InvalidArgumentError` for an empty one (``""`` is not "here")."""
+    """The targets as given, or :class:`InvalidTargetError` for an empty or malformed one (exit 2)."""
     for target in targets:
-        if not target.strip():
-            raise InvalidArgumentError("empty target")
+        check_target(target)
     return targets
 
 

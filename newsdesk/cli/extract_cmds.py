@@ -39,8 +39,9 @@ class _Loader:
         if _is_url(target):
             return self._fetch(target)
         from newsdesk.collect.files import document_from_path
+        from newsdesk.collect.targets import target_location
 
-        return document_from_path(Path(target).expanduser())
+        return document_from_path(Path(target_location(target)).expanduser())
 
     def _fetch(self, url: str) -> Document:
         if self._fetcher is None:

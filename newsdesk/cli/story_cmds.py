@@ -14,7 +14,7 @@ from rich.table import Table
 from newsdesk.cli.base import app, get_store, parse_date, state
 from newsdesk.cli.batch import BadRecord, Batch, optional_text, record_id
 from newsdesk.cli.output import cell, console, line, note_line, print_json, print_jsonl
-from newsdesk.collect.feeds import parse_iso_datetime
+from newsdesk.dates import parse_iso_datetime
 
 if TYPE_CHECKING:
     from newsdesk.analyze.stories import StreamClusterer

@@ -1,8 +1,11 @@
 """Feeds: RSS 0.9x/1.0/2.0 and Atom (through feedparser), JSON Feed (parsed here), and autodiscovery.
 
 :func:`parse_feed` never fetches anything: it reads bytes. Relative entry links are resolved against
-the feed's URL. Broken XML is accepted when feedparser still recovered entries; otherwise it is a
-:class:`FeedError`, and an HTML page is reported as such ("not a feed: looks like an HTML page").
+the feed's URL; an entry whose link is not a usable http(s) URL is skipped. feedparser only ever
+sees well-formed XML: broken bytes are repaired by lxml first (:func:`safexml.well_formed_xml`,
+linear time, at most :data:`safexml.MAX_ELEMENTS` elements). A broken feed is accepted when its
+repair still gives entries; otherwise it is a :class:`FeedError`, and an HTML page is reported as
+such ("not a feed: looks like an HTML page").
 """
 
 from __future__ import annotations
@@ -10,18 +13,23 @@ from __future__ import annotations
 import calendar
 import html
 import io
-import json
+import logging
 import re
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urljoin
 
 import feedparser
 import lxml.html
+import nh3
 
+from newsdesk.collect.safejson import load_json
+from newsdesk.collect.safexml import well_formed_xml
+from newsdesk.dates import parse_iso_datetime
 from newsdesk.errors import FeedError
+from newsdesk.sniff import head, looks_like_html
+from newsdesk.urls import join_url, join_web_url, web_url
 
 FEED_MEDIA_TYPES = frozenset({
     "application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/feed+json",
@@ -30,7 +38,7 @@ FEED_MEDIA_TYPES = frozenset({
 XML_MEDIA_TYPES = frozenset({"application/xml", "text/xml"})
 JSON_FEED_VERSION = re.compile(rb'"version"\s*:\s*"https?://jsonfeed\.org/version/', re.IGNORECASE)
 XML_FEED_ROOT = re.compile(rb"<(?:[A-Za-z0-9_-]+:)?(rss|feed|RDF)[\s>/]")
-HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(!doctype\s+html|html|head|body)[\s>]", re.IGNORECASE | re.DOTALL)
+log = logging.getLogger(__name__)
 DISCOVERY_TYPES = frozenset({
     "application/rss+xml", "application/atom+xml", "application/feed+json", "application/json",
     "application/rdf+xml", "application/x-rss+xml", "application/x-atom+xml",
@@ -55,17 +63,9 @@ class ParsedFeed:
 
 
 # -- sniffing ----------------------------------------------------------------------------------
-def _head(content: bytes, size: int = 2048) -> bytes:
-    return content[:size].lstrip(b"\xef\xbb\xbf \t\r\n")
-
-
 def _looks_like_json_feed(content: bytes) -> bool:
-    head = _head(content, 4096)
-    return head.startswith(b"{") and bool(JSON_FEED_VERSION.search(head) or b'"items"' in head)
-
-
-def looks_like_html(content: bytes) -> bool:
-    return bool(HTML_START.match(_head(content, 4096)))
+    start = head(content)
+    return start.startswith(b"{") and bool(JSON_FEED_VERSION.search(start) or b'"items"' in start)
 
 
 def looks_like_feed(content: bytes, content_type: str) -> bool:
@@ -75,10 +75,9 @@ def looks_like_feed(content: bytes, content_type: str) -> bool:
         return True
     if _looks_like_json_feed(content):
         return True
-    head = _head(content)
     if looks_like_html(content):
         return False
-    return bool(XML_FEED_ROOT.search(head))
+    return bool(XML_FEED_ROOT.search(head(content, 2048)))
 
 
 # -- parsing -----------------------------------------------------------------------------------
@@ -86,22 +85,39 @@ def parse_feed(content: bytes, url: str) -> ParsedFeed:
     """Parse RSS, Atom or JSON Feed bytes; ``url`` is the feed's own URL (base for relative links)."""
     if not content.strip():
         raise FeedError("empty feed", source=url)
-    if _head(content).startswith(b"{"):
+    if head(content, 2048).startswith(b"{"):
         return _parse_json_feed(content, url)
-    # a stream, never bytes: feedparser would open bytes that look like a file path as a local file
-    parsed = feedparser.parse(io.BytesIO(content), response_headers={"content-location": url, "content-type": "application/xml"},
-                              sanitize_html=True, resolve_relative_uris=True)
+    xml = well_formed_xml(content)
+    if not xml.content:
+        if looks_like_html(content):
+            raise FeedError("not a feed: looks like an HTML page", source=url)
+        raise FeedError(f"not a feed: {xml.problem or 'no RSS, Atom or RDF root element'}", source=url)
+    parsed = _feedparser(xml.content)
     entries = [e for e in (_entry(raw, url) for raw in parsed.entries) if e is not None]
     if not parsed.version and not parsed.entries:
         if looks_like_html(content):
             raise FeedError("not a feed: looks like an HTML page", source=url)
-        reason = parsed.get("bozo_exception") or "no RSS, Atom or RDF root element"
+        reason = xml.problem or parsed.get("bozo_exception") or "no RSS, Atom or RDF root element"
         raise FeedError(f"not a feed: {reason}", source=url)
-    if parsed.bozo and not entries and not _is_well_formed_empty(parsed):
-        raise FeedError(f"broken feed with no readable entries: {parsed.get('bozo_exception')}", source=url)
+    if (xml.problem or parsed.bozo) and not entries and not _is_well_formed_empty(parsed):
+        reason = xml.problem or parsed.get("bozo_exception")
+        raise FeedError(f"broken feed with no readable entries: {reason}", source=url)
     meta = parsed.feed
     return ParsedFeed(title=_text(meta.get("title", "")),
                       site_url=_absolute(url, meta.get("link", "")), entries=entries)
+
+
+def _feedparser(xml: bytes) -> Any:
+    """feedparser on well-formed XML, without its HTML sanitiser and relative-link rewriter.
+
+    Both run feedparser's SGML parser over every entry's HTML, which takes quadratic time on an
+    attribute quote left open; entry HTML is cleaned by :func:`_safe_html` instead, and entry links
+    are resolved against the feed URL by :func:`_entry_url`.
+    """
+    # a stream, never bytes: feedparser would open bytes that look like a file path as a local file.
+    # No base URL: feedparser would resolve one against every element; links are resolved here.
+    return feedparser.parse(io.BytesIO(xml), response_headers={"content-type": "application/xml"},
+                            sanitize_html=False, resolve_relative_uris=False)
 
 
 def _is_well_formed_empty(parsed: Any) -> bool:
@@ -112,7 +128,8 @@ def _is_well_formed_empty(parsed: Any) -> bool:
 
 def _entry(raw: Any, feed_url: str) -> FeedEntry | None:
     link = raw.get("link") or _alternate_link(raw) or _url_like(raw.get("id", ""))
-    if not link:
+    url = _entry_url(feed_url, link)
+    if not url:
         return None
     content_html = ""
     for part in raw.get("content", []) or []:
@@ -121,13 +138,13 @@ def _entry(raw: Any, feed_url: str) -> FeedEntry | None:
             if "html" in (part.get("type") or ""):
                 break
     return FeedEntry(
-        url=_absolute(feed_url, link),
+        url=url,
         title=_text(raw.get("title", "")),
         published=_struct_to_datetime(raw.get("published_parsed") or raw.get("updated_parsed")
                                       or raw.get("created_parsed")),
         author=_text(raw.get("author", "")),
-        summary=raw.get("summary", "") or "",
-        content_html=content_html,
+        summary=_safe_html(raw.get("summary", "") or ""),
+        content_html=_safe_html(content_html),
     )
 
 
@@ -138,13 +155,25 @@ def _alternate_link(raw: Any) -> str:
     return ""
 
 
+def _safe_html(fragment: str) -> str:
+    """Entry HTML without scripts, styles and event handlers (nh3: linear time, unlike feedparser's)."""
+    return nh3.clean(fragment) if fragment else ""
+
+
 def _url_like(value: str) -> str:
-    return value if value.startswith(("http://", "https://")) else ""
+    return web_url(value)
+
+
+def _entry_url(feed_url: str, link: str) -> str:
+    """An entry's link made absolute; '' (the entry is skipped) when it is not a usable web URL."""
+    url = join_web_url(feed_url, link)
+    if link and not url:
+        log.info("feed %s: skipped an entry whose link is not a usable URL: %.200r", feed_url, link)
+    return url
 
 
 def _absolute(base: str, link: str) -> str:
-    link = (link or "").strip()
-    return urljoin(base, link) if link else ""
+    return join_url(base, link)
 
 
 def _text(value: str) -> str:
@@ -163,9 +192,9 @@ def _struct_to_datetime(value: time.struct_time | None) -> datetime | None:
 # -- JSON Feed ---------------------------------------------------------------------------------
 def _parse_json_feed(content: bytes, url: str) -> ParsedFeed:
     try:
-        data = json.loads(content.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise FeedError(f"not a JSON Feed: {exc}", source=url) from None
+        data = load_json(content, url)
+    except FeedError as exc:
+        raise FeedError(f"not a JSON Feed: {exc.message}", source=url) from None
     if not isinstance(data, dict) or not isinstance(data.get("items"), list):
         raise FeedError("not a JSON Feed: no 'items' list", source=url)
     entries = [e for e in (_json_entry(item, url) for item in data["items"]) if e is not None]
@@ -177,18 +206,19 @@ def _json_entry(item: Any, feed_url: str) -> FeedEntry | None:
     if not isinstance(item, dict):
         return None
     link = item.get("url") or item.get("external_url") or _url_like(str(item.get("id") or ""))
-    if not link or not isinstance(link, str):
+    url = _entry_url(feed_url, link) if isinstance(link, str) else ""
+    if not url:
         return None
     content_html = item.get("content_html") or ""
     if not content_html and item.get("content_text"):
         content_html = "".join(f"<p>{html.escape(p)}</p>" for p in str(item["content_text"]).split("\n\n"))
     return FeedEntry(
-        url=_absolute(feed_url, link),
+        url=url,
         title=_text(str(item.get("title") or "")),
         published=parse_iso_datetime(item.get("date_published") or item.get("date_modified")),
         author=_json_author(item),
-        summary=str(item.get("summary") or ""),
-        content_html=str(content_html),
+        summary=_safe_html(str(item.get("summary") or "")),
+        content_html=_safe_html(str(content_html)),
     )
 
 
@@ -204,22 +234,6 @@ def _json_author(item: dict[str, Any]) -> str:
     return ""
 
 
-def parse_iso_datetime(value: Any) -> datetime | None:
-    """An RFC 3339 / ISO 8601 date or datetime as aware UTC (naive values are taken as UTC)."""
-    if not value or not isinstance(value, str):
-        return None
-    text = value.strip()
-    if text.endswith(("Z", "z")):
-        text = text[:-1] + "+00:00"
-    try:
-        parsed = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
-
-
 # -- autodiscovery -----------------------------------------------------------------------------
 def discover_feed_links(page: bytes | str, base_url: str) -> list[str]:
     """Absolute URLs of ``<link rel="alternate" type="…rss/atom/json…">`` in an HTML page, in order."""
@@ -232,7 +246,7 @@ def discover_feed_links(page: bytes | str, base_url: str) -> list[str]:
     base = base_url
     for base_el in root.iter("base"):
         if base_el.get("href"):
-            base = urljoin(base_url, base_el.get("href", ""))
+            base = join_url(base_url, base_el.get("href", "")) or base_url
             break
     found: list[str] = []
     for link in root.iter("link"):
@@ -240,7 +254,7 @@ def discover_feed_links(page: bytes | str, base_url: str) -> list[str]:
         kind = (link.get("type") or "").split(";", 1)[0].strip().lower()
         href = (link.get("href") or "").strip()
         if "alternate" in rels and kind in DISCOVERY_TYPES and href:
-            absolute = urljoin(base, href)
-            if absolute.startswith(("http://", "https://")) and absolute not in found:
+            absolute = join_web_url(base, href)
+            if absolute and absolute not in found:
                 found.append(absolute)
     return found

@@ -8,13 +8,13 @@ clearly HTML or PDF. Anything else is an :class:`UnsupportedTargetError`.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 from newsdesk.errors import CollectError, UnsupportedTargetError
 from newsdesk.models import Document
+from newsdesk.sniff import head, looks_like_html
 
 HTML = "text/html"
 XHTML = "application/xhtml+xml"
@@ -26,18 +26,15 @@ BY_EXTENSION = {
     ".pdf": PDF,
     ".txt": TEXT, ".text": TEXT, ".md": TEXT, ".markdown": TEXT, ".rst": TEXT,
 }
-HTML_HEAD = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(!doctype\s+html|html|head|body)[\s>]",
-                       re.IGNORECASE | re.DOTALL)
 #: a file larger than this is not read (the same order as the HTTP size limit)
 MAX_FILE_BYTES = 200 * 1024 * 1024
 
 
 def sniff_media_type(content: bytes) -> str:
     """``application/pdf`` or ``text/html`` from the first bytes, or '' when neither is clear."""
-    head = content[:1024].lstrip(b"\xef\xbb\xbf")
-    if head.lstrip().startswith(b"%PDF-"):
+    if head(content, 1024).startswith(b"%PDF-"):
         return PDF
-    if HTML_HEAD.match(head):
+    if looks_like_html(content):
         return HTML
     return ""
 

@@ -8,18 +8,18 @@ becomes a :class:`Document` with no bytes (``content_type`` :data:`RECORD_MEDIA_
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from newsdesk.collect.feeds import parse_iso_datetime
+from newsdesk.collect.safejson import load_json
+from newsdesk.dates import parse_iso_datetime
 from newsdesk.errors import FeedError, UnsupportedTargetError
 from newsdesk.models import Document
+from newsdesk.urls import is_web_url
 
 RECORD_MEDIA_TYPE = "application/x-newsdesk-record"
-URL_SCHEMES = ("http://", "https://")
 
 
 def iter_jsonl(path: Path) -> Iterator[Document | FeedError]:
@@ -38,12 +38,11 @@ def iter_jsonl(path: Path) -> Iterator[Document | FeedError]:
 
 
 def _load(raw: bytes, path: Path, number: int) -> dict[str, Any]:
+    where = f"{path}:{number}"
     try:
-        record = json.loads(raw.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise FeedError(f"line {number}: not UTF-8", source=f"{path}:{number}") from None
-    except json.JSONDecodeError as exc:
-        raise FeedError(f"line {number}: invalid JSON ({exc.msg})", source=f"{path}:{number}") from None
+        record = load_json(raw, where)
+    except FeedError as exc:
+        raise FeedError(f"line {number}: {exc.message}", source=where) from None
     if not isinstance(record, dict):
         raise FeedError(f"line {number}: expected a JSON object", source=f"{path}:{number}")
     return record
@@ -62,8 +61,9 @@ def record_to_document(record: dict[str, Any], path: Path, number: int) -> Docum
     """One parsed record as a Document; :class:`FeedError` when it lacks a URL or text."""
     where = f"{path}:{number}"
     url = _string(record, "url", where, number)
-    if not url.startswith(URL_SCHEMES):
-        raise FeedError(f"line {number}: 'url' must be an http(s) URL, got {url or 'nothing'!r}", source=where)
+    if not is_web_url(url):
+        raise FeedError(f"line {number}: 'url' must be an http(s) URL, got {url[:200] or 'nothing'!r}",
+                        source=where)
     text = _string(record, "text", where, number)
     title = _string(record, "title", where, number)
     if not text and not title:

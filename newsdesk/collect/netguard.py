@@ -19,12 +19,12 @@ import socket
 import ssl
 from collections.abc import Callable, Iterable
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpcore
 import httpx
 
-from newsdesk.errors import BlockedAddressError, FetchError
+from newsdesk.errors import BlockedAddressError, FetchError, InvalidTargetError
+from newsdesk.urls import split_url, web_url_problem
 
 Resolver = Callable[[str, int], list[str]]
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -66,7 +66,7 @@ def blocked_reason(address: IPAddress) -> str | None:
         embedded = _embedded_ipv4(address)
         if embedded is not None:
             inner = blocked_reason(embedded)
-            return f"IPv6 form of a {inner} address" if inner else None
+            return f"IPv6 form of a {inner}" if inner else None
     checks = (
         ("unspecified", address.is_unspecified),
         ("loopback", address.is_loopback),
@@ -102,26 +102,23 @@ def check_address(host: str, address_text: str) -> None:
 
 
 def _host_and_port(url: str) -> tuple[str, int]:
-    parts = urlsplit(url)
-    scheme = parts.scheme.lower()
-    if scheme not in ALLOWED_SCHEMES:
+    parts = split_url(url)
+    scheme = parts.scheme.lower() if parts is not None else ""
+    if parts is not None and scheme not in ALLOWED_SCHEMES:
         raise BlockedAddressError(f"only http and https URLs can be fetched, not {scheme or 'no'} scheme",
                                   source=url)
-    host = parts.hostname
-    if not host:
-        raise BlockedAddressError("URL has no host", source=url)
-    try:
-        port = parts.port or (443 if scheme == "https" else 80)
-    except ValueError:
-        raise BlockedAddressError("URL has an invalid port", source=url) from None
-    return host, port
+    problem = web_url_problem(url)
+    if parts is None or problem or not parts.hostname:
+        raise InvalidTargetError(problem or "malformed URL", source=url)
+    return parts.hostname, parts.port or (443 if scheme == "https" else 80)
 
 
 def check_url(url: str, *, allow_private: bool, resolver: Resolver | None = None) -> None:
     """Check that ``url`` is http(s) and that no address of its host is non-public.
 
-    Raises :class:`BlockedAddressError` naming the host and address; with ``allow_private`` only the
-    scheme is checked (no DNS lookup).
+    Raises :class:`BlockedAddressError` naming the host and address, :class:`InvalidTargetError` for
+    a URL that does not parse or has no host; with ``allow_private`` only the URL itself is checked
+    (no DNS lookup).
     """
     host, port = _host_and_port(url)
     if allow_private:

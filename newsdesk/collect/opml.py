@@ -6,13 +6,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime
-from urllib.parse import urljoin
 
 from lxml import etree
 
 from newsdesk.collect.safexml import local_name, parse_xml
 from newsdesk.errors import FeedError
 from newsdesk.models import Feed
+from newsdesk.urls import is_web_url, join_web_url, web_url
 
 
 @dataclass
@@ -43,12 +43,12 @@ def parse_opml(content: bytes, source: str) -> list[OutlineFeed]:
         url = _attr(outline, "xmlUrl")
         if not url:
             continue
-        url = urljoin(source, url) if source.startswith(("http://", "https://")) else url
-        if not url.startswith(("http://", "https://")):
+        url = join_web_url(source, url) if is_web_url(source) else web_url(url)
+        if not url:  # not an http(s) URL, or one that does not parse
             continue
         if url not in feeds:
             feeds[url] = OutlineFeed(url=url, title=_attr(outline, "title") or _attr(outline, "text"),
-                                     site_url=_attr(outline, "htmlUrl"))
+                                     site_url=web_url(_attr(outline, "htmlUrl")))
     return list(feeds.values())
 
 

@@ -6,20 +6,19 @@ Parsed with the safe lxml parser of :mod:`newsdesk.collect.safexml` (no entities
 from __future__ import annotations
 
 import re
-import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from urllib.parse import urljoin
 
 from lxml import etree
 
-from newsdesk.collect.feeds import parse_iso_datetime
-from newsdesk.collect.safexml import GZIP_MAGIC, child_text, local_name, parse_xml
+from newsdesk.collect.safexml import child_text, local_name, parse_xml
+from newsdesk.dates import parse_iso_datetime
 from newsdesk.errors import FeedError
+from newsdesk.sniff import sniffable_head
+from newsdesk.urls import join_web_url
 
 SITEMAP_ROOT = re.compile(rb"<(?:[A-Za-z0-9_-]+:)?(urlset|sitemapindex)[\s>]")
-MAX_SNIFF = 64 * 1024
 
 
 @dataclass
@@ -39,16 +38,7 @@ class ParsedSitemap:
 
 def looks_like_sitemap(content: bytes) -> bool:
     """True for a ``urlset``/``sitemapindex`` document, gzipped or not."""
-    if content.startswith(GZIP_MAGIC):
-        content = _gunzip_head(content)
-    return bool(SITEMAP_ROOT.search(content[:4096]))
-
-
-def _gunzip_head(content: bytes) -> bytes:
-    try:
-        return zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(content, MAX_SNIFF)
-    except zlib.error:
-        return b""
+    return bool(SITEMAP_ROOT.search(sniffable_head(content)))
 
 
 def parse_sitemap(content: bytes, url: str) -> ParsedSitemap:
@@ -56,17 +46,21 @@ def parse_sitemap(content: bytes, url: str) -> ParsedSitemap:
     root = parse_xml(content, url)
     kind = local_name(root)
     if kind == "urlset":
-        pages = [_page(el, url) for el in root if local_name(el) == "url" and child_text(el, "loc")]
+        pages = [page for el in root if local_name(el) == "url" and (page := _page(el, url)) is not None]
         return ParsedSitemap(pages=pages)
     if kind == "sitemapindex":
-        locs = [child_text(el, "loc") for el in root if local_name(el) == "sitemap"]
-        return ParsedSitemap(sitemaps=_unique(urljoin(url, loc) for loc in locs if loc))
+        locs = [join_web_url(url, child_text(el, "loc")) for el in root if local_name(el) == "sitemap"]
+        return ParsedSitemap(sitemaps=_unique(loc for loc in locs if loc))
     raise FeedError(f"not a sitemap: root element is <{kind or '?'}>", source=url)
 
 
-def _page(element: etree._Element, base: str) -> SitemapPage:
+def _page(element: etree._Element, base: str) -> SitemapPage | None:
+    """One ``<url>`` entry; None when its ``<loc>`` is missing or not a usable web URL."""
+    url = join_web_url(base, child_text(element, "loc"))
+    if not url:
+        return None
     return SitemapPage(
-        url=urljoin(base, child_text(element, "loc")),
+        url=url,
         lastmod=parse_iso_datetime(child_text(element, "lastmod")),
         title=child_text(element, "news", "title"),
         published=parse_iso_datetime(child_text(element, "news", "publication_date")),

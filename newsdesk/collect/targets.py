@@ -5,13 +5,13 @@ Decided by scheme, then extension, then the first bytes of the file.
 
 from __future__ import annotations
 
-import gzip
-import zlib
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 from newsdesk.collect.files import BY_EXTENSION, sniff_media_type
-from newsdesk.errors import UnsupportedTargetError
+from newsdesk.errors import InvalidTargetError, UnsupportedTargetError
+from newsdesk.sniff import sniffable_head
+from newsdesk.urls import WEB_SCHEMES, is_web_url, split_url, web_url_problem
 
 KINDS = ("url", "file", "folder", "opml", "warc", "jsonl", "stdin")
 WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
@@ -20,35 +20,67 @@ OPML_SUFFIXES = (".opml",)
 
 
 def is_url(target: str) -> bool:
-    """True for an ``http``/``https`` URL with a host."""
-    try:
-        parts = urlsplit(target.strip())
-    except ValueError:
-        return False
-    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
+    """True for a well-formed ``http``/``https`` URL with a host."""
+    return is_web_url(target)
+
+
+def _scheme(target: str) -> str:
+    """The URL scheme of ``target`` ('' for a path; a one-letter "scheme" is a Windows drive)."""
+    head, sep, _rest = target.partition(":")
+    if not sep or len(head) < 2 or not head[:1].isalpha():
+        return ""
+    if not all(ch.isalnum() or ch in "+-." for ch in head):
+        return ""
+    return head.lower()
+
+
+def check_target(target: str) -> None:
+    """Raise :class:`InvalidTargetError` for a target that is malformed whatever exists on disk.
+
+    Empty targets and http(s) URLs that do not parse (no host, bad brackets, bad port) are bad
+    arguments; whether a path exists or a scheme is supported is decided by :func:`classify_target`.
+    """
+    if not target.strip():
+        raise InvalidTargetError("empty target: give a URL, a path or - for stdin", source=repr(target))
+    scheme = _scheme(target.strip())
+    if scheme in WEB_SCHEMES:
+        problem = web_url_problem(target)
+        if problem:
+            raise InvalidTargetError(problem, source=target.strip())
+    elif scheme == "file":
+        _path_of(target.strip())
+
+
+def target_location(target: str) -> str:
+    """The target as ingestion opens it: a ``file://`` URL becomes its local path, the rest stays."""
+    target = target.strip()
+    if _scheme(target) == "file":
+        return str(_path_of(target))
+    return target
 
 
 def _path_of(target: str) -> Path:
-    parts = urlsplit(target)
-    if parts.scheme.lower() == "file":
+    if _scheme(target) == "file":
+        parts = split_url(target)
+        if parts is None:
+            raise InvalidTargetError("malformed file:// URL", source=target)
         if parts.netloc not in ("", "localhost"):
             raise UnsupportedTargetError("file:// URLs must name a local path", source=target)
+        if not parts.path:
+            raise InvalidTargetError("file:// URL has no path", source=target)
         return Path(unquote(parts.path))
-    return Path(target).expanduser()
+    try:
+        return Path(target).expanduser()
+    except RuntimeError:  # "~someone" with no such user
+        raise UnsupportedTargetError("no such file or folder (unknown home directory)", source=target) from None
 
 
 def _head(path: Path, size: int = 4096) -> bytes:
     try:
         with path.open("rb") as fh:
-            head = fh.read(size)
+            return sniffable_head(fh.read(size), size)
     except OSError as exc:
         raise UnsupportedTargetError(f"cannot read: {exc.strerror or exc}", source=str(path)) from None
-    if head.startswith(b"\x1f\x8b"):
-        try:
-            return zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, size)
-        except (zlib.error, gzip.BadGzipFile):
-            return b""
-    return head
 
 
 def _sniff(head: bytes) -> str:
@@ -64,13 +96,14 @@ def _sniff(head: bytes) -> str:
 
 def classify_target(target: str) -> str:
     """One of :data:`KINDS`; :class:`UnsupportedTargetError` for anything newsdesk cannot read."""
+    check_target(target)
     target = target.strip()
     if target == "-":
         return "stdin"
     if is_url(target):
         return "url"
-    scheme = urlsplit(target).scheme.lower()
-    if scheme and len(scheme) > 1 and scheme != "file":  # one letter: a Windows drive, not a scheme
+    scheme = _scheme(target)
+    if scheme and scheme != "file":
         raise UnsupportedTargetError(f"unsupported URL scheme {scheme!r}: use http, https or a path",
                                      source=target)
     path = _path_of(target)

@@ -8,6 +8,7 @@ a plain ``.warc``), so one bad record does not lose the rest of the archive.
 
 from __future__ import annotations
 
+import logging
 import zlib
 from collections.abc import Generator, Iterator
 from datetime import UTC, datetime
@@ -18,10 +19,12 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 from warcio.statusandheaders import StatusAndHeadersParserException
 
-from newsdesk.collect.feeds import parse_iso_datetime
 from newsdesk.collect.files import HTML, PDF, XHTML, sniff_media_type
+from newsdesk.dates import parse_iso_datetime
 from newsdesk.errors import ArchiveError, UnsupportedTargetError
 from newsdesk.models import Document
+from newsdesk.sniff import sniffable_head
+from newsdesk.urls import split_url
 
 GZIP_MEMBER = b"\x1f\x8b\x08"
 WARC_RECORD = b"WARC/1."
@@ -30,9 +33,20 @@ DOCUMENT_TYPES = frozenset({HTML, XHTML, PDF})
 MAX_RECORD_BYTES = 100 * 1024 * 1024
 #: headers that describe the transfer, not the decoded content warcio hands us
 TRANSFER_HEADERS = frozenset({"content-encoding", "transfer-encoding", "content-length"})
+#: what warcio raises on corrupt input (OverflowError: a Content-Length too large to seek or read;
+#: AttributeError/TypeError: a response record without the headers warcio expects)
 CORRUPTION = (ArchiveLoadFailed, StatusAndHeadersParserException, zlib.error, EOFError, ValueError,
-              OSError, IndexError, KeyError)
+              OverflowError, OSError, IndexError, KeyError, AttributeError, TypeError)
 SCAN_BLOCK = 1024 * 1024
+# warcio logs each repair it makes to a record (to stderr when logging is not set up); what cannot be
+# read is reported through ArchiveError instead
+logging.getLogger("warcio").setLevel(logging.ERROR)
+
+
+class _QuietArchiveIterator(ArchiveIterator):
+    """warcio's iterator without its own warnings on stderr: corrupt records are reported as errors."""
+
+    INC_RECORD = ""
 
 
 def iter_warc(path: Path) -> Iterator[Document | ArchiveError]:
@@ -54,18 +68,13 @@ def iter_warc(path: Path) -> Iterator[Document | ArchiveError]:
 
 
 def _starts_like_an_archive(head: bytes) -> bool:
-    if head.startswith(GZIP_MEMBER):
-        try:
-            head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, 64)
-        except zlib.error:
-            return False
-    return head.lstrip(b"\r\n").startswith((b"WARC/", b"filedesc://"))
+    return sniffable_head(head, 64).lstrip(b"\r\n").startswith((b"WARC/", b"filedesc://"))
 
 
 def _read_from(fh: IO[bytes], start: int, path: Path) -> Generator[Document | ArchiveError, None, int | None]:
     """Yield records from ``start``; return the offset where reading failed, or None at a clean end."""
     fh.seek(start)
-    iterator = ArchiveIterator(fh)
+    iterator = _QuietArchiveIterator(fh)
     try:
         for record in iterator:
             item = _document(record, path)
@@ -101,7 +110,9 @@ def _document(record: Any, path: Path) -> Document | ArchiveError | None:
         return None
     if record.http_headers.get_statuscode() != "200":
         return None
-    url = record.rec_headers.get_header("WARC-Target-URI") or ""
+    url = (record.rec_headers.get_header("WARC-Target-URI") or "").strip()
+    if url and split_url(url) is None:
+        return ArchiveError(f"record has a malformed WARC-Target-URI {url[:200]!r}", source=str(path))
     declared = (record.http_headers.get_header("Content-Type") or "").split(";", 1)[0].strip().lower()
     if declared and declared not in DOCUMENT_TYPES and not declared.startswith("text/"):
         return None

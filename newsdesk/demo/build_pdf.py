@@ -1,8 +1,8 @@
 """Build the Harbor Institute's PDF brief from ``briefs/sharing-the-tavel.txt`` with hand-written PDF syntax.
 
 No PDF library: Helvetica and Helvetica-Bold (standard 14 fonts, WinAnsiEncoding), ``Tj`` text operators,
-a running header and footer on every page, an Info dictionary (Title, Author, CreationDate) and a
-correct cross-reference table. In the source text a line starting with ``# `` is a heading; paragraphs are
+a running header and footer on every page, an Info dictionary (Title, Author, CreationDate), XMP metadata
+(the publisher), the catalog's ``/URI /Base`` (the brief's web address) and a correct cross-reference table. In the source text a line starting with ``# `` is a heading; paragraphs are
 separated by blank lines. Run ``python newsdesk/demo/build_pdf.py [out.pdf]``.
 """
 
@@ -19,6 +19,7 @@ SOURCE = BRIEFS_DIR / "sharing-the-tavel.txt"
 PDF_NAME = "sharing-the-tavel.pdf"
 TITLE = "Sharing the Tavel: a data-first framework for the Hollin Dam dispute"
 AUTHOR = "Priya Nandakumar; Jonas Hale"
+PUBLISHER = "The Harbor Institute"
 PUBLISHED = "2026-10-08T09:00:00Z"
 CREATION_DATE = "D:20261008090000Z"
 URL = f"https://harbor-institute.example/briefs/{PDF_NAME}"
@@ -126,12 +127,29 @@ def _info_dict() -> str:
             f"/CreationDate ({CREATION_DATE}) /ModDate ({CREATION_DATE}) >>")
 
 
+def _xmp_packet() -> bytes:
+    """XMP metadata: the publisher (``dc:publisher``), which the Info dictionary has no field for."""
+    return (
+        '<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        '<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">'
+        f'<dc:publisher><rdf:Bag><rdf:li>{PUBLISHER}</rdf:li></rdf:Bag></dc:publisher>'
+        f'<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{TITLE}</rdf:li></rdf:Alt></dc:title>'
+        '</rdf:Description></rdf:RDF></x:xmpmeta>\n<?xpacket end="r"?>'
+    ).encode()
+
+
 def assemble(streams: list[bytes]) -> bytes:
-    """Objects: 1 catalog, 2 page tree, 3-4 fonts, 5 info, then a (page, content) pair per page."""
+    """Objects: 1 catalog, 2 page tree, 3-4 fonts, 5 info, a (page, content) pair per page, then XMP.
+
+    The catalog's ``/URI /Base`` is the brief's web address, so a copy read from disk still knows it.
+    """
     count = len(streams)
     kids = " ".join(f"{6 + 2 * i} 0 R" for i in range(count))
+    metadata = 6 + 2 * count
     objects: list[bytes] = [
-        b"<< /Type /Catalog /Pages 2 0 R /Lang (en) >>",
+        f"<< /Type /Catalog /Pages 2 0 R /Lang (en) /URI << /Base {pdf_string(URL)} >> "
+        f"/Metadata {metadata} 0 R >>".encode("latin-1"),
         f"<< /Type /Pages /Kids [{kids}] /Count {count} >>".encode(),
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>",
@@ -143,6 +161,9 @@ def assemble(streams: list[bytes]) -> bytes:
                        f"/Resources << /Font << /F1 3 0 R /F2 4 0 R >> >> /Contents {7 + 2 * i} 0 R >>".encode())
         objects.append(f"<< /Length {len(packed)} /Filter /FlateDecode >>\nstream\n".encode() + packed
                        + b"\nendstream")
+    xmp = _xmp_packet()
+    objects.append(f"<< /Type /Metadata /Subtype /XML /Length {len(xmp)} >>\nstream\n".encode() + xmp
+                   + b"\nendstream")
     out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
     offsets = []
     for number, body in enumerate(objects, start=1):
@@ -171,7 +192,7 @@ def manifest_entry(source: Path = SOURCE) -> dict[str, Any]:
     words = sum(len(text.split()) for _, text in read_blocks(source))
     return {
         "id": "hi-brief-tavel-pdf", "file": f"briefs/{PDF_NAME}", "gold_text": f"briefs/{SOURCE.name}",
-        "format": "pdf", "url": URL, "outlet": "harbor-institute.example", "outlet_name": "The Harbor Institute",
+        "format": "pdf", "url": URL, "outlet": "harbor-institute.example", "outlet_name": PUBLISHER,
         "outlet_kind": "think tank", "title": TITLE, "description": DESCRIPTION,
         "author": AUTHOR, "published": PUBLISHED, "storyline": "dam-dispute",
         "duplicate_of": None, "duplicate_kind": None, "words": words,

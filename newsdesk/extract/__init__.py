@@ -19,6 +19,7 @@ from newsdesk.extract.pdf import NO_TEXT_LAYER, extract_pdf, status_message
 from newsdesk.extract.sniff import RECORD_TYPE, sniff_kind
 from newsdesk.extract.text import extract_record, extract_text
 from newsdesk.models import Document, ExtractedArticle
+from newsdesk.urls import web_url
 
 __all__ = [
     "NO_TEXT_LAYER",
@@ -48,8 +49,8 @@ def extract_document(doc: Document) -> ExtractedArticle:
     if not doc.content.strip() and kind != "record":
         raise NotAnArticleError("empty document", source=doc.url)
     article = apply_hints(_EXTRACTORS[kind](doc), doc.hints)
-    if not article.outlet and article.url.startswith(("http://", "https://")):
-        article.outlet = outlet_from_domain(article.canonical_url or article.url)
-    if not article.canonical_url:
-        article.canonical_url = article.url
+    if not article.outlet:
+        article.outlet = outlet_from_domain(web_url(article.canonical_url) or web_url(article.url))
+    if not article.canonical_url:  # a local file without a web address has none: never file://
+        article.canonical_url = web_url(article.url)
     return article

@@ -174,7 +174,7 @@ def extract_html(doc: Document) -> ExtractedArticle:
         published=meta.published,
         outlet=outlet,
         language=detect_language(text),
-        canonical_url=meta.canonical_url or doc.url,
+        canonical_url=meta.canonical_url,
         text=text,
         excerpt=make_excerpt(text, meta.description),
         kind="html",

@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import contextlib
 import re
-import warnings
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import datetime
 from typing import Any
-from urllib.parse import urljoin, urlsplit
 
 from lxml.html import HtmlElement
 
+from newsdesk.dates import parse_datetime
 from newsdesk.models import ExtractedArticle
+from newsdesk.urls import host_of, join_web_url, web_url
 
 EXCERPT_CHARS = 300
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)]?(?=\s|$)")
@@ -51,48 +51,9 @@ class PageMetadata:
     description: str = ""
 
 
-def parse_datetime(value: Any) -> datetime | None:
-    """An aware UTC datetime from an ISO string, a date or a datetime; naive times are taken as UTC."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime):
-        parsed = value
-    elif isinstance(value, date):
-        parsed = datetime(value.year, value.month, value.day)
-    else:
-        parsed_or_none = _parse_date_string(str(value).strip())
-        if parsed_or_none is None:
-            return None
-        parsed = parsed_or_none
-    if parsed.tzinfo is None:
-        return parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
-
-
-def _parse_date_string(text: str) -> datetime | None:
-    try:
-        return datetime.fromisoformat(text)
-    except ValueError:
-        pass
-    try:
-        from email.utils import parsedate_to_datetime
-
-        return parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
-        pass
-    try:
-        from dateutil import parser as dateutil_parser
-
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return dateutil_parser.parse(text)
-    except (ValueError, OverflowError, ImportError):
-        return None
-
-
 def outlet_from_domain(url: str) -> str:
     """A readable outlet name from a URL's host: ``https://www.daily-planet.co.uk/x`` → ``Daily Planet``."""
-    host = (urlsplit(url).hostname or "").lower()
+    host = host_of(url)
     if not host or host.replace(".", "").isdigit() or host == "localhost":
         return host
     labels = [label for label in host.split(".") if label]
@@ -106,14 +67,11 @@ def outlet_from_domain(url: str) -> str:
 
 
 def _http_url(candidate: str | None, base: str) -> str:
-    if not candidate or not candidate.strip():
-        return ""
-    resolved = urljoin(base, candidate.strip())
-    return resolved if urlsplit(resolved).scheme in ("http", "https") else ""
+    return join_web_url(base, candidate or "")
 
 
 def canonical_url(tree: HtmlElement, url: str) -> str:
-    """``<link rel=canonical>``, then ``og:url``, resolved against ``url``; else ``url``."""
+    """``<link rel=canonical>``, then ``og:url``, resolved against ``url``; else ``url`` if it is a web URL."""
     for href in tree.xpath('.//link[@rel="canonical" or @rel="Canonical"]/@href'):
         resolved = _http_url(str(href), url)
         if resolved:
@@ -122,7 +80,7 @@ def canonical_url(tree: HtmlElement, url: str) -> str:
         resolved = _http_url(str(content), url)
         if resolved:
             return resolved
-    return url
+    return web_url(url)
 
 
 def _first_str(values: list[Any]) -> str:

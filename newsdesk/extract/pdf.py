@@ -19,18 +19,23 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import PurePosixPath
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
+from newsdesk.dates import parse_datetime
 from newsdesk.errors import EncryptedPDFError, NoTextLayerError, PDFError
 from newsdesk.extract.language import detect_language
-from newsdesk.extract.metadata import make_excerpt, outlet_from_domain, parse_datetime
+from newsdesk.extract.metadata import make_excerpt, outlet_from_domain
+from newsdesk.extract.text import looks_like_name
 from newsdesk.models import Document, ExtractedArticle
+from newsdesk.urls import path_of, web_url
 
 NO_TEXT_LAYER = "no_text_layer"
 _EDGE_LINES = 2
 _PAGE_NUMBER = re.compile(r"^(page\s*)?[-–—]?\s*\d{1,4}\s*[-–—]?(\s*(of|/)\s*\d{1,4})?$", re.IGNORECASE)
 _HYPHEN_BREAK = re.compile(r"(\w)-\n(?=[a-zà-ÿ])")
 _SENTENCE_END = re.compile(r"[.!?:;][\"'”’)]?$")
+_BYLINE_LINE = re.compile(r"^(?:written )?by:?\s+(?P<names>[^.;|]{3,120}?)\s*(?:[.;|]\s*(?:(?:published|updated|posted)\b.*)?)?$",
+                          re.IGNORECASE)
 _JUNK_TITLES = re.compile(r"^(untitled|microsoft (word|powerpoint) - .*|document\d*|.*\.(docx?|pdf|tex|indd))$",
                           re.IGNORECASE)
 
@@ -57,9 +62,30 @@ def _quiet_pypdf() -> Iterator[None]:
         logger.setLevel(level)
 
 
+def _failures() -> tuple[type[BaseException], ...]:
+    """What pypdf raises on broken or hostile PDFs besides its own errors (it is not consistent).
+
+    NotImplementedError: a filter or feature pypdf does not support.
+    """
+    from pypdf.errors import DependencyError, PyPdfError
+
+    return (PyPdfError, DependencyError, NotImplementedError, ValueError, KeyError, TypeError, AttributeError,
+            IndexError,
+            OSError, OverflowError, ZeroDivisionError, RecursionError, AssertionError, UnicodeError)
+
+
+def _failure_message(exc: BaseException) -> str:
+    from pypdf.errors import LimitReachedError
+
+    if isinstance(exc, LimitReachedError):
+        return f"goes past one of pypdf's safety limits (a decompression bomb or an absurd length): {exc}"
+    if isinstance(exc, NotImplementedError):
+        return f"uses a feature pypdf cannot read: {exc}"
+    return f"{exc or type(exc).__name__}"
+
+
 def _reader(doc: Document) -> Any:
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
 
     try:
         reader = PdfReader(io.BytesIO(doc.content))
@@ -67,24 +93,20 @@ def _reader(doc: Document) -> Any:
             raise EncryptedPDFError("the PDF needs a password", source=doc.url)
         if len(reader.pages) == 0:
             raise PDFError("the PDF has no pages", source=doc.url)
-    except PdfReadError as exc:
-        raise PDFError(f"unreadable PDF: {exc}", source=doc.url) from exc
-    except (ValueError, KeyError, TypeError, OSError) as exc:
-        raise PDFError(f"unreadable PDF: {exc}", source=doc.url) from exc
     except NotImplementedError as exc:  # unsupported encryption algorithm
         raise EncryptedPDFError(f"cannot decrypt: {exc}", source=doc.url) from exc
+    except _failures() as exc:
+        raise PDFError(f"unreadable PDF: {_failure_message(exc)}", source=doc.url) from exc
     return reader
 
 
 def _page_texts(reader: Any, source: str) -> list[str]:
-    from pypdf.errors import PdfReadError
-
     texts = []
-    for page in reader.pages:
-        try:
+    try:
+        for page in reader.pages:
             texts.append(page.extract_text() or "")
-        except (PdfReadError, ValueError, KeyError, TypeError) as exc:
-            raise PDFError(f"cannot read page text: {exc}", source=source) from exc
+    except _failures() as exc:
+        raise PDFError(f"cannot read page text: {_failure_message(exc)}", source=source) from exc
     return texts
 
 
@@ -161,7 +183,7 @@ def _is_title_line(lines: list[str]) -> bool:
 
 
 def _file_title(url: str) -> str:
-    name = PurePosixPath(unquote(urlsplit(url).path)).stem
+    name = PurePosixPath(unquote(path_of(url))).stem
     return " ".join(re.split(r"[-_]+", name)).strip()
 
 
@@ -172,7 +194,8 @@ def extract_pdf(doc: Document) -> ExtractedArticle:
         title, author, created = _info(reader)
         pages = clean_pages(_page_texts(reader, doc.url))
     article = ExtractedArticle(url=doc.url, author=author, published=parse_datetime(created),
-                               canonical_url=doc.url, kind="pdf")
+                               canonical_url=web_url(doc.url) or _base_url(reader), kind="pdf")
+    article.outlet = _publisher(reader) or outlet_from_domain(article.canonical_url)
     if not pages:
         article.title = title or _file_title(doc.url)
         article.status = NO_TEXT_LAYER
@@ -181,10 +204,42 @@ def extract_pdf(doc: Document) -> ExtractedArticle:
     article.title = title or (first_line if _is_title_line(pages[0]) else _file_title(doc.url))
     if " ".join(first_line.split()).casefold() == article.title.casefold():
         pages[0] = pages[0][1:]
+    byline_author = _leading_byline(pages[0])
+    if byline_author:
+        pages[0] = pages[0][1:]
+        article.author = article.author or byline_author
     text = "\n\n".join("\n\n".join(_paragraphs(lines)) for lines in pages if lines) or first_line
     article.text = text
     article.excerpt = make_excerpt(text)
     article.language = detect_language(text)
-    if doc.url.startswith(("http://", "https://")):
-        article.outlet = outlet_from_domain(doc.url)
     return article
+
+
+def _leading_byline(lines: list[str]) -> str:
+    """The names in a first line such as "By Jane Roe and Sam Poe. Published 8 October 2026.", or ""."""
+    if not lines:
+        return ""
+    match = _BYLINE_LINE.match(" ".join(lines[0].split()))
+    return looks_like_name(match.group("names")) if match else ""
+
+
+def _publisher(reader: Any) -> str:
+    """Who published the PDF: XMP ``dc:publisher``, else an Info ``/Publisher`` or ``/Company`` entry."""
+    try:
+        xmp = reader.xmp_metadata
+        names = [str(n) for n in (xmp.dc_publisher or [])] if xmp is not None else []
+        info = reader.metadata or {}
+        names += [str(info.get(key) or "") for key in ("/Publisher", "/Company")]
+    except _failures():
+        return ""
+    return next((" ".join(n.split()) for n in names if n.strip()), "")
+
+
+def _base_url(reader: Any) -> str:
+    """The web address the PDF gives itself: the catalog's ``/URI /Base`` (PDF 1.7, 12.6.4.8)."""
+    try:
+        uri = reader.trailer["/Root"].get("/URI")
+        base = uri.get_object().get("/Base") if uri is not None else None
+    except _failures():
+        return ""
+    return web_url(str(base)) if base else ""

@@ -6,8 +6,7 @@ The Content-Type is a hint, not the truth: servers send images as ``text/html`` 
 
 from __future__ import annotations
 
-import re
-
+from newsdesk import sniff
 from newsdesk.models import Document
 
 RECORD_TYPE = "application/x-newsdesk-record"
@@ -19,16 +18,12 @@ _UNKNOWN_TYPES = {"", "application/octet-stream", "binary/octet-stream", "applic
 
 _MAGIC: tuple[tuple[int, bytes], ...] = (
     (0, b"\x89PNG"), (0, b"\xff\xd8\xff"), (0, b"GIF87a"), (0, b"GIF89a"), (0, b"PK\x03\x04"),
-    (0, b"\x1f\x8b"), (0, b"BZh"), (0, b"\xfd7zXZ"), (0, b"7z\xbc\xaf"), (0, b"Rar!"),
+    (0, sniff.GZIP_MAGIC), (0, b"BZh"), (0, b"\xfd7zXZ"), (0, b"7z\xbc\xaf"), (0, b"Rar!"),
     (0, b"RIFF"), (0, b"OggS"), (0, b"fLaC"), (0, b"ID3"), (0, b"\x00asm"), (0, b"\x7fELF"),
     (0, b"\xd0\xcf\x11\xe0"), (0, b"wOFF"), (0, b"wOF2"), (0, b"\x00\x01\x00\x00"), (0, b"II*\x00"),
     (0, b"MM\x00*"), (4, b"ftyp"), (0, b"\x1aE\xdf\xa3"), (0, b"SQLite format 3"),
 )
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
-_HTML_START = re.compile(
-    rb"^\s*(<!--.*?-->\s*)*(<\?xml[^>]*>\s*)?(<!doctype\s+html|<html|<head|<body|<meta|<title|<article|<div|<p[\s>])",
-    re.IGNORECASE | re.DOTALL,
-)
 
 
 def is_pdf(content: bytes) -> bool:
@@ -45,8 +40,8 @@ def is_binary(content: bytes) -> bool:
 
 
 def looks_like_html(content: bytes) -> bool:
-    head = content[:2048].lstrip(b"\xef\xbb\xbf")
-    return bool(_HTML_START.match(head)) or b"<html" in head.lower()
+    """HTML, including pages that start with a body tag (see :func:`newsdesk.sniff.looks_like_html`)."""
+    return sniff.looks_like_html(content, fragments=True)
 
 
 def sniff_kind(doc: Document) -> str:

@@ -16,6 +16,7 @@ from newsdesk.extract.encoding import decode_bytes
 from newsdesk.extract.language import detect_language
 from newsdesk.extract.metadata import apply_hints, make_excerpt, outlet_from_domain
 from newsdesk.models import Document, ExtractedArticle
+from newsdesk.urls import web_url
 
 MAX_TITLE_CHARS = 200
 _BYLINE = re.compile(r"^(by|von|par|por|door)\s+(?P<name>.+)$", re.IGNORECASE)
@@ -69,7 +70,7 @@ def split_title_author(paragraphs: list[str]) -> tuple[str, str, list[str]]:
 
 def _finish(url: str, title: str, author: str, body: str, kind: str) -> ExtractedArticle:
     return ExtractedArticle(url=url, title=title, author=author, language=detect_language(body),
-                            canonical_url=url, text=body, excerpt=make_excerpt(body), kind=kind)
+                            canonical_url=web_url(url), text=body, excerpt=make_excerpt(body), kind=kind)
 
 
 def extract_text(doc: Document) -> ExtractedArticle:
