@@ -18,6 +18,7 @@ from newsdesk.serve import auth, sources, views
 from newsdesk.serve.cursors import decode_keyset, encode_keyset
 from newsdesk.serve.deps import request_settings as _settings
 from newsdesk.serve.deps import request_store as _store
+from newsdesk.serve.params import PathId, QueryId
 
 router = APIRouter(prefix="/api", tags=["api"])
 PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
@@ -51,13 +52,13 @@ def stories(request: Request, since: str | None = None, until: str | None = None
 
 
 @router.get("/stories/{story_id}", summary="One story: summary, timeline, coverage, framing", responses=ERRORS)
-def story(request: Request, story_id: int) -> dict[str, Any]:
+def story(request: Request, story_id: PathId) -> dict[str, Any]:
     return views.story_view(_store(request), _settings(request), story_id)
 
 
 @router.get("/articles", summary="Articles, newest first (keyset cursor)", responses=ERRORS)
 def articles(request: Request, outlet: str | None = None, since: str | None = None, until: str | None = None,
-             language: str | None = None, feed_id: int | None = None, story_id: int | None = None,
+             language: str | None = None, feed_id: QueryId = None, story_id: QueryId = None,
              include_duplicates: bool = False, cursor: str | None = None,
              limit: int = Query(50, ge=1, le=500)) -> dict[str, Any]:
     filters = views.parse_filters(since, until, outlet, language)
@@ -73,13 +74,13 @@ def articles(request: Request, outlet: str | None = None, since: str | None = No
 
 @router.get("/articles/{article_id}", summary="One article with its text, related, neighbours, copies",
             responses=ERRORS)
-def article(request: Request, article_id: int) -> dict[str, Any]:
+def article(request: Request, article_id: PathId) -> dict[str, Any]:
     return views.article_view(_store(request), _settings(request), article_id)
 
 
 @router.get("/articles/{article_id}/summary", summary="The article's summary (computed once, then cached)",
             responses=ERRORS)
-def article_summary(request: Request, article_id: int) -> dict[str, Any]:
+def article_summary(request: Request, article_id: PathId) -> dict[str, Any]:
     return views.article_summary(_store(request), _settings(request), article_id)
 
 

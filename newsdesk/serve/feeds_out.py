@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse, Response
 from newsdesk.serve import views
 from newsdesk.serve.deps import request_settings as _settings
 from newsdesk.serve.deps import request_store as _store
+from newsdesk.serve.params import PathId
 from newsdesk.serve.sanitize import safe_url, shorten
 
 router = APIRouter(tags=["feeds"])
@@ -82,7 +83,7 @@ def _respond(kind: str, request: Request, title: str, page_path: str, items: lis
 
 
 @router.get("/stories/{story_id}/feed.{kind}", summary="A story as Atom or JSON Feed")
-def story_feed(request: Request, story_id: int, kind: str = Path(..., pattern="^(atom|json)$")) -> Response:
+def story_feed(request: Request, story_id: PathId, kind: str = Path(..., pattern="^(atom|json)$")) -> Response:
     from newsdesk.analyze import stories
 
     store = _store(request)

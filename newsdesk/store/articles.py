@@ -19,6 +19,7 @@ from sqlalchemy import (
     bindparam,
     column,
     delete,
+    false,
     func,
     insert,
     or_,
@@ -29,7 +30,7 @@ from sqlalchemy import (
 
 from newsdesk.errors import NotFoundError
 from newsdesk.models import Article, ExtractedArticle, SearchHit
-from newsdesk.store.database import Database, as_utc, new_id, utcnow
+from newsdesk.store.database import Database, as_utc, is_row_id, new_id, utcnow
 from newsdesk.store.schema import (
     ARTICLE_ORDER,
     article_versions,
@@ -217,18 +218,21 @@ class ArticleQueries(Database):
 
     # --- reading -------------------------------------------------------------------------
     def get_article(self, article_id: int) -> Article:
-        with self.read() as conn:
-            row = conn.execute(_article_select().where(articles.c.id == article_id)).first()
+        row = None
+        if is_row_id(article_id):
+            with self.read() as conn:
+                row = conn.execute(_article_select().where(articles.c.id == article_id)).first()
         if row is None:
             raise NotFoundError(f"no article with id {article_id}", source=str(article_id))
         return row_to_article(row)
 
     def get_articles(self, ids: Sequence[int]) -> list[Article]:
         """Articles by id, in the order given (unknown ids are left out)."""
-        if not ids:
+        wanted = [i for i in ids if is_row_id(i)]
+        if not wanted:
             return []
         with self.read() as conn:
-            rows = conn.execute(_article_select().where(articles.c.id.in_(list(ids)))).all()
+            rows = conn.execute(_article_select().where(articles.c.id.in_(wanted))).all()
         by_id = {row.id: row_to_article(row) for row in rows}
         return [by_id[i] for i in ids if i in by_id]
 
@@ -251,9 +255,9 @@ class ArticleQueries(Database):
         if language:
             where.append(articles.c.language == language)
         if feed_id is not None:
-            where.append(articles.c.feed_id == feed_id)
+            where.append(articles.c.feed_id == feed_id if is_row_id(feed_id) else false())
         if story_id is not None:
-            where.append(articles.c.story_id == story_id)
+            where.append(articles.c.story_id == story_id if is_row_id(story_id) else false())
         if not include_duplicates:
             where.append(duplicate_links.c.article_id.is_(None))
         return where

@@ -24,6 +24,8 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from newsdesk.errors import StoreError
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+#: the largest row id either database can hold (a signed 64-bit integer); ids start at 1
+MAX_ROW_ID = 2**63 - 1
 _migrate_lock = threading.Lock()
 
 
@@ -36,6 +38,11 @@ def as_utc(value: datetime | None) -> datetime | None:
     if value is None:
         return None
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def is_row_id(value: int) -> bool:
+    """Whether ``value`` can be a row id: a query with anything else could only overflow."""
+    return 1 <= value <= MAX_ROW_ID
 
 
 def new_id(result: Any) -> int:

@@ -23,7 +23,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from newsdesk.errors import NotFoundError
 from newsdesk.models import Article
 from newsdesk.store.articles import _article_select, row_to_article
-from newsdesk.store.database import Database, as_utc, utcnow
+from newsdesk.store.database import Database, as_utc, is_row_id, utcnow
 from newsdesk.store.schema import (
     articles,
     duplicate_links,
@@ -79,7 +79,7 @@ class StoryQueries(Database):
     def get_story(self, story_id: int) -> StoryRecord:
         """The story row (a merged story too: ``merged_into`` then names the survivor)."""
         with self.read() as conn:
-            row = conn.execute(select(stories).where(stories.c.id == story_id)).first()
+            row = conn.execute(select(stories).where(stories.c.id == story_id)).first() if is_row_id(story_id) else None
             if row is None:
                 raise NotFoundError(f"no story with id {story_id}", source=f"story {story_id}")
             record = _record(row)
