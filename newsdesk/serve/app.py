@@ -9,6 +9,7 @@ usual hardening headers.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,8 @@ from newsdesk.serve.problems import Problem
 from newsdesk.store import Store, open_store
 
 HERE = Path(__file__).resolve().parent
+#: the feed routes (``/stories/3/feed.atom``): feed readers get problem+json, not an error page
+FEED_PATH = re.compile(r"/feed\.[^/]*$")
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'; "
        "connect-src 'self'")
@@ -66,7 +69,7 @@ class SecurityHeaders:
 def wants_json(request: Request) -> bool:
     """API paths, feeds and clients that ask for JSON get problem+json; browsers get a page."""
     path = request.url.path
-    if path.startswith("/api/") or path == "/openapi.json":
+    if path.startswith("/api/") or path == "/openapi.json" or FEED_PATH.search(path):
         return True
     accept = request.headers.get("accept", "")
     return "json" in accept and "html" not in accept

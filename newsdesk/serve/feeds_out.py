@@ -17,7 +17,8 @@ from fastapi.responses import JSONResponse, Response
 from newsdesk.serve import views
 from newsdesk.serve.deps import request_settings as _settings
 from newsdesk.serve.deps import request_store as _store
-from newsdesk.serve.params import PathId
+from newsdesk.serve.openapi import FEED_OK, answers
+from newsdesk.serve.params import Day, PathId
 from newsdesk.serve.sanitize import safe_url, shorten
 
 router = APIRouter(tags=["feeds"])
@@ -82,7 +83,8 @@ def _respond(kind: str, request: Request, title: str, page_path: str, items: lis
     return maker(title, str(request.url), base + page_path, entries)
 
 
-@router.get("/stories/{story_id}/feed.{kind}", summary="A story as Atom or JSON Feed")
+@router.get("/stories/{story_id}/feed.{kind}", summary="A story as Atom or JSON Feed", response_class=Response,
+            responses={**FEED_OK, **answers(404, 422)})
 def story_feed(request: Request, story_id: PathId, kind: str = Path(..., pattern="^(atom|json)$")) -> Response:
     from newsdesk.analyze import stories
 
@@ -93,7 +95,8 @@ def story_feed(request: Request, story_id: PathId, kind: str = Path(..., pattern
     return _respond(kind, request, f"newsdesk story: {info.title or story_id}", f"/stories/{info.id}", items)
 
 
-@router.get("/entities/{name_or_id}/feed.{kind}", summary="Articles mentioning an entity, as Atom or JSON Feed")
+@router.get("/entities/{name_or_id}/feed.{kind}", summary="Articles mentioning an entity, as Atom or JSON Feed",
+            response_class=Response, responses={**FEED_OK, **answers(404, 422)})
 def entity_feed(request: Request, name_or_id: str, kind: str = Path(..., pattern="^(atom|json)$")) -> Response:
     store = _store(request)
     data = views.entity_view(store, name_or_id)
@@ -102,9 +105,10 @@ def entity_feed(request: Request, name_or_id: str, kind: str = Path(..., pattern
     return _respond(kind, request, title, f"/entities/{data['entity']['id']}", articles)
 
 
-@router.get("/search/feed.{kind}", summary="A search as Atom or JSON Feed")
+@router.get("/search/feed.{kind}", summary="A search as Atom or JSON Feed", response_class=Response,
+            responses={**FEED_OK, **answers(400, 422)})
 def search_feed(request: Request, kind: str = Path(..., pattern="^(atom|json)$"), q: str = Query(..., min_length=1),
-                since: str | None = None, until: str | None = None, outlet: str | None = None,
+                since: Day = None, until: Day = None, outlet: str | None = None,
                 language: str | None = None) -> Response:
     filters = views.parse_filters(since, until, outlet, language)
     data = views.search_view(_store(request), _settings(request), q, filters, limit=50)

@@ -8,6 +8,7 @@ available from the API too.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -70,10 +71,13 @@ class Filters:
 
 
 def _parse_day(name: str, value: str | None) -> date | None:
+    """An RFC 3339 full-date (what the schema declares as ``format: date``); empty is no filter."""
     if not value:
         return None
     try:
-        return date.fromisoformat(value.strip())
+        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+            raise ValueError(value)
+        return date.fromisoformat(value)
     except ValueError:
         raise Problem(400, "bad date", f"{name} must be a date like 2026-01-31, not {value[:40]!r}") from None
 
