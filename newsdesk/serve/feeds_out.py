@@ -15,6 +15,7 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from newsdesk.serve import views
+from newsdesk.serve.deps import absolute_url, site_url
 from newsdesk.serve.deps import request_settings as _settings
 from newsdesk.serve.deps import request_store as _store
 from newsdesk.serve.openapi import FEED_OK, answers
@@ -77,10 +78,12 @@ def json_feed(title: str, self_url: str, page_url: str, entries: list[dict[str, 
 
 
 def _respond(kind: str, request: Request, title: str, page_path: str, items: list[dict[str, Any]]) -> Response:
-    base = str(request.base_url).rstrip("/")
+    base = site_url(request)
     entries = [_entry(i, base) for i in items]
     maker = atom if kind == "atom" else json_feed
-    return maker(title, str(request.url), base + page_path, entries)
+    query = request.url.query
+    return maker(title, absolute_url(request, request.url.path + (f"?{query}" if query else "")),
+                 base + page_path, entries)
 
 
 @router.get("/stories/{story_id}/feed.{kind}", summary="A story as Atom or JSON Feed", response_class=Response,

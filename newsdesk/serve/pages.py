@@ -16,6 +16,7 @@ from fastapi.templating import Jinja2Templates
 from newsdesk.serve import auth, sources, views
 from newsdesk.serve.deps import request_settings as _settings
 from newsdesk.serve.deps import request_store as _store
+from newsdesk.serve.deps import site_url
 from newsdesk.serve.params import PathId
 
 router = APIRouter(include_in_schema=False)
@@ -27,7 +28,7 @@ def render(request: Request, template: str, context: dict[str, Any], status: int
     """A page with the shared context (login state, CSRF token, read-only flag)."""
     templates: Jinja2Templates = request.app.state.templates
     shared = {"logged_in": auth.session_token_id(request) is not None, "csrf_token": auth.csrf_token(request),
-              "read_only": _settings(request).read_only, "path": request.url.path}
+              "read_only": _settings(request).read_only, "path": request.url.path, "site": site_url(request)}
     response = templates.TemplateResponse(request, template, {**shared, **context}, status_code=status)
     auth.remember_browser(request, response)
     return response
