@@ -20,7 +20,7 @@ from newsdesk.serve.deps import request_settings as _settings
 from newsdesk.serve.deps import request_store as _store
 from newsdesk.serve.openapi import FEED_OK, answers
 from newsdesk.serve.params import Day, PathId
-from newsdesk.serve.sanitize import safe_url, shorten
+from newsdesk.serve.sanitize import safe_url, shorten, snippet_text
 
 router = APIRouter(tags=["feeds"])
 ATOM_TYPE = "application/atom+xml; charset=utf-8"
@@ -36,12 +36,13 @@ def _x(text: Any) -> str:
 
 
 def _entry(item: dict[str, Any], base: str) -> dict[str, Any]:
-    """A feed entry from an article card, related row or search hit."""
+    """A feed entry from an article card, related row or search hit (whose summary is its snippet)."""
     article_id = item.get("id") or item.get("article_id")
+    summary = snippet_text(item["snippet"]) if item.get("snippet") else item.get("excerpt") or ""
     return {"id": f"{base}/articles/{article_id}", "url": f"{base}/articles/{article_id}",
             "title": item.get("title") or "Untitled", "outlet": item.get("outlet") or "",
             "author": item.get("author") or item.get("outlet") or "",
-            "published": item.get("published"), "summary": shorten(item.get("excerpt") or "", 400),
+            "published": item.get("published"), "summary": shorten(summary, 400),
             "external_url": safe_url(item.get("url"))}
 
 
@@ -115,5 +116,7 @@ def search_feed(request: Request, kind: str = Path(..., pattern="^(atom|json)$")
                 language: str | None = None) -> Response:
     filters = views.parse_filters(since, until, outlet, language)
     data = views.search_view(_store(request), _settings(request), q, filters, limit=50)
-    hits = sorted(data["hits"], key=lambda h: h.get("published") or "", reverse=True)
+    cards = {a.id: views.card(a) or {} for a in _store(request).get_articles([h["article_id"] for h in data["hits"]])}
+    hits = [{**cards.get(h["article_id"], {}), **h} for h in data["hits"]]  # the hit's snippet, the card's link
+    hits.sort(key=lambda h: h.get("published") or "", reverse=True)
     return _respond(kind, request, f"newsdesk search: {q}", "/search?" + urlencode({"q": q}), hits)
