@@ -125,14 +125,19 @@ def optional(name: str, call: Callable[[], T]) -> T | None:
 
 # --- home ---------------------------------------------------------------------------------------
 
-def _story_ids_for_entity(store: Store, entity: str) -> set[int]:
-    """Stories mentioning the entity; none for a name nobody mentions (a filter, not a lookup)."""
-    from newsdesk.analyze import entities
+def _filtered_stories(store: Store, filters: Filters, *, limit: int, offset: int) -> list[Any]:
+    """One page of stories with every filter applied in the query, before paging; a name nobody
+    mentions matches no story (a filter, not a lookup)."""
+    from newsdesk.analyze import stories
 
-    try:
-        return {s.id for s in entities.entity_detail(store, entity).stories}
-    except NotFoundError:
-        return set()
+    entity_id = None
+    if filters.entity:
+        try:
+            entity_id = store.find_entity_id(filters.entity)
+        except NotFoundError:
+            return []
+    return stories.list_stories(store, since=filters.since_dt, until=filters.until_dt, outlet=filters.outlet,
+                                language=filters.language, entity_id=entity_id, limit=limit, offset=offset)
 
 
 def _summary_line(store: Store, settings: Settings, story_id: int) -> str:
@@ -185,20 +190,10 @@ def _latest_articles(store: Store, filters: Filters, rows: list[dict[str, Any]],
 
 def home_view(store: Store, settings: Settings, filters: Filters, *, cursor: str | None = None,
               limit: int = 30) -> dict[str, Any]:
-    from newsdesk.analyze import stories
-
     offset = decode_offset(cursor)
-    found = stories.list_stories(store, since=filters.since_dt, outlet=filters.outlet, limit=limit + 1,
-                                 offset=offset)
+    found = _filtered_stories(store, filters, limit=limit + 1, offset=offset)
     more = len(found) > limit
     rows = [s.to_json() for s in found[:limit]]
-    if filters.entity:
-        wanted = _story_ids_for_entity(store, filters.entity)
-        rows = [s for s in rows if int(s["id"]) in wanted]
-    if filters.until_dt:
-        rows = [s for s in rows if not s["first_seen"] or datetime.fromisoformat(s["first_seen"]) <= filters.until_dt]
-    if filters.language:
-        rows = [s for s in rows if store.count_articles(story_id=s["id"], language=filters.language)]
     latest = _latest_articles(store, filters, rows)
     rows = _with_extras(store, settings, rows)
     growing = sorted((r for r in rows if r["growing"]), key=lambda r: (-r["recent"], -len(r["outlets"])))[:4]
