@@ -293,7 +293,7 @@ def search_view(store: Store, settings: Settings, query: str, filters: Filters, 
     offset = decode_offset(cursor)
     base: dict[str, Any] = {"query": query, "mode": mode, "filters": filters.to_json(), "hits": [],
                             "total": 0, "offset": offset, "next_cursor": None, "prev_cursor": None,
-                            "semantic_available": True}
+                            "semantic_available": True, "searched": mode}
     if not query.strip():
         return base
     if mode == "semantic":
@@ -301,9 +301,10 @@ def search_view(store: Store, settings: Settings, query: str, filters: Filters, 
 
         try:
             hits = related.semantic_search(store, query, settings, limit=limit)
+            return {**base, "hits": to_json(hits), "total": len(hits)}
         except ModelUnavailableError as exc:
-            return {**base, "semantic_available": False, "message": exc.message}
-        return {**base, "hits": to_json(hits), "total": len(hits)}
+            # without a model, the word search stands in (the message says so)
+            base.update(semantic_available=False, message=exc.message, searched="fulltext")
     kwargs: dict[str, Any] = {"outlet": filters.outlet, "since": filters.since_dt, "until": filters.until_dt,
                               "language": filters.language}
     found = store.search(query, limit=limit + 1, offset=offset, **kwargs)
