@@ -17,6 +17,8 @@ from newsdesk.serve.app import create_app
 
 TOO_BIG = "99999999999999999999"
 TOO_SMALL = "-9223372036854775809"
+#: one past what a PostgreSQL INTEGER id holds
+PAST_POSTGRES = "2147483648"
 ID_NAME = re.compile(r"(^|_)id$")
 
 
@@ -59,8 +61,7 @@ def test_the_walk_finds_every_kind_of_id_route(corpus: Corpus) -> None:
     assert len(id_requests(corpus)) >= 11
 
 
-@pytest.mark.parametrize("value", [TOO_BIG, TOO_SMALL, "0"])
-def test_ids_beyond_64_bits_are_not_found_or_invalid(client: TestClient, corpus: Corpus, value: str) -> None:
+def assert_refused(client: TestClient, corpus: Corpus, value: str) -> None:
     for method, path, query in id_requests(corpus):
         url = path.replace("{id}", value)
         params = {k: v.replace("{id}", value) for k, v in query.items()}
@@ -69,6 +70,30 @@ def test_ids_beyond_64_bits_are_not_found_or_invalid(client: TestClient, corpus:
         expected = "application/problem+json" if url.startswith("/api/") else "text/html"
         if "/feed." not in url:
             assert answer.headers["content-type"].startswith(expected), (url, answer.headers["content-type"])
+
+
+@pytest.mark.parametrize("value", [TOO_BIG, TOO_SMALL, PAST_POSTGRES, "0"])
+def test_ids_beyond_64_bits_are_not_found_or_invalid(client: TestClient, corpus: Corpus, value: str) -> None:
+    assert_refused(client, corpus, value)
+
+
+@pytest.mark.postgres
+def test_ids_and_nul_characters_on_postgres(tmp_path: Path, pg_url: str) -> None:
+    built = make_corpus(tmp_path, database_url=pg_url)
+    try:
+        client = client_for(built)
+        for value in (TOO_BIG, PAST_POSTGRES):
+            assert_refused(client, built, value)
+        assert built.store.get_articles([int(PAST_POSTGRES)]) == []
+        for path, params in (("/api/articles", {"outlet": "a\x00b"}), ("/api/articles", {"language": "\x00"}),
+                             ("/api/stories", {"outlet": "\x00", "language": "x\x00"}),
+                             ("/api/stories", {"entity": "\x00"}), ("/api/search", {"q": "harbour\x00bridge"})):
+            answer = client.get(path, params=params)
+            assert answer.status_code == 200, (path, params, answer.text[:200])
+        assert client.get("/api/search", params={"q": "harbour\x00bridge"}).json()["hits"]
+        assert client.get("/api/entities/a%00b").status_code == 404
+    finally:
+        built.store.close()
 
 
 def test_an_entity_named_by_a_huge_number_is_simply_not_found(client: TestClient) -> None:

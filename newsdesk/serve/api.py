@@ -105,7 +105,8 @@ def search(request: Request, q: str = Query(..., min_length=1),
 class SaveSearch(BaseModel):
     """A named search: ``query`` is the search page's query string, e.g. ``q=levy&outlet=Quay+Courier``."""
 
-    name: str = Field(..., min_length=1, max_length=200, pattern=r"\S")
+    name: str = Field(..., min_length=1, max_length=200, pattern=r"^[^\x00]*[^\s\x00][^\x00]*$",
+                      description="some visible text (no NUL character)")
     query: str = Field(..., min_length=3, max_length=2000, pattern=r"(^\??|&)q=([^&\s+%]|%[0-9A-Fa-f]{2})",
                        examples=["q=harbour+levy&since=2026-03-01"],
                        description="the search page's query string, with words to find (`q=`)")

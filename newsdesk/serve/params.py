@@ -1,7 +1,7 @@
 """The parameter types the routes share, so every route accepts (and the schema declares) the same.
 
-* An id is a positive 64-bit integer (what SQLite and PostgreSQL can hold): anything else is a
-  422 before any query runs.
+* An id is a positive integer up to 2**31 - 1 (what both SQLite and PostgreSQL ids can be):
+  anything else is a 422 before any query runs.
 * Dates, cursors and entity types are read by the views (a bad one is a documented 400 problem,
   the same on pages and API); their schema declares the format, pattern or enum they accept.
 """
@@ -17,7 +17,7 @@ from newsdesk.analyze.entities import ENTITY_TYPES
 from newsdesk.serve.cursors import KEYSET_PATTERN, OFFSET_PATTERN
 from newsdesk.store.database import MAX_ROW_ID
 
-_ID = "a row id (positive 64-bit integer)"
+_ID = "a row id (1 to 2147483647)"
 #: a row id in a path: ``/api/articles/{article_id}``
 PathId = Annotated[int, Path(ge=1, le=MAX_ROW_ID, description=_ID)]
 #: an optional row id filter in a query string: ``?story_id=3``

@@ -30,7 +30,7 @@ from sqlalchemy import (
 
 from newsdesk.errors import NotFoundError
 from newsdesk.models import Article, ExtractedArticle, SearchHit
-from newsdesk.store.database import Database, as_utc, is_row_id, new_id, utcnow
+from newsdesk.store.database import Database, as_utc, is_row_id, is_storable, new_id, utcnow
 from newsdesk.store.schema import (
     ARTICLE_ORDER,
     article_versions,
@@ -246,14 +246,14 @@ class ArticleQueries(Database):
                  story_id: int | None = None, include_duplicates: bool = True) -> list[Any]:
         where: list[Any] = []
         if outlet:
-            where.append(func.lower(outlets.c.name) == outlet.lower())
+            where.append(func.lower(outlets.c.name) == outlet.lower() if is_storable(outlet) else false())
         # Dates filter on the listing order (published, else first seen) so the order index serves them.
         if since:
             where.append(ARTICLE_ORDER >= since)  # noqa: SIM300 (a column expression, not a constant)
         if until:
             where.append(ARTICLE_ORDER <= until)  # noqa: SIM300
         if language:
-            where.append(articles.c.language == language)
+            where.append(articles.c.language == language if is_storable(language) else false())
         if feed_id is not None:
             where.append(articles.c.feed_id == feed_id if is_row_id(feed_id) else false())
         if story_id is not None:
@@ -355,6 +355,7 @@ class ArticleQueries(Database):
     # --- full-text search ----------------------------------------------------------------
     def _match(self, query: str) -> tuple[Any, dict[str, Any], Any] | None:
         """(subquery of matching ids with a score, its parameters, the best-first ordering)."""
+        query = query.replace("\x00", " ")  # a NUL separates words (and PostgreSQL refuses it)
         if self.dialect == "sqlite":
             expression = fts_query(query)
             if not expression:

@@ -23,7 +23,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from newsdesk.errors import NotFoundError
 from newsdesk.models import Article
 from newsdesk.store.articles import _article_select, row_to_article
-from newsdesk.store.database import Database, as_utc, is_row_id, utcnow
+from newsdesk.store.database import Database, as_utc, is_row_id, is_storable, utcnow
 from newsdesk.store.schema import (
     article_entities,
     articles,
@@ -124,6 +124,8 @@ class StoryQueries(Database):
             query = query.where(stories.c.last_seen >= since)
         if until is not None:
             query = query.where(or_(stories.c.first_seen.is_(None), stories.c.first_seen <= until))
+        if (outlet and not is_storable(outlet)) or (language and not is_storable(language)):
+            return []
         if outlet:
             covering = (select(articles.c.story_id)
                         .join(outlets, outlets.c.id == articles.c.outlet_id).where(outlets.c.name == outlet))
