@@ -346,6 +346,8 @@ def saved_search_row(saved: Any) -> dict[str, Any]:
 def save_search(store: Store, name: str, query: str) -> Any:
     """Save a named search; a name in use already is a conflict (409)."""
     name = name.strip()
+    if not name or "\x00" in name:
+        raise Problem(400, "bad name", "a saved search needs a name of visible text")
     if any(s.name == name for s in store.list_saved_searches()):
         raise Problem(409, "name in use", f"a saved search is already called {name!r}")
     return store.save_search(name, normalise_search_query(query))
