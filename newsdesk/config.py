@@ -13,6 +13,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from newsdesk.errors import ConfigError
 
@@ -72,6 +73,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("llm_api_key", "", str, "API key for the LLM endpoint", secret=True),
     Setting("read_only", False, bool, "Serve the web reader and API without write endpoints"),
     Setting("secret_key", "", str, "Key signing session cookies; empty = random per data dir", secret=True),
+    Setting("base_url", "", str,
+            "Public address of the web reader (scheme://host[:port]), used for every absolute URL (feeds, "
+            "canonical links); when set, requests naming another Host are refused. Empty = the request's Host"),
 )
 
 
@@ -120,6 +124,7 @@ class Settings:
     llm_api_key: str = ""
     read_only: bool = False
     secret_key: str = ""
+    base_url: str = ""
 
     @property
     def resolved_database_url(self) -> str:
@@ -142,6 +147,23 @@ def _validate(values: dict[str, Any]) -> None:
             raise ConfigError(f"{name} must be positive")
     if values["min_host_delay"] < 0 or values["host_delay_jitter"] < 0:
         raise ConfigError("delays cannot be negative")
+    values["base_url"] = _check_base_url(values["base_url"])
+
+
+def _check_base_url(value: str) -> str:
+    """``scheme://host[:port]`` without a trailing slash, or empty."""
+    value = value.strip().rstrip("/")
+    if not value:
+        return ""
+    parts = urlsplit(value)
+    try:
+        parts.port  # noqa: B018 (parsing the port raises on a bad one)
+    except ValueError:
+        parts = parts._replace(netloc="")
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.username or parts.path or parts.query or parts.fragment:
+        raise ConfigError(f"base_url must look like https://news.example.org (scheme, host, optional port), "
+                          f"got {value!r}")
+    return value
 
 
 def load_settings(base: Settings | None = None, *, environ: dict[str, str] | None = None,

@@ -120,7 +120,8 @@ def test_entities_and_search(client: TestClient, corpus: Corpus) -> None:
 def test_semantic_search_says_when_no_model_is_installed(client: TestClient) -> None:
     data = client.get("/api/search", params={"q": "bridge", "mode": "semantic"}).json()
     assert data["mode"] == "semantic"
-    assert data["hits"] or (data["semantic_available"] is False and data["message"])
+    assert data["hits"]  # found by meaning, or by words when no model is installed (and then it says so)
+    assert data["semantic_available"] or (data["message"] and data["searched"] == "fulltext")
 
 
 @pytest.mark.parametrize(("path", "status", "title"), [
@@ -172,3 +173,15 @@ def test_story_entity_and_search_feeds(client: TestClient, corpus: Corpus) -> No
     person = client.get("/entities/Mirela Okonkwo/feed.json").json()["items"]
     assert person and all(item["summary"] and item["external_url"].startswith("https://") for item in person)
     assert client.get(f"/stories/{story_id}/feed.rss").status_code == 422
+
+
+def test_semantic_search_without_a_model_gives_the_lexical_results(corpus: Corpus) -> None:
+    client = client_for(corpus, embedding_model=str(corpus.settings.data_dir / "no-such-model"))
+    words = client.get("/api/search", params={"q": "harbour bridge", "limit": 5}).json()
+    meaning = client.get("/api/search", params={"q": "harbour bridge", "limit": 5, "mode": "semantic"}).json()
+    assert meaning["semantic_available"] is False and meaning["message"] and meaning["searched"] == "fulltext"
+    assert meaning["mode"] == "semantic" and len(words["hits"]) >= 3
+    assert [h["article_id"] for h in meaning["hits"]] == [h["article_id"] for h in words["hits"]]
+    assert meaning["next_cursor"] == words["next_cursor"]
+    page = client.get("/search", params={"q": "harbour bridge", "mode": "semantic"}).text
+    assert meaning["message"].split(" (")[0] in page.replace("&#39;", "'") and all(f"/articles/{h['article_id']}" in page for h in words["hits"])

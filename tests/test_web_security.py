@@ -110,6 +110,9 @@ def test_saving_a_search_from_the_page_needs_login_and_csrf(client: TestClient, 
     assert client.post("/searches", data=fields).status_code == 403
     answer = client.post("/searches", data={**fields, "csrf_token": csrf_of(page)}, follow_redirects=False)
     assert answer.status_code == 303 and "outlet=Harbour+Times" in answer.headers["location"]
+    for blank in ("   ", "a\x00b"):  # no visible name, or one no database column can hold
+        refused = client.post("/searches", data={**fields, "name": blank, "csrf_token": csrf_of(page)})
+        assert refused.status_code == 400, blank
     assert [s.name for s in corpus.store.list_saved_searches()] == ["Reservoirs"]
 
 

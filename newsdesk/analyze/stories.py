@@ -453,11 +453,14 @@ def _retitle(store: Store, conn: Connection, index: StoreIndex, story_id: int) -
 # reading stories
 
 
-def list_stories(store: Store, *, since: datetime | None = None, outlet: str | None = None, limit: int = 50,
-                 offset: int = 0) -> list[StoryInfo]:
-    """Live stories, most recently active first (``summary_line`` is left empty here)."""
-    return [StoryInfo(r.id, r.title, r.size, r.outlets, r.first_seen, r.last_seen)
-            for r in store.list_stories(since=since, outlet=outlet, limit=limit, offset=offset)]
+def list_stories(store: Store, *, since: datetime | None = None, until: datetime | None = None,
+                 outlet: str | None = None, language: str | None = None, entity_id: int | None = None,
+                 limit: int = 50, offset: int = 0) -> list[StoryInfo]:
+    """Live stories, most recently active first, filtered before paging (``summary_line`` is left
+    empty here)."""
+    found = store.list_stories(since=since, until=until, outlet=outlet, language=language, entity_id=entity_id,
+                               limit=limit, offset=offset)
+    return [StoryInfo(r.id, r.title, r.size, r.outlets, r.first_seen, r.last_seen) for r in found]
 
 
 def story_detail(store: Store, story_id: int, settings: Settings) -> StoryDetail:

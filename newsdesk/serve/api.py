@@ -7,7 +7,7 @@ are refused in read-only mode. Lists page with opaque cursors (``next_cursor``).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Query, Request
 from fastapi.responses import Response
@@ -18,22 +18,17 @@ from newsdesk.serve import auth, sources, views
 from newsdesk.serve.cursors import decode_keyset, encode_keyset
 from newsdesk.serve.deps import request_settings as _settings
 from newsdesk.serve.deps import request_store as _store
+from newsdesk.serve.openapi import WRITE, answers
+from newsdesk.serve.params import Day, EntityType, KeysetCursor, OffsetCursor, PathId, QueryId
 
 router = APIRouter(prefix="/api", tags=["api"])
-PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
-ERRORS: dict[int | str, dict[str, Any]] = {400: {"description": "bad request", **PROBLEM},
-                                           404: {"description": "not found", **PROBLEM}}
-WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"description": "no or invalid API token", **PROBLEM}, 409: {"description": "conflict", **PROBLEM},
-    403: {"description": "read-only mode", **PROBLEM}, **ERRORS}
-
-
 
 
 class AddSources(BaseModel):
     """Feed or page URLs to subscribe to / ingest."""
 
-    targets: list[str] = Field(..., min_length=1, max_length=50, examples=[["https://example.org/feed.xml"]])
+    targets: list[Annotated[str, Field(min_length=1)]] = Field(
+        ..., min_length=1, max_length=50, examples=[["https://example.org/feed.xml"]])
 
 
 @router.get("", summary="API index")
@@ -42,23 +37,24 @@ def index(request: Request) -> dict[str, Any]:
             "openapi": "/openapi.json"}
 
 
-@router.get("/stories", summary="Latest and growing stories", responses=ERRORS)
-def stories(request: Request, since: str | None = None, until: str | None = None, outlet: str | None = None,
-            language: str | None = None, entity: str | None = None, cursor: str | None = None,
+@router.get("/stories", summary="Latest and growing stories", responses=answers(400, 422))
+def stories(request: Request, since: Day = None, until: Day = None, outlet: str | None = None,
+            language: str | None = None, entity: str | None = None, cursor: OffsetCursor = None,
             limit: int = Query(30, ge=1, le=200)) -> dict[str, Any]:
     filters = views.parse_filters(since, until, outlet, language, entity)
     return views.home_view(_store(request), _settings(request), filters, cursor=cursor, limit=limit)
 
 
-@router.get("/stories/{story_id}", summary="One story: summary, timeline, coverage, framing", responses=ERRORS)
-def story(request: Request, story_id: int) -> dict[str, Any]:
+@router.get("/stories/{story_id}", summary="One story: summary, timeline, coverage, framing",
+            responses=answers(404, 422))
+def story(request: Request, story_id: PathId) -> dict[str, Any]:
     return views.story_view(_store(request), _settings(request), story_id)
 
 
-@router.get("/articles", summary="Articles, newest first (keyset cursor)", responses=ERRORS)
-def articles(request: Request, outlet: str | None = None, since: str | None = None, until: str | None = None,
-             language: str | None = None, feed_id: int | None = None, story_id: int | None = None,
-             include_duplicates: bool = False, cursor: str | None = None,
+@router.get("/articles", summary="Articles, newest first (keyset cursor)", responses=answers(400, 422))
+def articles(request: Request, outlet: str | None = None, since: Day = None, until: Day = None,
+             language: str | None = None, feed_id: QueryId = None, story_id: QueryId = None,
+             include_duplicates: bool = False, cursor: KeysetCursor = None,
              limit: int = Query(50, ge=1, le=500)) -> dict[str, Any]:
     filters = views.parse_filters(since, until, outlet, language)
     found = _store(request).list_articles(
@@ -72,34 +68,35 @@ def articles(request: Request, outlet: str | None = None, since: str | None = No
 
 
 @router.get("/articles/{article_id}", summary="One article with its text, related, neighbours, copies",
-            responses=ERRORS)
-def article(request: Request, article_id: int) -> dict[str, Any]:
+            responses=answers(404, 422))
+def article(request: Request, article_id: PathId) -> dict[str, Any]:
     return views.article_view(_store(request), _settings(request), article_id)
 
 
 @router.get("/articles/{article_id}/summary", summary="The article's summary (computed once, then cached)",
-            responses=ERRORS)
-def article_summary(request: Request, article_id: int) -> dict[str, Any]:
+            responses=answers(404, 422))
+def article_summary(request: Request, article_id: PathId) -> dict[str, Any]:
     return views.article_summary(_store(request), _settings(request), article_id)
 
 
-@router.get("/entities", summary="Named entities", responses=ERRORS)
-def entities(request: Request, type: str | None = None, cursor: str | None = None,
+@router.get("/entities", summary="Named entities", responses=answers(400, 422))
+def entities(request: Request, type: EntityType = None, cursor: OffsetCursor = None,
              limit: int = Query(100, ge=1, le=500)) -> dict[str, Any]:
     return views.entity_list_view(_store(request), type=type, cursor=cursor, limit=limit)
 
 
 @router.get("/entities/{name_or_id}", summary="One entity: coverage, stories, co-occurring entities",
-            responses=ERRORS)
+            responses=answers(404, 422))
 def entity(request: Request, name_or_id: str) -> dict[str, Any]:
     return views.entity_view(_store(request), name_or_id)
 
 
-@router.get("/search", summary="Full-text (or semantic) search with highlighted snippets", responses=ERRORS)
+@router.get("/search", summary="Full-text (or semantic) search with highlighted snippets",
+            responses=answers(400, 422))
 def search(request: Request, q: str = Query(..., min_length=1),
-           mode: str = Query("fulltext", pattern="^(fulltext|semantic)$"), since: str | None = None,
-           until: str | None = None, outlet: str | None = None, language: str | None = None,
-           cursor: str | None = None, limit: int = Query(20, ge=1, le=100)) -> dict[str, Any]:
+           mode: str = Query("fulltext", pattern="^(fulltext|semantic)$"), since: Day = None,
+           until: Day = None, outlet: str | None = None, language: str | None = None,
+           cursor: OffsetCursor = None, limit: int = Query(20, ge=1, le=100)) -> dict[str, Any]:
     filters = views.parse_filters(since, until, outlet, language)
     return views.search_view(_store(request), _settings(request), q, filters, mode=mode, cursor=cursor,
                              limit=limit)
@@ -108,8 +105,11 @@ def search(request: Request, q: str = Query(..., min_length=1),
 class SaveSearch(BaseModel):
     """A named search: ``query`` is the search page's query string, e.g. ``q=levy&outlet=Quay+Courier``."""
 
-    name: str = Field(..., min_length=1, max_length=200)
-    query: str = Field(..., min_length=3, max_length=2000, examples=["q=harbour+levy&since=2026-03-01"])
+    name: str = Field(..., min_length=1, max_length=200, pattern=r"^[^\x00]*[^\s\x00][^\x00]*$",
+                      description="some visible text (no NUL character)")
+    query: str = Field(..., min_length=3, max_length=2000, pattern=r"(^\??|&)q=([^&\s+%]|%[0-9A-Fa-f]{2})",
+                       examples=["q=harbour+levy&since=2026-03-01"],
+                       description="the search page's query string, with words to find (`q=`)")
 
 
 @router.get("/searches", summary="Saved searches")
@@ -117,7 +117,8 @@ def saved_searches(request: Request) -> dict[str, Any]:
     return {"searches": [views.saved_search_row(s) for s in _store(request).list_saved_searches()]}
 
 
-@router.post("/searches", summary="Save a search (needs a token)", status_code=201, responses=WRITE_ERRORS)
+@router.post("/searches", summary="Save a search (needs a token)", status_code=201,
+             responses=answers(*WRITE, 409))
 def save_search(request: Request, body: SaveSearch, _token: int = Depends(auth.require_api_writer)
                 ) -> dict[str, Any]:
     saved = views.save_search(_store(request), body.name, body.query)
@@ -134,7 +135,8 @@ def list_sources(request: Request) -> dict[str, Any]:
     return views.sources_view(_store(request))
 
 
-@router.post("/sources", summary="Add feeds or pages (needs a token)", status_code=201, responses=WRITE_ERRORS)
+@router.post("/sources", summary="Add feeds or pages (needs a token)", status_code=201,
+             responses=answers(*WRITE, 409))
 def add_sources(request: Request, body: AddSources, _token: int = Depends(auth.require_api_writer)
                 ) -> dict[str, Any]:
     outcomes = sources.add_targets(_store(request), _settings(request), body.targets)
@@ -142,8 +144,8 @@ def add_sources(request: Request, body: AddSources, _token: int = Depends(auth.r
 
 
 @router.post("/sources/opml", summary="Import an OPML subscription list (needs a token)", status_code=201,
-             responses=WRITE_ERRORS)
-def import_opml(request: Request, content: bytes = Body(..., media_type="text/x-opml"),
+             responses=answers(*WRITE))
+def import_opml(request: Request, content: bytes = Body(..., media_type="text/x-opml", min_length=1),
                 _token: int = Depends(auth.require_api_writer)) -> dict[str, Any]:
     outcomes = sources.import_opml(_store(request), content, "api upload")
     return {"outcomes": [o.to_json() for o in outcomes]}

@@ -9,8 +9,10 @@ usual hardening headers.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -25,10 +27,13 @@ from newsdesk.config import VERSION, Settings
 from newsdesk.errors import NewsdeskError
 from newsdesk.serve import filters
 from newsdesk.serve.auth import Signer, load_secret_key
+from newsdesk.serve.deps import site_url
 from newsdesk.serve.problems import Problem
 from newsdesk.store import Store, open_store
 
 HERE = Path(__file__).resolve().parent
+#: the feed routes (``/stories/3/feed.atom``): feed readers get problem+json, not an error page
+FEED_PATH = re.compile(r"/feed\.[^/]*$")
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'; "
        "connect-src 'self'")
@@ -63,10 +68,38 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+class KnownHost:
+    """Pure ASGI middleware refusing (400 problem+json) a request whose ``Host`` is not the host of
+    ``base_url``, so no page or feed is built for an address newsdesk is not served at. Ports are
+    not compared (a proxy may or may not forward them), as with Starlette's TrustedHostMiddleware."""
+
+    def __init__(self, app: ASGIApp, base_url: str) -> None:
+        self.app = app
+        self.base_url = base_url
+        self.host = (urlsplit(base_url).hostname or "").lower()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket") or self._host(scope) == self.host:
+            await self.app(scope, receive, send)
+            return
+        body = {"type": "about:blank", "title": "unknown host", "status": 400, "instance": scope.get("path", ""),
+                "detail": f"this newsdesk is served at {self.base_url}; the request named another host"}
+        response = JSONResponse(body, status_code=400, media_type="application/problem+json")
+        await response(scope, receive, send)
+
+    @staticmethod
+    def _host(scope: Scope) -> str:
+        raw = dict(scope.get("headers") or []).get(b"host", b"").decode("latin-1")
+        try:
+            return (urlsplit("//" + raw).hostname or "").lower()
+        except ValueError:
+            return ""
+
+
 def wants_json(request: Request) -> bool:
     """API paths, feeds and clients that ask for JSON get problem+json; browsers get a page."""
     path = request.url.path
-    if path.startswith("/api/") or path == "/openapi.json":
+    if path.startswith("/api/") or path == "/openapi.json" or FEED_PATH.search(path):
         return True
     accept = request.headers.get("accept", "")
     return "json" in accept and "html" not in accept
@@ -82,6 +115,7 @@ def problem_response(request: Request, status: int, title: str, detail: str,
     return templates.TemplateResponse(request, "error.html", {
         "status": status, "title": title, "detail": detail, "logged_in": False,
         "read_only": request.app.state.settings.read_only, "csrf_token": "", "path": request.url.path,
+        "site": site_url(request),
     }, status_code=status, headers=headers)
 
 
@@ -128,6 +162,8 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.state.signer = Signer(load_secret_key(settings))
     app.state.templates = make_templates()
     _install_error_handlers(app)
+    if settings.base_url:
+        app.add_middleware(KnownHost, base_url=settings.base_url)
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.include_router(api.router)

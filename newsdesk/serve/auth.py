@@ -21,6 +21,7 @@ from starlette.responses import Response
 
 from newsdesk.config import Settings
 from newsdesk.serve.deps import request_store as _store
+from newsdesk.serve.deps import site_url
 from newsdesk.serve.problems import Problem
 
 SESSION_COOKIE = "nd_session"
@@ -140,7 +141,7 @@ def check_csrf(request: Request, submitted: str | None) -> None:
     """Refuse a form post whose CSRF token does not match this browser's cookie, or that comes
     from another origin."""
     origin = request.headers.get("origin")
-    if origin and origin != "null" and origin.rstrip("/") != str(request.base_url).rstrip("/"):
+    if origin and origin != "null" and origin.rstrip("/") != site_url(request):
         raise Problem(403, "cross-site request refused", f"form posted from another origin: {origin}")
     cookie = request.cookies.get(CSRF_COOKIE)
     expected = _signer(request).csrf_token(cookie) if cookie else None

@@ -1,54 +1,55 @@
-"""Opaque pagination cursors: an offset, or a (published, id) keyset for article lists.
+"""Pagination cursors: an offset (``o40``), or a (published, id) keyset for article lists
+(``k1772438400000000_17``: microseconds since 1970 and the last id seen).
 
-Cursors are URL-safe base64 of a small JSON value; a client passes back what it was given.
+A client passes back what it was given. Each kind has a pattern the OpenAPI schema declares, and
+every string matching it is a usable position (values past the ends are clamped), so a client
+that follows the schema is never refused; anything else is a 400 "bad cursor".
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
-from datetime import datetime
-from typing import Any
+import re
+from datetime import UTC, datetime, timedelta
 
 from newsdesk.serve.problems import Problem
+from newsdesk.store.database import MAX_ROW_ID
+
+#: what the schema declares; an empty cursor is the first page
+OFFSET_PATTERN = r"^(?:o([0-9]{1,9}))?$"
+KEYSET_PATTERN = r"^(?:k(-?[0-9]{1,18})_([0-9]{1,19}))?$"
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICRO = timedelta(microseconds=1)
+_EARLIEST, _LATEST = datetime.min.replace(tzinfo=UTC), datetime.max.replace(tzinfo=UTC)
 
 
-def _encode(value: Any) -> str:
-    return base64.urlsafe_b64encode(json.dumps(value, separators=(",", ":")).encode()).decode().rstrip("=")
-
-
-def _decode(cursor: str) -> Any:
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        return json.loads(base64.urlsafe_b64decode(padded.encode()).decode())
-    except (binascii.Error, ValueError, UnicodeDecodeError):
-        raise Problem(400, "bad cursor", f"the cursor {cursor[:40]!r} was not made by this server") from None
+def _bad(cursor: str, holds: str) -> Problem:
+    return Problem(400, "bad cursor", f"the cursor {cursor[:40]!r} was not made by this server "
+                                      f"(it should hold {holds})")
 
 
 def encode_offset(offset: int) -> str:
-    return _encode({"o": offset})
+    return f"o{offset}"
 
 
 def decode_offset(cursor: str | None) -> int:
-    if not cursor:
-        return 0
-    value = _decode(cursor)
-    if not isinstance(value, dict) or not isinstance(value.get("o"), int) or value["o"] < 0:
-        raise Problem(400, "bad cursor", "the cursor does not hold an offset")
-    return int(value["o"])
+    found = re.match(OFFSET_PATTERN, cursor or "")
+    if found is None:
+        raise _bad(cursor or "", "an offset")
+    return int(found.group(1) or 0)
 
 
 def encode_keyset(published: datetime | None, article_id: int) -> str:
-    return _encode({"p": published.isoformat() if published else None, "i": article_id})
+    micros = ((published or _EARLIEST) - _EPOCH) // _MICRO
+    return f"k{micros}_{article_id}"
 
 
-def decode_keyset(cursor: str | None) -> tuple[datetime | None, int] | None:
-    if not cursor:
+def decode_keyset(cursor: str | None) -> tuple[datetime, int] | None:
+    found = re.match(KEYSET_PATTERN, cursor or "")
+    if found is None:
+        raise _bad(cursor or "", "a position in the article list")
+    if found.group(1) is None:
         return None
-    value = _decode(cursor)
-    try:
-        published = datetime.fromisoformat(value["p"]) if value.get("p") else None
-        return published, int(value["i"])
-    except (AttributeError, KeyError, TypeError, ValueError):
-        raise Problem(400, "bad cursor", "the cursor does not hold a position in the article list") from None
+    micros, article_id = int(found.group(1)), int(found.group(2))
+    low, high = (_EARLIEST - _EPOCH) // _MICRO, (_LATEST - _EPOCH) // _MICRO
+    published = _EPOCH + max(low, min(high, micros)) * _MICRO
+    return published, min(article_id, MAX_ROW_ID)

@@ -15,9 +15,12 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from newsdesk.serve import views
+from newsdesk.serve.deps import absolute_url, site_url
 from newsdesk.serve.deps import request_settings as _settings
 from newsdesk.serve.deps import request_store as _store
-from newsdesk.serve.sanitize import safe_url, shorten
+from newsdesk.serve.openapi import FEED_OK, answers
+from newsdesk.serve.params import Day, PathId
+from newsdesk.serve.sanitize import safe_url, shorten, snippet_text
 
 router = APIRouter(tags=["feeds"])
 ATOM_TYPE = "application/atom+xml; charset=utf-8"
@@ -33,12 +36,13 @@ def _x(text: Any) -> str:
 
 
 def _entry(item: dict[str, Any], base: str) -> dict[str, Any]:
-    """A feed entry from an article card, related row or search hit."""
+    """A feed entry from an article card, related row or search hit (whose summary is its snippet)."""
     article_id = item.get("id") or item.get("article_id")
+    summary = snippet_text(item["snippet"]) if item.get("snippet") else item.get("excerpt") or ""
     return {"id": f"{base}/articles/{article_id}", "url": f"{base}/articles/{article_id}",
             "title": item.get("title") or "Untitled", "outlet": item.get("outlet") or "",
             "author": item.get("author") or item.get("outlet") or "",
-            "published": item.get("published"), "summary": shorten(item.get("excerpt") or "", 400),
+            "published": item.get("published"), "summary": shorten(summary, 400),
             "external_url": safe_url(item.get("url"))}
 
 
@@ -75,14 +79,17 @@ def json_feed(title: str, self_url: str, page_url: str, entries: list[dict[str, 
 
 
 def _respond(kind: str, request: Request, title: str, page_path: str, items: list[dict[str, Any]]) -> Response:
-    base = str(request.base_url).rstrip("/")
+    base = site_url(request)
     entries = [_entry(i, base) for i in items]
     maker = atom if kind == "atom" else json_feed
-    return maker(title, str(request.url), base + page_path, entries)
+    query = request.url.query
+    return maker(title, absolute_url(request, request.url.path + (f"?{query}" if query else "")),
+                 base + page_path, entries)
 
 
-@router.get("/stories/{story_id}/feed.{kind}", summary="A story as Atom or JSON Feed")
-def story_feed(request: Request, story_id: int, kind: str = Path(..., pattern="^(atom|json)$")) -> Response:
+@router.get("/stories/{story_id}/feed.{kind}", summary="A story as Atom or JSON Feed", response_class=Response,
+            responses={**FEED_OK, **answers(404, 422)})
+def story_feed(request: Request, story_id: PathId, kind: str = Path(..., pattern="^(atom|json)$")) -> Response:
     from newsdesk.analyze import stories
 
     store = _store(request)
@@ -92,7 +99,8 @@ def story_feed(request: Request, story_id: int, kind: str = Path(..., pattern="^
     return _respond(kind, request, f"newsdesk story: {info.title or story_id}", f"/stories/{info.id}", items)
 
 
-@router.get("/entities/{name_or_id}/feed.{kind}", summary="Articles mentioning an entity, as Atom or JSON Feed")
+@router.get("/entities/{name_or_id}/feed.{kind}", summary="Articles mentioning an entity, as Atom or JSON Feed",
+            response_class=Response, responses={**FEED_OK, **answers(404, 422)})
 def entity_feed(request: Request, name_or_id: str, kind: str = Path(..., pattern="^(atom|json)$")) -> Response:
     store = _store(request)
     data = views.entity_view(store, name_or_id)
@@ -101,11 +109,14 @@ def entity_feed(request: Request, name_or_id: str, kind: str = Path(..., pattern
     return _respond(kind, request, title, f"/entities/{data['entity']['id']}", articles)
 
 
-@router.get("/search/feed.{kind}", summary="A search as Atom or JSON Feed")
+@router.get("/search/feed.{kind}", summary="A search as Atom or JSON Feed", response_class=Response,
+            responses={**FEED_OK, **answers(400, 422)})
 def search_feed(request: Request, kind: str = Path(..., pattern="^(atom|json)$"), q: str = Query(..., min_length=1),
-                since: str | None = None, until: str | None = None, outlet: str | None = None,
+                since: Day = None, until: Day = None, outlet: str | None = None,
                 language: str | None = None) -> Response:
     filters = views.parse_filters(since, until, outlet, language)
     data = views.search_view(_store(request), _settings(request), q, filters, limit=50)
-    hits = sorted(data["hits"], key=lambda h: h.get("published") or "", reverse=True)
+    cards = {a.id: views.card(a) or {} for a in _store(request).get_articles([h["article_id"] for h in data["hits"]])}
+    hits = [{**cards.get(h["article_id"], {}), **h} for h in data["hits"]]  # the hit's snippet, the card's link
+    hits.sort(key=lambda h: h.get("published") or "", reverse=True)
     return _respond(kind, request, f"newsdesk search: {q}", "/search?" + urlencode({"q": q}), hits)

@@ -16,6 +16,8 @@ from fastapi.templating import Jinja2Templates
 from newsdesk.serve import auth, sources, views
 from newsdesk.serve.deps import request_settings as _settings
 from newsdesk.serve.deps import request_store as _store
+from newsdesk.serve.deps import site_url
+from newsdesk.serve.params import PathId
 
 router = APIRouter(include_in_schema=False)
 
@@ -26,7 +28,7 @@ def render(request: Request, template: str, context: dict[str, Any], status: int
     """A page with the shared context (login state, CSRF token, read-only flag)."""
     templates: Jinja2Templates = request.app.state.templates
     shared = {"logged_in": auth.session_token_id(request) is not None, "csrf_token": auth.csrf_token(request),
-              "read_only": _settings(request).read_only, "path": request.url.path}
+              "read_only": _settings(request).read_only, "path": request.url.path, "site": site_url(request)}
     response = templates.TemplateResponse(request, template, {**shared, **context}, status_code=status)
     auth.remember_browser(request, response)
     return response
@@ -42,14 +44,14 @@ def home(request: Request, since: str | None = None, until: str | None = None, o
 
 
 @router.get("/stories/{story_id}", response_class=HTMLResponse)
-def story(request: Request, story_id: int) -> Response:
+def story(request: Request, story_id: PathId) -> Response:
     data = views.story_view(_store(request), _settings(request), story_id)
     return render(request, "story.html", {"data": data, "chart": views.story_chart(data),
                                           "title": data["story"].get("title") or f"Story {story_id}"})
 
 
 @router.get("/articles/{article_id}", response_class=HTMLResponse)
-def article(request: Request, article_id: int, summary: bool = False) -> Response:
+def article(request: Request, article_id: PathId, summary: bool = False) -> Response:
     data = views.article_view(_store(request), _settings(request), article_id, with_summary=summary)
     return render(request, "article.html", {"data": data, "title": data["article"]["title"] or "Article"})
 

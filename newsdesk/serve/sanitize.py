@@ -8,6 +8,7 @@ through :func:`safe_url`, which lets only http(s) through so ``javascript:`` nev
 
 from __future__ import annotations
 
+import html
 import re
 from urllib.parse import urlsplit
 
@@ -31,6 +32,11 @@ def clean_html(html: str) -> Markup:
 def snippet_html(snippet: str) -> Markup:
     """A search snippet: ``<mark>`` survives, every other tag and attribute is dropped."""
     return Markup(nh3.clean(snippet or "", tags={"mark"}, attributes={}, strip_comments=True))
+
+
+def snippet_text(snippet: str) -> str:
+    """A search snippet as plain text (the ``<mark>`` tags dropped, entities decoded), for feeds."""
+    return html.unescape(nh3.clean(snippet or "", tags=set(), attributes={}, strip_comments=True))
 
 
 def safe_url(url: str | None) -> str:

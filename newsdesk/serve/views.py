@@ -8,6 +8,7 @@ available from the API too.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -70,10 +71,13 @@ class Filters:
 
 
 def _parse_day(name: str, value: str | None) -> date | None:
+    """An RFC 3339 full-date (what the schema declares as ``format: date``); empty is no filter."""
     if not value:
         return None
     try:
-        return date.fromisoformat(value.strip())
+        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+            raise ValueError(value)
+        return date.fromisoformat(value)
     except ValueError:
         raise Problem(400, "bad date", f"{name} must be a date like 2026-01-31, not {value[:40]!r}") from None
 
@@ -121,14 +125,19 @@ def optional(name: str, call: Callable[[], T]) -> T | None:
 
 # --- home ---------------------------------------------------------------------------------------
 
-def _story_ids_for_entity(store: Store, entity: str) -> set[int]:
-    """Stories mentioning the entity; none for a name nobody mentions (a filter, not a lookup)."""
-    from newsdesk.analyze import entities
+def _filtered_stories(store: Store, filters: Filters, *, limit: int, offset: int) -> list[Any]:
+    """One page of stories with every filter applied in the query, before paging; a name nobody
+    mentions matches no story (a filter, not a lookup)."""
+    from newsdesk.analyze import stories
 
-    try:
-        return {s.id for s in entities.entity_detail(store, entity).stories}
-    except NotFoundError:
-        return set()
+    entity_id = None
+    if filters.entity:
+        try:
+            entity_id = store.find_entity_id(filters.entity)
+        except NotFoundError:
+            return []
+    return stories.list_stories(store, since=filters.since_dt, until=filters.until_dt, outlet=filters.outlet,
+                                language=filters.language, entity_id=entity_id, limit=limit, offset=offset)
 
 
 def _recent_counts(store: Store, rows: list[dict[str, Any]]) -> dict[int, int]:
@@ -173,20 +182,10 @@ def _latest_articles(store: Store, filters: Filters, rows: list[dict[str, Any]],
 
 def home_view(store: Store, settings: Settings, filters: Filters, *, cursor: str | None = None,
               limit: int = 30) -> dict[str, Any]:
-    from newsdesk.analyze import stories
-
     offset = decode_offset(cursor)
-    found = stories.list_stories(store, since=filters.since_dt, outlet=filters.outlet, limit=limit + 1,
-                                 offset=offset)
+    found = _filtered_stories(store, filters, limit=limit + 1, offset=offset)
     more = len(found) > limit
     rows = [s.to_json() for s in found[:limit]]
-    if filters.entity:
-        wanted = _story_ids_for_entity(store, filters.entity)
-        rows = [s for s in rows if int(s["id"]) in wanted]
-    if filters.until_dt:
-        rows = [s for s in rows if not s["first_seen"] or datetime.fromisoformat(s["first_seen"]) <= filters.until_dt]
-    if filters.language:
-        rows = [s for s in rows if store.count_articles(story_id=s["id"], language=filters.language)]
     latest = _latest_articles(store, filters, rows)
     rows = _with_extras(store, settings, rows)
     growing = sorted((r for r in rows if r["growing"]), key=lambda r: (-r["recent"], -len(r["outlets"])))[:4]
@@ -286,7 +285,7 @@ def search_view(store: Store, settings: Settings, query: str, filters: Filters, 
     offset = decode_offset(cursor)
     base: dict[str, Any] = {"query": query, "mode": mode, "filters": filters.to_json(), "hits": [],
                             "total": 0, "offset": offset, "next_cursor": None, "prev_cursor": None,
-                            "semantic_available": True}
+                            "semantic_available": True, "searched": mode}
     if not query.strip():
         return base
     if mode == "semantic":
@@ -294,9 +293,10 @@ def search_view(store: Store, settings: Settings, query: str, filters: Filters, 
 
         try:
             hits = related.semantic_search(store, query, settings, limit=limit)
+            return {**base, "hits": to_json(hits), "total": len(hits)}
         except ModelUnavailableError as exc:
-            return {**base, "semantic_available": False, "message": exc.message}
-        return {**base, "hits": to_json(hits), "total": len(hits)}
+            # without a model, the word search stands in (the message says so)
+            base.update(semantic_available=False, message=exc.message, searched="fulltext")
     kwargs: dict[str, Any] = {"outlet": filters.outlet, "since": filters.since_dt, "until": filters.until_dt,
                               "language": filters.language}
     found = store.search(query, limit=limit + 1, offset=offset, **kwargs)
@@ -338,6 +338,8 @@ def saved_search_row(saved: Any) -> dict[str, Any]:
 def save_search(store: Store, name: str, query: str) -> Any:
     """Save a named search; a name in use already is a conflict (409)."""
     name = name.strip()
+    if not name or "\x00" in name:
+        raise Problem(400, "bad name", "a saved search needs a name of visible text")
     if any(s.name == name for s in store.list_saved_searches()):
         raise Problem(409, "name in use", f"a saved search is already called {name!r}")
     return store.save_search(name, normalise_search_query(query))

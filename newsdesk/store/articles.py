@@ -19,6 +19,7 @@ from sqlalchemy import (
     bindparam,
     column,
     delete,
+    false,
     func,
     insert,
     or_,
@@ -29,7 +30,7 @@ from sqlalchemy import (
 
 from newsdesk.errors import NotFoundError
 from newsdesk.models import Article, ExtractedArticle, SearchHit
-from newsdesk.store.database import Database, as_utc, new_id, utcnow
+from newsdesk.store.database import Database, as_utc, is_row_id, is_storable, new_id, utcnow
 from newsdesk.store.schema import (
     ARTICLE_ORDER,
     article_versions,
@@ -217,18 +218,21 @@ class ArticleQueries(Database):
 
     # --- reading -------------------------------------------------------------------------
     def get_article(self, article_id: int) -> Article:
-        with self.read() as conn:
-            row = conn.execute(_article_select().where(articles.c.id == article_id)).first()
+        row = None
+        if is_row_id(article_id):
+            with self.read() as conn:
+                row = conn.execute(_article_select().where(articles.c.id == article_id)).first()
         if row is None:
             raise NotFoundError(f"no article with id {article_id}", source=str(article_id))
         return row_to_article(row)
 
     def get_articles(self, ids: Sequence[int]) -> list[Article]:
         """Articles by id, in the order given (unknown ids are left out)."""
-        if not ids:
+        wanted = [i for i in ids if is_row_id(i)]
+        if not wanted:
             return []
         with self.read() as conn:
-            rows = conn.execute(_article_select().where(articles.c.id.in_(list(ids)))).all()
+            rows = conn.execute(_article_select().where(articles.c.id.in_(wanted))).all()
         by_id = {row.id: row_to_article(row) for row in rows}
         return [by_id[i] for i in ids if i in by_id]
 
@@ -242,18 +246,18 @@ class ArticleQueries(Database):
                  story_id: int | None = None, include_duplicates: bool = True) -> list[Any]:
         where: list[Any] = []
         if outlet:
-            where.append(func.lower(outlets.c.name) == outlet.lower())
+            where.append(func.lower(outlets.c.name) == outlet.lower() if is_storable(outlet) else false())
         # Dates filter on the listing order (published, else first seen) so the order index serves them.
         if since:
             where.append(ARTICLE_ORDER >= since)  # noqa: SIM300 (a column expression, not a constant)
         if until:
             where.append(ARTICLE_ORDER <= until)  # noqa: SIM300
         if language:
-            where.append(articles.c.language == language)
+            where.append(articles.c.language == language if is_storable(language) else false())
         if feed_id is not None:
-            where.append(articles.c.feed_id == feed_id)
+            where.append(articles.c.feed_id == feed_id if is_row_id(feed_id) else false())
         if story_id is not None:
-            where.append(articles.c.story_id == story_id)
+            where.append(articles.c.story_id == story_id if is_row_id(story_id) else false())
         if not include_duplicates:
             where.append(duplicate_links.c.article_id.is_(None))
         return where
@@ -351,6 +355,7 @@ class ArticleQueries(Database):
     # --- full-text search ----------------------------------------------------------------
     def _match(self, query: str) -> tuple[Any, dict[str, Any], Any] | None:
         """(subquery of matching ids with a score, its parameters, the best-first ordering)."""
+        query = query.replace("\x00", " ")  # a NUL separates words (and PostgreSQL refuses it)
         if self.dialect == "sqlite":
             expression = fts_query(query)
             if not expression:

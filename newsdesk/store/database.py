@@ -27,6 +27,8 @@ from sqlalchemy.exc import ArgumentError, IntegrityError, SQLAlchemyError
 from newsdesk.errors import ConflictError, StoreError
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+#: the largest row id both databases can hold (ids are INTEGER: 32 bits on PostgreSQL); ids start at 1
+MAX_ROW_ID = 2**31 - 1
 _migrate_lock = threading.Lock()
 
 
@@ -52,6 +54,17 @@ def redact_url(url: str) -> str:
 def _reason(exc: BaseException) -> str:
     """What the driver said (not SQLAlchemy's statement dump), on one line."""
     return " ".join(str(getattr(exc, "orig", None) or exc).split())
+
+
+def is_row_id(value: int) -> bool:
+    """Whether ``value`` can be a row id: a query with anything else could only overflow."""
+    return 1 <= value <= MAX_ROW_ID
+
+
+def is_storable(text: str) -> bool:
+    """Whether ``text`` could be a stored value: PostgreSQL text holds no NUL character, so a filter
+    naming one matches nothing (and must not reach the database, which would refuse it)."""
+    return "\x00" not in text
 
 
 def new_id(result: Any) -> int:

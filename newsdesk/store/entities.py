@@ -27,7 +27,7 @@ from sqlalchemy import Connection, delete, distinct, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from newsdesk.errors import NotFoundError
-from newsdesk.store.database import Database, as_utc
+from newsdesk.store.database import Database, as_utc, is_row_id, is_storable
 from newsdesk.store.schema import (
     article_entities,
     articles,
@@ -276,8 +276,10 @@ class EntityQueries(Database):
     def find_entity_id(self, name_or_id: str | int) -> int:
         """An entity by id, or by name or alias (case-insensitive; the most-covered one wins)."""
         text = str(name_or_id).strip()
+        if not is_storable(text):
+            raise NotFoundError(f"no entity named {text!r}", source=text)
         with self.read() as conn:
-            if text.isdigit():
+            if text.isascii() and text.isdigit() and is_row_id(int(text)):
                 found = conn.execute(select(entities.c.id).where(entities.c.id == int(text))).scalar()
                 if found is not None:
                     return int(found)

@@ -23,8 +23,9 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from newsdesk.errors import NotFoundError
 from newsdesk.models import Article
 from newsdesk.store.articles import _article_select, row_to_article
-from newsdesk.store.database import Database, as_utc, utcnow
+from newsdesk.store.database import Database, as_utc, is_row_id, is_storable, utcnow
 from newsdesk.store.schema import (
+    article_entities,
     articles,
     duplicate_links,
     embeddings,
@@ -79,7 +80,7 @@ class StoryQueries(Database):
     def get_story(self, story_id: int) -> StoryRecord:
         """The story row (a merged story too: ``merged_into`` then names the survivor)."""
         with self.read() as conn:
-            row = conn.execute(select(stories).where(stories.c.id == story_id)).first()
+            row = conn.execute(select(stories).where(stories.c.id == story_id)).first() if is_row_id(story_id) else None
             if row is None:
                 raise NotFoundError(f"no story with id {story_id}", source=f"story {story_id}")
             record = _record(row)
@@ -112,16 +113,30 @@ class StoryQueries(Database):
         with self.read() as conn:
             return [row_to_article(row) for row in conn.execute(query)]
 
-    def list_stories(self, *, since: datetime | None = None, outlet: str | None = None, limit: int = 50,
-                     offset: int = 0, min_size: int = 1) -> list[StoryRecord]:
-        """Live (not merged) stories, most recently active first."""
+    def list_stories(self, *, since: datetime | None = None, until: datetime | None = None,
+                     outlet: str | None = None, language: str | None = None, entity_id: int | None = None,
+                     limit: int = 50, offset: int = 0, min_size: int = 1) -> list[StoryRecord]:
+        """Live (not merged) stories, most recently active first, filtered before paging: active on or
+        after ``since``, begun by ``until``, with an article from ``outlet``, in ``language`` or
+        mentioning the entity ``entity_id``."""
         query = select(stories).where(stories.c.merged_into.is_(None), stories.c.size >= min_size)
         if since is not None:
             query = query.where(stories.c.last_seen >= since)
+        if until is not None:
+            query = query.where(or_(stories.c.first_seen.is_(None), stories.c.first_seen <= until))
+        if (outlet and not is_storable(outlet)) or (language and not is_storable(language)):
+            return []
         if outlet:
             covering = (select(articles.c.story_id)
                         .join(outlets, outlets.c.id == articles.c.outlet_id).where(outlets.c.name == outlet))
             query = query.where(stories.c.id.in_(covering))
+        if language:
+            query = query.where(stories.c.id.in_(select(articles.c.story_id).where(articles.c.language == language)))
+        if entity_id is not None:
+            mentioning = (select(articles.c.story_id)
+                          .join(article_entities, article_entities.c.article_id == articles.c.id)
+                          .where(article_entities.c.entity_id == entity_id))
+            query = query.where(stories.c.id.in_(mentioning))
         query = query.order_by(stories.c.last_seen.desc().nulls_last(), stories.c.id.desc())
         with self.read() as conn:
             records = [_record(r) for r in conn.execute(query.limit(limit).offset(offset))]
