@@ -299,6 +299,7 @@ class Ingestor:
         canonical = identity_url(document.url, extracted)
         fingerprint = Fingerprint.of(extracted.text or canonical, self.settings.near_duplicate_threshold)
         with self.store.transaction() as conn:
+            self.store.lock(conn, "copies")  # one original per group, however many processes add copies
             stored = self.store.save_article(
                 conn, extracted, canonical_url=canonical, content_hash=fingerprint.content_hash,
                 domain=_host(canonical), feed_id=feed_id)

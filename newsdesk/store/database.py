@@ -3,6 +3,12 @@
 SQLite (the default) runs in WAL mode with foreign keys on and a busy timeout, so a reader
 never blocks the writer and several processes can share one file; PostgreSQL takes the same
 schema through the same Alembic migrations.
+
+Concurrent writers: rows with a natural key are written with :func:`upsert` (``INSERT … ON
+CONFLICT``, the same statement on both databases), and work that reads then writes shared state
+(story assignment, near-copy linking) first takes :meth:`Database.lock` for its concern inside
+the transaction: a PostgreSQL transaction-scoped advisory lock; on SQLite the one writer that
+``BEGIN IMMEDIATE`` admits already serialises it.
 """
 
 from __future__ import annotations
@@ -18,13 +24,17 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, Table, create_engine, event, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from newsdesk.errors import StoreError
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 _migrate_lock = threading.Lock()
+
+#: the concerns :meth:`Database.lock` serialises; each is one advisory-lock key per schema
+LOCK_CONCERNS = frozenset({"stories", "copies", "migrate"})
 
 
 def utcnow() -> datetime:
@@ -44,6 +54,25 @@ def new_id(result: Any) -> int:
     if not key:
         raise StoreError("the database returned no id for a new row")
     return int(key[0])
+
+
+def upsert(dialect: str, table: Table) -> Any:
+    """``INSERT … ON CONFLICT`` for ``table`` on this dialect; chain ``.values(...)`` then
+    ``.on_conflict_do_nothing(...)`` or ``.on_conflict_do_update(...)``."""
+    maker = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return maker(table)
+
+
+def advisory_lock(conn: Connection, concern: str) -> None:
+    """Hold the lock for ``concern`` until ``conn``'s transaction ends (PostgreSQL only: on SQLite
+    the write transaction, begun IMMEDIATE, is already the only one)."""
+    if concern not in LOCK_CONCERNS:
+        raise ValueError(f"unknown lock concern {concern!r}")
+    if conn.dialect.name != "postgresql":
+        return
+    # One key per concern and schema: desks in different schemas of one server never wait on each other.
+    conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(current_schema() || ':' || :concern))"),
+                 {"concern": concern})
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -102,7 +131,11 @@ def migrate(engine: Engine) -> None:
             if current == head:
                 return
             with engine.begin() as conn:
-                command.upgrade(_alembic_config(conn), "head")
+                # Two processes opening a fresh PostgreSQL desk at once: the second waits, then finds
+                # the schema at head and does nothing.
+                advisory_lock(conn, "migrate")
+                if MigrationContext.configure(conn).get_current_revision() != head:
+                    command.upgrade(_alembic_config(conn), "head")
         except OperationalError as exc:
             raise StoreError(f"cannot migrate database: {exc.orig}") from None
 
@@ -125,6 +158,11 @@ class Database:
                 yield conn
         except OperationalError as exc:
             raise StoreError(f"database error: {exc.orig}") from None
+
+    def lock(self, conn: Connection, concern: str) -> None:
+        """Serialise ``concern`` ("stories", "copies") across processes for the rest of ``conn``'s
+        transaction; take it before reading the state the transaction will change."""
+        advisory_lock(conn, concern)
 
     @contextmanager
     def read(self) -> Iterator[Connection]:

@@ -4,7 +4,8 @@
   merged into another keeps its row with ``merged_into`` pointing at the survivor.
 * The clusterer's inverted index (``story_terms``) and document frequencies (``term_df``) are
   read and written inside the caller's transaction (methods taking ``conn``), so one article's
-  assignment is all-or-nothing.
+  assignment is all-or-nothing; the caller takes ``lock(conn, "stories")`` first, so two
+  processes assigning articles of one story at once see each other's story.
 * :meth:`StoryQueries.get_story_articles` returns originals *and* their duplicates, ordered by
   publication date; duplicates have ``duplicate_of`` set (the flag to fold them).
 """
@@ -17,13 +18,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, literal, or_, select, text, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from newsdesk.errors import NotFoundError
 from newsdesk.models import Article
 from newsdesk.store.articles import _article_select, row_to_article
-from newsdesk.store.database import Database, as_utc, utcnow
+from newsdesk.store.database import Database, as_utc, upsert, utcnow
 from newsdesk.store.schema import (
     articles,
     duplicate_links,
@@ -147,6 +146,11 @@ class StoryQueries(Database):
             found.setdefault(int(row.story_id), []).append(row.name)
         return found
 
+    def article_story_id(self, conn: Connection, article_id: int) -> int | None:
+        """The story an article is filed in, read inside the caller's (locked) transaction."""
+        found = conn.execute(select(articles.c.story_id).where(articles.c.id == article_id)).scalar()
+        return None if found is None else int(found)
+
     def set_article_story(self, conn: Connection, article_id: int, story_id: int | None) -> None:
         """Put an article and the copies of it into a story."""
         copies = select(duplicate_links.c.article_id).where(duplicate_links.c.original_id == article_id)
@@ -238,8 +242,7 @@ class StoryQueries(Database):
     def count_terms(self, conn: Connection, terms: Iterable[str]) -> None:
         """One more analysed article containing ``terms``."""
         rows = [{"term": t, "df": 1} for t in [DOC_COUNT_TERM, *_clip(terms)]]
-        maker = sqlite_insert if self.dialect == "sqlite" else pg_insert
-        stmt = maker(term_df)
+        stmt = upsert(self.dialect, term_df)
         conn.execute(stmt.on_conflict_do_update(index_elements=[term_df.c.term],
                                                 set_={"df": term_df.c.df + 1}), rows)
 
@@ -304,10 +307,11 @@ class StoryQueries(Database):
         if not vectors:
             return
         with self.transaction() as conn:
-            conn.execute(delete(embeddings).where(embeddings.c.model == model,
-                                                  embeddings.c.article_id.in_(list(vectors))))
-            conn.execute(insert(embeddings), [{"article_id": i, "model": model, "vector": v}
-                                              for i, v in vectors.items()])
+            statement = upsert(self.dialect, embeddings)
+            conn.execute(statement.on_conflict_do_update(
+                index_elements=[embeddings.c.article_id, embeddings.c.model],
+                set_={"vector": statement.excluded.vector}),
+                [{"article_id": i, "model": model, "vector": v} for i, v in vectors.items()])
 
     def iter_embeddings(self, model: str, batch: int = 5000) -> Iterator[list[tuple[int, bytes]]]:
         """All stored vectors of ``model`` for originals, in batches of (article id, vector)."""
