@@ -89,7 +89,7 @@ class Ingestor:
     @property
     def fetcher(self) -> Fetcher:
         if self._fetcher is None:
-            self._fetcher = Fetcher(self.settings)
+            self._fetcher = Fetcher(self.settings, ledger=self.store, robots_cache=self.store)  # shared by all workers
         return self._fetcher
 
     def close(self) -> None:

@@ -147,3 +147,20 @@ class SearchHit:
         data = asdict(self)
         data["published"] = self.published.isoformat() if self.published else None
         return data
+
+
+@dataclass(frozen=True)
+class Booking:
+    """The start time booked for one request to a host (seconds since the epoch), or — ``start`` is
+    ``None`` — the end of the host's cool-down when it is too far away to wait for."""
+
+    start: float | None
+    cool_until: float
+
+
+@dataclass(frozen=True)
+class RobotsEntry:
+    """A cached robots.txt outcome: the body (``None`` = allow everything) and why, if an error."""
+
+    body: str | None
+    note: str = ""

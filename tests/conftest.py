@@ -27,9 +27,32 @@ def settings(tmp_path: Path) -> Settings:
     )
 
 
+#: ``NEWSDESK_TEST_BACKEND=postgresql`` runs every test that uses ``store`` on PostgreSQL
+TEST_BACKEND = os.environ.get("NEWSDESK_TEST_BACKEND", "sqlite").lower()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On the PostgreSQL pass only the tests that use the ``store`` fixture run (the others do not
+    touch a database, or already run on both backends through ``any_store`` / ``pg_store``)."""
+    if TEST_BACKEND != "postgresql":
+        return
+    keep = [item for item in items if "store" in getattr(item, "fixturenames", ())]
+    dropped = [item for item in items if "store" not in getattr(item, "fixturenames", ())]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = keep
+
+
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = Store(f"sqlite:///{tmp_path / 'test.db'}")
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """A fresh desk: SQLite in a tmp dir, or a throw-away PostgreSQL schema when
+    ``NEWSDESK_TEST_BACKEND=postgresql``."""
+    if TEST_BACKEND == "postgresql":
+        s = Store(request.getfixturevalue("pg_url"))
+    elif TEST_BACKEND == "sqlite":
+        s = Store(f"sqlite:///{tmp_path / 'test.db'}")
+    else:
+        raise pytest.UsageError(f"NEWSDESK_TEST_BACKEND must be sqlite or postgresql, not {TEST_BACKEND!r}")
     yield s
     s.close()
 
