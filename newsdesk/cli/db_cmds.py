@@ -24,11 +24,22 @@ def upgrade() -> None:
     """Run the schema migrations on the configured database."""
     from newsdesk.store.transfer import upgrade_database
 
-    before, after = upgrade_database(state.settings.resolved_database_url)
+    url = state.settings.resolved_database_url
+    before, after = upgrade_database(url)
     if before == after:
         console.print(f"already at revision {after}")
     else:
         console.print(f"upgraded from revision {before or '(empty)'} to {after}")
+    if url.startswith("postgres"):
+        from newsdesk.store import Store
+
+        store = Store(url, auto_migrate=False)
+        try:
+            vectors = "pgvector (nearest neighbours in SQL)" if store.has_vector_column() else \
+                "bytes (pgvector not offered by this server: semantic search scans the vectors)"
+        finally:
+            store.close()
+        console.print(f"embeddings stored as {vectors}")
 
 
 @db_app.command("copy")

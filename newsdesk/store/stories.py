@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+import numpy as np
 from sqlalchemy import Connection, delete, func, insert, literal, or_, select, text, update
 
 from newsdesk.errors import NotFoundError
@@ -65,6 +66,11 @@ class StoryStateRow:
 def _record(row: Any) -> StoryRecord:
     return StoryRecord(id=row.id, title=row.title, size=row.size, first_seen=as_utc(row.first_seen),
                        last_seen=as_utc(row.last_seen), merged_into=row.merged_into)
+
+
+def _vector_literal(blob: bytes) -> str:
+    """pgvector's text form ``[x,y,…]`` of a little-endian float32 blob."""
+    return "[" + ",".join(f"{x:.7g}" for x in np.frombuffer(blob, dtype="<f4")) + "]"
 
 
 def _clip(terms: Iterable[str]) -> list[str]:
@@ -303,7 +309,30 @@ class StoryQueries(Database):
                                 .where(embeddings.c.model == model, embeddings.c.article_id.in_(list(ids))))
             return {int(r.article_id): bytes(r.vector) for r in rows}
 
+    def pgvector_offered(self) -> bool:
+        """Whether the database server offers the pgvector extension (never on SQLite)."""
+        if self.dialect != "postgresql":
+            return False
+        with self.read() as conn:
+            return conn.execute(text("SELECT 1 FROM pg_available_extensions WHERE name = 'vector'")).first() \
+                is not None
+
+    def has_vector_column(self) -> bool:
+        """Whether ``embeddings`` has pgvector's ``embedding`` column (migration 0007 adds it where
+        the PostgreSQL server offers the extension); then nearest neighbours are found in SQL."""
+        if not hasattr(self, "_vector_column"):
+            found = False
+            if self.dialect == "postgresql":
+                with self.read() as conn:
+                    found = conn.execute(text(
+                        "SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() "
+                        "AND table_name = 'embeddings' AND column_name = 'embedding'")).first() is not None
+            self._vector_column = found
+        return self._vector_column
+
     def put_embeddings(self, model: str, vectors: dict[int, bytes]) -> None:
+        """Store little-endian float32 vectors (an upsert: computing one twice, or in two processes
+        at once, keeps one row); with pgvector the ``embedding`` column is filled too."""
         if not vectors:
             return
         with self.transaction() as conn:
@@ -312,6 +341,24 @@ class StoryQueries(Database):
                 index_elements=[embeddings.c.article_id, embeddings.c.model],
                 set_={"vector": statement.excluded.vector}),
                 [{"article_id": i, "model": model, "vector": v} for i, v in vectors.items()])
+            if self.has_vector_column():
+                conn.execute(text("UPDATE embeddings SET embedding = CAST(:literal AS vector) "
+                                  "WHERE article_id = :article_id AND model = :model"),
+                             [{"article_id": i, "model": model, "literal": _vector_literal(v)}
+                              for i, v in vectors.items()])
+
+    def nearest_embeddings(self, model: str, vector: bytes, limit: int) -> list[tuple[int, float]] | None:
+        """(article id, cosine similarity) of the originals closest to ``vector``, found by pgvector;
+        ``None`` without pgvector (the caller then scans :meth:`iter_embeddings`)."""
+        if not self.has_vector_column():
+            return None
+        sql = text("SELECT e.article_id, 1 - (e.embedding <=> CAST(:q AS vector)) AS similarity "
+                   "FROM embeddings e WHERE e.model = :model AND e.embedding IS NOT NULL "
+                   "AND e.article_id NOT IN (SELECT article_id FROM duplicate_links) "
+                   "ORDER BY e.embedding <=> CAST(:q AS vector) LIMIT :n")
+        with self.read() as conn:
+            rows = conn.execute(sql, {"q": _vector_literal(vector), "model": model, "n": limit})
+            return [(int(r.article_id), float(r.similarity)) for r in rows]
 
     def iter_embeddings(self, model: str, batch: int = 5000) -> Iterator[list[tuple[int, bytes]]]:
         """All stored vectors of ``model`` for originals, in batches of (article id, vector)."""
