@@ -14,6 +14,7 @@ import pytest
 
 from newsdesk.analyze.stories import StoreIndex, StreamClusterer, assign_story
 from newsdesk.config import Settings
+from newsdesk.errors import StoreError
 from newsdesk.models import ExtractedArticle
 from newsdesk.store import Store
 from newsdesk.store.entities import EntityGroup
@@ -218,3 +219,22 @@ def test_one_article_assigned_by_two_workers_at_once_is_counted_once(pg_store: S
     assert other == [story_a]
     assert pg_store.get_story(story_a).size == 1
     assert pg_store.count_stories() == 1
+
+
+def test_a_saved_search_name_taken_twice_at_once_is_one_row_and_one_clear_error(any_store: Store) -> None:
+    def save(i: int) -> str:
+        try:
+            any_store.save_search("tavel", f"tavel {i}")
+        except StoreError as exc:
+            return str(exc)
+        return "saved"
+
+    results = race(4, save)
+    assert results.count("saved") == 1
+    assert all("exists already" in r for r in results if r != "saved")
+    assert [s.name for s in any_store.list_saved_searches()] == ["tavel"]
+
+
+def test_a_refused_write_is_a_store_error_not_a_driver_exception(any_store: Store) -> None:
+    with pytest.raises(StoreError), any_store.transaction() as conn:
+        any_store.link_duplicate(conn, 999_001, 999_002, "exact", 1.0)  # no such articles

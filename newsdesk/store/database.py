@@ -26,7 +26,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, Table, create_engine, event, text
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 
 from newsdesk.errors import StoreError
 
@@ -156,7 +156,7 @@ class Database:
         try:
             with self.engine.begin() as conn:
                 yield conn
-        except OperationalError as exc:
+        except DBAPIError as exc:  # unreachable, locked, deadlocked, or a constraint refused the write
             raise StoreError(f"database error: {exc.orig}") from None
 
     def lock(self, conn: Connection, concern: str) -> None:
