@@ -29,7 +29,7 @@ from sqlalchemy import (
 
 from newsdesk.errors import NotFoundError
 from newsdesk.models import Article, ExtractedArticle, SearchHit
-from newsdesk.store.database import Database, as_utc, upsert, utcnow
+from newsdesk.store.database import Database, as_utc, fit_to_columns, upsert, utcnow
 from newsdesk.store.schema import (
     ARTICLE_ORDER,
     article_versions,
@@ -113,9 +113,10 @@ class ArticleQueries(Database):
     def _outlet_id(self, conn: Connection, name: str, domain: str) -> int | None:
         if not name:
             return None
+        name = fit_to_columns(outlets, {"name": name})["name"]
         found = conn.execute(select(outlets.c.id).where(outlets.c.name == name)).scalar()
         if found is None:  # another writer may add the same outlet at the same moment: both succeed
-            conn.execute(upsert(self.dialect, outlets).values(name=name, domain=domain)
+            conn.execute(upsert(self.dialect, outlets).values(fit_to_columns(outlets, {"name": name, "domain": domain}))
                          .on_conflict_do_nothing(index_elements=[outlets.c.name]))
             found = conn.execute(select(outlets.c.id).where(outlets.c.name == name)).scalar_one()
         return int(found)
@@ -145,11 +146,11 @@ class ArticleQueries(Database):
         """
         now = utcnow()
         outlet_id = self._outlet_id(conn, extracted.outlet, domain)
-        values = dict(
+        values = fit_to_columns(articles, dict(
             url=extracted.url, title=extracted.title, author=extracted.author, published=extracted.published,
             outlet_id=outlet_id, language=extracted.language, text=extracted.text, excerpt=extracted.excerpt,
             status=extracted.status, kind=extracted.kind, content_hash=content_hash, updated_at=now,
-        )
+        ))
         inserted = conn.execute(
             upsert(self.dialect, articles)
             .values(canonical_url=canonical_url, first_seen=now, feed_id=feed_id, **values)

@@ -63,6 +63,20 @@ def upsert(dialect: str, table: Table) -> Any:
     return maker(table)
 
 
+def fit_to_columns(table: Table, values: dict[str, Any]) -> dict[str, Any]:
+    """``values`` with every string cut to its column's length (``String(16)`` and so on).
+
+    PostgreSQL refuses a value longer than its ``varchar(n)``; SQLite stores it whole. Cutting here
+    makes both keep the same thing, and a page's garbage ``lang`` attribute never fails a write.
+    """
+    fitted = dict(values)
+    for name, value in values.items():
+        length = getattr(table.c[name].type, "length", None) if name in table.c else None
+        if length and isinstance(value, str) and len(value) > length:
+            fitted[name] = value[:length]
+    return fitted
+
+
 def advisory_lock(conn: Connection, concern: str) -> None:
     """Hold the lock for ``concern`` until ``conn``'s transaction ends (PostgreSQL only: on SQLite
     the write transaction, begun IMMEDIATE, is already the only one)."""

@@ -73,12 +73,16 @@ class HostStateQueries(Database):
 
     def record_host_outcome(self, host: str, *, now: float, failed: bool, retry_after: float | None,
                             backoff_base: float) -> None:
+        if not failed:
+            # A healthy host (the common case) costs one read, no write transaction.
+            with self.read() as conn:
+                failing = conn.execute(select(host_state.c.failures)
+                                       .where(host_state.c.host == host, host_state.c.failures > 0)).first()
+            if failing is not None:
+                with self.transaction() as conn:
+                    conn.execute(update(host_state).where(host_state.c.host == host).values(failures=0))
+            return
         with self.transaction() as conn:
-            if not failed:
-                # Nothing to write for a healthy host (the common case): only a failing one is reset.
-                conn.execute(update(host_state).where(host_state.c.host == host, host_state.c.failures > 0)
-                             .values(failures=0))
-                return
             self._ensure_host(conn, host)
             failures = conn.execute(
                 update(host_state).where(host_state.c.host == host)
