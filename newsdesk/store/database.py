@@ -165,10 +165,16 @@ class Database:
             migrate(self.engine)
 
     @contextmanager
-    def transaction(self) -> Iterator[Connection]:
-        """One transaction: committed on success, rolled back on any exception."""
+    def transaction(self, *, durable: bool = True) -> Iterator[Connection]:
+        """One transaction: committed on success, rolled back on any exception.
+
+        ``durable=False`` is for state that may lose its last moments in a crash (politeness
+        bookings): PostgreSQL then commits without waiting for the WAL flush.
+        """
         try:
             with self.engine.begin() as conn:
+                if not durable and self.dialect == "postgresql":
+                    conn.execute(text("SET LOCAL synchronous_commit TO OFF"))
                 yield conn
         except DBAPIError as exc:  # unreachable, locked, deadlocked, or a constraint refused the write
             raise StoreError(f"database error: {exc.orig}") from None
