@@ -65,9 +65,16 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
 _created_schemas: list[str] = []
 
 
+#: where PostgreSQL was asked for (CI sets the URL; the PostgreSQL pass sets the backend), a missing
+#: server fails the tests instead of skipping them
+PG_REQUIRED = "NEWSDESK_TEST_POSTGRES_URL" in os.environ or TEST_BACKEND == "postgresql"
+
+
 def _new_pg_schema() -> str:
     """A new, empty PostgreSQL schema; its URL (the search path set to it)."""
     if not _pg_available():
+        if PG_REQUIRED:
+            pytest.fail(f"no PostgreSQL server at {PG_URL}, but the tests were asked to use it")
         pytest.skip(f"no PostgreSQL server at {PG_URL}")
     import psycopg
 
