@@ -42,6 +42,8 @@ test: $(STAMP) browser
 	$(BIN)/ruff check newsdesk tests bench
 	$(BIN)/mypy
 	$(BIN)/pytest -n 2 -q
+	# the tests that use the `store` fixture once more, on PostgreSQL (a throw-away schema each)
+	NEWSDESK_TEST_BACKEND=postgresql $(BIN)/pytest -n 2 -q -m "not browser"
 
 # Each benchmark prints its table and writes bench/<area>/RESULTS.md (the web one takes ~15 min:
 # it generates a 100k-article corpus on its first run).

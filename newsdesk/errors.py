@@ -15,6 +15,7 @@ and flattened::
     │   │   ├── ResponseTooLargeError the body passed the size limit
     │   │   ├── TooManyRedirectsError redirect loop or chain past the limit
     │   │   └── HTTPStatusError      the server answered 4xx/5xx
+    │   │       └── HostBusyError    the host is cooling down (Retry-After, back-off): not asked
     │   ├── FeedError                a feed/OPML/sitemap could not be parsed
     │   ├── ArchiveError             a WARC file (or a record in it) is unreadable
     │   └── UnsupportedTargetError   the target is not something newsdesk can read
@@ -125,6 +126,13 @@ class HTTPStatusError(FetchError):
         super().__init__(message, source=source)
         self.status_code = status_code
         self.retry_after = retry_after
+
+
+class HostBusyError(HTTPStatusError):
+    """The host is cooling down (it sent a long ``Retry-After`` or kept failing): no request made."""
+
+    title = "host asked for a pause"
+    status = 503
 
 
 class FeedError(CollectError):

@@ -85,7 +85,7 @@ class Ingestor:
     @property
     def fetcher(self) -> Fetcher:
         if self._fetcher is None:
-            self._fetcher = Fetcher(self.settings)
+            self._fetcher = Fetcher(self.settings, ledger=self.store, robots_cache=self.store)  # shared by all workers
         return self._fetcher
 
     def close(self) -> None:
@@ -295,6 +295,7 @@ class Ingestor:
         canonical = identity_url(document.url, extracted)
         fingerprint = Fingerprint.of(extracted.text or canonical, self.settings.near_duplicate_threshold)
         with self.store.transaction() as conn:
+            self.store.lock(conn, "copies")  # one original per group, however many processes add copies
             stored = self.store.save_article(
                 conn, extracted, canonical_url=canonical, content_hash=fingerprint.content_hash,
                 domain=_host(canonical), feed_id=feed_id)

@@ -295,3 +295,20 @@ class StoryDetail:
         return {**self.info.to_json(), "timeline": [t.to_json() for t in self.timeline],
                 "summary": self.summary, "entities": self.entities,
                 "framing": [f.to_json() for f in self.framing], "notes": self.notes}
+
+
+@dataclass(frozen=True)
+class Booking:
+    """The start time booked for one request to a host (seconds since the epoch), or — ``start`` is
+    ``None`` — the end of the host's cool-down when it is too far away to wait for."""
+
+    start: float | None
+    cool_until: float
+
+
+@dataclass(frozen=True)
+class RobotsEntry:
+    """A cached robots.txt outcome: the body (``None`` = allow everything) and why, if an error."""
+
+    body: str | None
+    note: str = ""

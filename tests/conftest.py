@@ -29,9 +29,37 @@ def settings(tmp_path: Path) -> Settings:
     )
 
 
+#: ``NEWSDESK_TEST_BACKEND=postgresql`` runs every test that uses ``store`` on PostgreSQL
+TEST_BACKEND = os.environ.get("NEWSDESK_TEST_BACKEND", "sqlite").lower()
+
+
+def _uses_backend(item: pytest.Item) -> bool:
+    return "store" in getattr(item, "fixturenames", ()) or item.get_closest_marker("backend") is not None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On the PostgreSQL pass only the tests on the test backend run: those using the ``store``
+    fixture or marked ``backend`` (their desks come from :func:`backend_database_url`). The others
+    touch no database, or run on both backends already (``any_store`` / ``pg_store``)."""
+    if TEST_BACKEND != "postgresql":
+        return
+    keep = [item for item in items if _uses_backend(item)]
+    dropped = [item for item in items if not _uses_backend(item)]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = keep
+
+
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = Store(f"sqlite:///{tmp_path / 'test.db'}")
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """A fresh desk: SQLite in a tmp dir, or a throw-away PostgreSQL schema when
+    ``NEWSDESK_TEST_BACKEND=postgresql``."""
+    if TEST_BACKEND == "postgresql":
+        s = Store(request.getfixturevalue("pg_url"))
+    elif TEST_BACKEND == "sqlite":
+        s = Store(f"sqlite:///{tmp_path / 'test.db'}")
+    else:
+        raise pytest.UsageError(f"NEWSDESK_TEST_BACKEND must be sqlite or postgresql, not {TEST_BACKEND!r}")
     yield s
     s.close()
 
@@ -42,8 +70,10 @@ def on_ci() -> bool:
 
 
 def postgres_required() -> bool:
-    """``NEWSDESK_REQUIRE_POSTGRES=1`` (set by .ci/run): a PostgreSQL test fails instead of skipping."""
-    return os.environ.get("NEWSDESK_REQUIRE_POSTGRES", "").strip() == "1"
+    """Where PostgreSQL was asked for — ``NEWSDESK_REQUIRE_POSTGRES=1`` (set by .ci/run), a
+    ``NEWSDESK_TEST_POSTGRES_URL`` or the PostgreSQL pass — a missing server fails the tests."""
+    return (os.environ.get("NEWSDESK_REQUIRE_POSTGRES", "").strip() == "1"
+            or "NEWSDESK_TEST_POSTGRES_URL" in os.environ or TEST_BACKEND == "postgresql")
 
 
 def unavailable(reason: str, *, required: bool) -> NoReturn:
@@ -52,6 +82,48 @@ def unavailable(reason: str, *, required: bool) -> NoReturn:
     if required:
         pytest.fail(f"{reason} (required in this run)", pytrace=False)
     pytest.skip(reason)
+
+
+_created_schemas: list[str] = []
+
+
+def _new_pg_schema() -> str:
+    """A new, empty PostgreSQL schema; its URL (the search path set to it)."""
+    require_postgres()
+    import psycopg
+
+    plain = PG_URL.replace("postgresql+psycopg://", "postgresql://")
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(plain, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+    _created_schemas.append(schema)
+    sep = "&" if "?" in plain else "?"
+    return f"{plain}{sep}options=-csearch_path%3D{schema}"
+
+
+def _drop_pg_schema(url: str) -> None:
+    import psycopg
+
+    schema = url.rsplit("%3D", 1)[1]
+    with psycopg.connect(PG_URL.replace("postgresql+psycopg://", "postgresql://"), autocommit=True) as conn:
+        conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+    if schema in _created_schemas:
+        _created_schemas.remove(schema)
+
+
+def backend_database_url(tmp: Path, name: str = "test") -> str:
+    """A fresh desk on the test backend: a SQLite file in ``tmp``, or — with
+    ``NEWSDESK_TEST_BACKEND=postgresql`` — a new PostgreSQL schema, dropped when the session ends.
+    For fixtures wider than one test (module-scoped corpora), which cannot use ``pg_url``."""
+    if TEST_BACKEND == "postgresql":
+        return _new_pg_schema()
+    return f"sqlite:///{tmp / (name + '.db')}"
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    for schema in list(_created_schemas):
+        sep = "&" if "?" in PG_URL else "?"
+        _drop_pg_schema(f"{PG_URL}{sep}options=-csearch_path%3D{schema}")
 
 
 def _pg_available(url: str) -> bool:
@@ -80,17 +152,9 @@ def require_module(name: str) -> None:
 @pytest.fixture
 def pg_url() -> Iterator[str]:
     """A fresh PostgreSQL schema for one test (dropped afterwards)."""
-    require_postgres()
-    import psycopg
-
-    plain = PG_URL.replace("postgresql+psycopg://", "postgresql://")
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(plain, autocommit=True) as conn:
-        conn.execute(f"CREATE SCHEMA {schema}")
-    sep = "&" if "?" in plain else "?"
-    yield f"{plain}{sep}options=-csearch_path%3D{schema}"
-    with psycopg.connect(plain, autocommit=True) as conn:
-        conn.execute(f"DROP SCHEMA {schema} CASCADE")
+    url = _new_pg_schema()
+    yield url
+    _drop_pg_schema(url)
 
 
 @pytest.fixture

@@ -11,6 +11,9 @@ from test_web_corpus import Corpus, TestClient, client_for, make_corpus
 
 from newsdesk.store.schema import summaries
 
+#: desks built with backend_database_url: rerun on PostgreSQL by the second pass of `make test`
+pytestmark = pytest.mark.backend
+
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 

@@ -20,6 +20,9 @@ from typer.testing import CliRunner
 from newsdesk.cli import app as cli_app
 from newsdesk.store.schema import api_tokens
 
+#: desks built with backend_database_url: rerun on PostgreSQL by the second pass of `make test`
+pytestmark = pytest.mark.backend
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

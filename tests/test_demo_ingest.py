@@ -7,11 +7,15 @@ from itertools import combinations
 from pathlib import Path
 
 import pytest
+from conftest import backend_database_url
 
 from newsdesk.config import Settings
 from newsdesk.demo import demo_targets, load_manifest
 from newsdesk.ingest import Ingestor
 from newsdesk.store import Store
+
+#: desks built with backend_database_url: rerun on PostgreSQL by the second pass of `make test`
+pytestmark = pytest.mark.backend
 
 
 @pytest.fixture(scope="module")
@@ -19,7 +23,7 @@ def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Store:
     from newsdesk.config import load_settings
 
     folder = tmp_path_factory.mktemp("demo")
-    store = Store(f"sqlite:///{folder / 'demo.db'}")
+    store = Store(backend_database_url(folder, "demo"))
     settings: Settings = load_settings(data_dir=Path(folder), environ={})
     with Ingestor(store, settings, analyze=True) as ingestor:
         outcomes = ingestor.add([str(p) for p in demo_targets()])

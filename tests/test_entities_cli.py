@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from conftest import backend_database_url
 from typer.testing import CliRunner
 
 from newsdesk.analyze.entities import index_entities
@@ -15,6 +16,9 @@ from newsdesk.cli import app
 from newsdesk.config import Settings
 from newsdesk.models import ExtractedArticle
 from newsdesk.store import Store
+
+#: desks built with backend_database_url: rerun on PostgreSQL by the second pass of `make test`
+pytestmark = pytest.mark.backend
 
 TEXTS = {
     "report": ("The Harbor Institute for Policy (HIP) published a study of port fees on Tuesday. "
@@ -26,8 +30,8 @@ TEXTS = {
 @pytest.fixture
 def db(tmp_path: Path, settings: Settings) -> str:
     """A database file with two analysed articles."""
-    path = tmp_path / "cli.db"
-    store = Store(f"sqlite:///{path}")
+    url = backend_database_url(tmp_path, "cli")
+    store = Store(url)
     for day, (slug, text) in enumerate(TEXTS.items(), start=1):
         article = ExtractedArticle(url=f"https://meridianwire.example/{slug}", title=slug.title(), text=text,
                                    outlet="Meridian Wire", language="en",
@@ -37,7 +41,7 @@ def db(tmp_path: Path, settings: Settings) -> str:
                                         content_hash=hashlib.sha256(text.encode()).hexdigest())
         index_entities(store, stored.id, settings)
     store.close()
-    return str(path)
+    return url
 
 
 def _run(db: str, *args: str) -> tuple[int, str, str]:

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import backend_database_url
 from test_stories_corpus import BRIDGE, DAM, STRIKE, extracted, save, save_event
 from typer.testing import CliRunner
 
@@ -71,12 +72,13 @@ def test_unknown_article_is_not_found(store: Store, settings: Settings) -> None:
         related_articles(store, 4242, settings)
 
 
+@pytest.mark.backend
 def test_cli_related_gives_lexical_results_and_names_the_missing_model(tmp_path: Path) -> None:
-    db = tmp_path / "rel.db"
-    store = Store(f"sqlite:///{db}")
+    db = backend_database_url(tmp_path, "rel")
+    store = Store(db)
     events = _library(store)
     store.close()
-    result = CliRunner().invoke(app, ["--db", str(db), "--data-dir", str(tmp_path), "related",
+    result = CliRunner().invoke(app, ["--db", db, "--data-dir", str(tmp_path), "related",
                                       str(events["dam"][0]), "--json", "--limit", "2"])
     assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout)

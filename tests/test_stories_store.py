@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from conftest import backend_database_url
 from test_stories_corpus import BRIDGE, DAM, STRIKE, extracted, save, save_event
 from typer.testing import CliRunner
 
@@ -44,8 +45,9 @@ def test_assignment_is_idempotent(store: Store, settings: Settings) -> None:
     assert store.get_story(first[0]).size == 3  # type: ignore[arg-type]
 
 
+@pytest.mark.backend
 def test_a_restart_continues_from_the_stored_index(tmp_path: Path, settings: Settings) -> None:
-    url = f"sqlite:///{tmp_path / 'restart.db'}"
+    url = backend_database_url(tmp_path, "restart")
     one = Store(url)
     bridge = save_event(one, BRIDGE[:2], 1, "bridge")
     story = _assign_all(one, settings, bridge)[0]

@@ -16,6 +16,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from conftest import backend_database_url
+
 from newsdesk.config import Settings, load_settings
 from newsdesk.serve.app import create_app
 
@@ -170,10 +172,10 @@ class Corpus:
 
 
 def make_corpus(tmp: Path, *, hostile: bool = False, database_url: str | None = None, **overrides: Any) -> Corpus:
-    """Settings in ``tmp`` and a filled store (SQLite in ``tmp`` unless ``database_url`` is given)."""
+    """Settings in ``tmp`` and a filled store (on the test backend unless ``database_url`` is given)."""
     settings = load_settings(data_dir=tmp, environ={}, allow_private_addresses=True, min_host_delay=0.0,
                              host_delay_jitter=0.0, timeout=5.0, **overrides)
-    store = Store(database_url or f"sqlite:///{tmp / 'web.db'}")
+    store = Store(database_url or backend_database_url(tmp, "web"))
     ids = fill_store(store, settings)
     if hostile:
         ids.update(fill_hostile(store))

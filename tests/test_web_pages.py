@@ -10,6 +10,9 @@ from pathlib import Path
 import pytest
 from test_web_corpus import Corpus, TestClient, client_for, make_corpus
 
+#: desks built with backend_database_url: rerun on PostgreSQL by the second pass of `make test`
+pytestmark = pytest.mark.backend
+
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Corpus]:

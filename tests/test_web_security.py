@@ -13,6 +13,9 @@ from test_web_corpus import VECTORS, Corpus, TestClient, client_for, make_corpus
 
 from newsdesk.serve.sanitize import clean_html, paragraphs, safe_url, snippet_html
 
+#: desks built with backend_database_url: rerun on PostgreSQL by the second pass of `make test`
+pytestmark = pytest.mark.backend
+
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Corpus]:

@@ -140,8 +140,9 @@ def semantic_search(store: Store, query: str, settings: Settings, *, limit: int 
     embedder = embeddings.require_embedder(settings)
     embeddings.embed_pending(store, settings, limit=PENDING_PER_SEARCH)
     target = embedder.encode([query])[0]
-    best: list[tuple[float, int]] = []
-    for batch in store.iter_embeddings(embedder.name):
+    nearest = store.nearest_embeddings(embedder.name, embeddings.to_bytes(target), limit)  # pgvector, if there
+    best: list[tuple[float, int]] = [(s, i) for i, s in nearest] if nearest is not None else []
+    for batch in store.iter_embeddings(embedder.name) if nearest is None else ():
         ids = np.array([i for i, _ in batch])
         matrix = np.vstack([embeddings.from_bytes(b) for _, b in batch])
         sims = matrix @ target

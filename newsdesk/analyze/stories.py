@@ -415,6 +415,12 @@ def assign_story(store: Store, article_id: int, settings: Settings) -> int | Non
         return None
     names = _entity_names(store, article_id)
     with store.transaction() as conn:
+        # Candidates are read under the lock: a story another worker is creating right now is
+        # committed before this one looks, so two articles of one story end in one story.
+        store.lock(conn, "stories")
+        already = store.article_story_id(conn, article_id)
+        if already is not None:  # another worker assigned it meanwhile
+            return store.resolve_story(conn, already)
         index = StoreIndex(store, conn)
         clusterer = StreamClusterer(settings.story_threshold, settings.story_window_days, index=index)
         story_id = clusterer.add(article_id, article.title, article.text,

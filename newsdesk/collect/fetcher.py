@@ -5,10 +5,13 @@ pool) and adds, per request:
 
 * the SSRF guard on every hop (:mod:`newsdesk.collect.netguard`) — redirects are followed by hand;
   with the default transport the socket is also pinned to the checked address;
-* robots.txt, fetched once per origin and cached (404/4xx = allow all; 5xx or unreachable = allow,
-  noted in :attr:`Fetcher.robots_notes` and logged);
-* per-host concurrency slots and a minimum delay with jitter between requests to one host
-  (:mod:`newsdesk.collect.politeness`), plus robots.txt ``Crawl-delay`` (capped);
+* robots.txt, parsed with Protego (RFC 9309: ``*`` and ``$`` wildcards, longest match wins), fetched
+  once per origin and cached — in this process and, given a :class:`RobotsCache` (the store), for
+  every process for a day (404/4xx = allow all; 5xx or unreachable = allow for an hour, noted in
+  :attr:`Fetcher.robots_notes` and logged);
+* per-host concurrency slots, a minimum delay with jitter between requests to one host, back-off
+  after failures and long ``Retry-After`` cool-downs (:mod:`newsdesk.collect.politeness`), shared
+  by all processes when the ledger is the store, plus robots.txt ``Crawl-delay`` (capped);
 * a size limit on the decoded body, read as a stream and cut without reading the rest
   (:mod:`newsdesk.collect.bodylimit`);
 * conditional GET (``If-None-Match`` / ``If-Modified-Since``; 304 gives ``not_modified=True``);
@@ -26,14 +29,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from types import TracebackType
-from urllib import robotparser
+from typing import Protocol
 from urllib.parse import urljoin, urlsplit
 
 import httpx
+from protego import Protego
 
 from newsdesk.collect.bodylimit import read_limited
 from newsdesk.collect.netguard import GuardedTransport, Resolver, check_url
-from newsdesk.collect.politeness import HostGate
+from newsdesk.collect.politeness import HostGate, HostLedger
 from newsdesk.config import Settings
 from newsdesk.errors import (
     BlockedAddressError,
@@ -43,6 +47,7 @@ from newsdesk.errors import (
     RobotsDisallowedError,
     TooManyRedirectsError,
 )
+from newsdesk.models import RobotsEntry
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +57,10 @@ RETRY_STATUSES = frozenset({429, 503})
 MAX_RETRY_WAIT = 5.0
 #: robots.txt bodies past this are cut (Google reads 500 KiB)
 ROBOTS_MAX_BYTES = 512 * 1024
+#: how long a fetched robots.txt is trusted (RFC 9309 §2.4: no longer than 24 hours) ...
+ROBOTS_TTL = 86_400.0
+#: ... and how long an unreadable one (5xx, unreachable: allowed, noted) is, before asking again
+ROBOTS_ERROR_TTL = 3_600.0
 #: the whole body must arrive within this many ``settings.timeout`` periods
 BODY_DEADLINE_FACTOR = 3.0
 DEFAULT_ACCEPT = (
@@ -92,8 +101,18 @@ class _Exchange:
 
 @dataclass
 class _RobotsRules:
-    parser: robotparser.RobotFileParser | None  # None = everything allowed
+    parser: Protego | None  # None = everything allowed
     note: str = ""
+
+
+class RobotsCache(Protocol):
+    """Where fetched robots.txt files are kept between processes (the store implements it)."""
+
+    def cached_robots(self, origin: str, *, now: float) -> RobotsEntry | None:
+        """The entry for ``origin`` unless it has expired."""
+
+    def store_robots(self, origin: str, entry: RobotsEntry, *, now: float, ttl: float) -> None:
+        """Keep ``entry`` for ``ttl`` seconds."""
 
 
 def parse_retry_after(value: str, *, now: datetime | None = None) -> float | None:
@@ -121,8 +140,12 @@ class Fetcher:
     """Polite, SSRF-guarded HTTP GETs. Use as a context manager or call :meth:`close`."""
 
     def __init__(self, settings: Settings, *, transport: httpx.BaseTransport | None = None,
-                 resolver: Resolver | None = None, sleep: Callable[[float], None] = time.sleep) -> None:
+                 resolver: Resolver | None = None, sleep: Callable[[float], None] = time.sleep,
+                 ledger: HostLedger | None = None, robots_cache: RobotsCache | None = None) -> None:
+        """``ledger`` and ``robots_cache`` (both the store, for ingestion) share politeness and
+        robots.txt with every other process; without them both stay in this process."""
         self.settings = settings
+        self._robots_cache = robots_cache
         self._resolver = resolver
         self._sleep = sleep
         if transport is None:
@@ -133,7 +156,7 @@ class Fetcher:
             headers={"User-Agent": settings.user_agent, "Accept-Encoding": "gzip, deflate"},
         )
         self._gate = HostGate(concurrency=settings.per_host_concurrency, min_delay=settings.min_host_delay,
-                              jitter=settings.host_delay_jitter, sleep=sleep)
+                              jitter=settings.host_delay_jitter, sleep=sleep, ledger=ledger)
         self._robots: dict[str, _RobotsRules] = {}
         self._robots_locks: dict[str, threading.Lock] = {}
         self._lock = threading.Lock()
@@ -173,6 +196,7 @@ class Fetcher:
             if robots:
                 self._check_robots(current)
             exchange = self._exchange(current, headers, limit)
+            self._record(current, exchange, long_wait_only=not retried)
             if exchange.status_code in REDIRECT_STATUSES and exchange.headers.get("location"):
                 current = self._next_hop(url, current, exchange, seen, hops)
                 hops += 1
@@ -185,6 +209,16 @@ class Fetcher:
                     continue
             self._raise_for_status(exchange)
             return exchange
+
+    def _record(self, url: str, exchange: _Exchange, *, long_wait_only: bool) -> None:
+        """Tell the gate how the host answered: 429/5xx back off; a Retry-After the fetcher will not
+        wait out in place cools the host down for every request (and every process)."""
+        host = (urlsplit(url).hostname or "").lower()
+        failed = exchange.status_code == 429 or exchange.status_code >= 500
+        retry_after = parse_retry_after(exchange.headers.get("retry-after", "")) if failed else None
+        if retry_after is not None and long_wait_only and retry_after <= MAX_RETRY_WAIT:
+            retry_after = None  # waited out in place just below
+        self._gate.record(host, failed=failed, retry_after=retry_after)
 
     def _next_hop(self, start: str, current: str, exchange: _Exchange, seen: set[str], hops: int) -> str:
         target = urljoin(current, exchange.headers["location"].strip())
@@ -234,9 +268,11 @@ class Fetcher:
                     raise
                 raise FetchError(exc.message, source=url) from None
             except httpx.TimeoutException as exc:
+                self._gate.record(host, failed=True)
                 raise FetchError(f"timed out after {self.settings.timeout:g} s ({type(exc).__name__})",
                                  source=url) from None
             except httpx.HTTPError as exc:
+                self._gate.record(host, failed=True)
                 raise FetchError(f"network error: {exc or type(exc).__name__}", source=url) from None
             except httpx.InvalidURL as exc:
                 raise FetchError(f"invalid URL: {exc}", source=url) from None
@@ -263,7 +299,7 @@ class Fetcher:
         rules = self._robots_rules(_origin(url))
         if rules.parser is None:
             return
-        if not rules.parser.can_fetch(self.settings.user_agent, url):
+        if not rules.parser.can_fetch(url, self.settings.user_agent):
             raise RobotsDisallowedError(
                 f"robots.txt of {_origin(url)} disallows this URL for {self.settings.user_agent!r}",
                 source=url)
@@ -277,33 +313,42 @@ class Fetcher:
             with self._lock:
                 if origin in self._robots:
                     return self._robots[origin]
-            rules = self._load_robots(origin)
+            rules = self._shared_robots(origin)
             with self._lock:
                 self._robots[origin] = rules
             return rules
 
-    def _load_robots(self, origin: str) -> _RobotsRules:
+    def _shared_robots(self, origin: str) -> _RobotsRules:
+        """robots.txt of ``origin`` from the shared cache, else fetched (and put in the cache)."""
+        entry = self._robots_cache.cached_robots(origin, now=time.time()) if self._robots_cache else None
+        if entry is None:
+            entry = self._load_robots(origin)
+            if self._robots_cache is not None:
+                ttl = ROBOTS_ERROR_TTL if entry.note else ROBOTS_TTL
+                self._robots_cache.store_robots(origin, entry, now=time.time(), ttl=ttl)
+        if entry.note:
+            log.warning("%s: %s", origin, entry.note)
+            with self._lock:
+                self.robots_notes[origin] = entry.note
+        if entry.body is None:
+            return _RobotsRules(None, entry.note)
+        parser = Protego.parse(entry.body)
+        delay = parser.crawl_delay(self.settings.user_agent)
+        if delay:
+            self._gate.set_crawl_delay((urlsplit(origin).hostname or "").lower(), float(delay))
+        return _RobotsRules(parser)
+
+    def _load_robots(self, origin: str) -> RobotsEntry:
         robots_url = origin + "/robots.txt"
         try:
             exchange = self._follow(robots_url, {"Accept": "text/plain,*/*;q=0.5"}, limit=ROBOTS_MAX_BYTES,
                                     robots=False)
         except HTTPStatusError as exc:
             if exc.status_code >= 500 or exc.status_code == 429:
-                return self._robots_note(origin, f"robots.txt answered HTTP {exc.status_code}; allowing all")
-            return _RobotsRules(None)  # 4xx: no robots.txt, everything allowed
+                return RobotsEntry(None, f"robots.txt answered HTTP {exc.status_code}; allowing all")
+            return RobotsEntry(None)  # 4xx: no robots.txt, everything allowed
         except BlockedAddressError:
             raise
         except FetchError as exc:
-            return self._robots_note(origin, f"robots.txt could not be read ({exc.message}); allowing all")
-        parser = robotparser.RobotFileParser(robots_url)
-        parser.parse(exchange.content.decode("utf-8", errors="replace").splitlines())
-        delay = parser.crawl_delay(self.settings.user_agent)
-        if delay:
-            self._gate.set_crawl_delay((urlsplit(origin).hostname or "").lower(), float(delay))
-        return _RobotsRules(parser)
-
-    def _robots_note(self, origin: str, note: str) -> _RobotsRules:
-        log.warning("%s: %s", origin, note)
-        with self._lock:
-            self.robots_notes[origin] = note
-        return _RobotsRules(None, note)
+            return RobotsEntry(None, f"robots.txt could not be read ({exc.message}); allowing all")
+        return RobotsEntry(exchange.content.decode("utf-8", errors="replace"))

@@ -30,7 +30,15 @@ from sqlalchemy import (
 
 from newsdesk.errors import NotFoundError
 from newsdesk.models import Article, ExtractedArticle, SearchHit
-from newsdesk.store.database import Database, as_utc, is_row_id, is_storable, new_id, utcnow
+from newsdesk.store.database import (
+    Database,
+    as_utc,
+    fit_to_columns,
+    is_row_id,
+    is_storable,
+    upsert,
+    utcnow,
+)
 from newsdesk.store.schema import (
     ARTICLE_ORDER,
     article_versions,
@@ -114,10 +122,13 @@ class ArticleQueries(Database):
     def _outlet_id(self, conn: Connection, name: str, domain: str) -> int | None:
         if not name:
             return None
+        name = fit_to_columns(outlets, {"name": name})["name"]
         found = conn.execute(select(outlets.c.id).where(outlets.c.name == name)).scalar()
-        if found is not None:
-            return int(found)
-        return new_id(conn.execute(insert(outlets).values(name=name, domain=domain)))
+        if found is None:  # another writer may add the same outlet at the same moment: both succeed
+            conn.execute(upsert(self.dialect, outlets).values(fit_to_columns(outlets, {"name": name, "domain": domain}))
+                         .on_conflict_do_nothing(index_elements=[outlets.c.name]))
+            found = conn.execute(select(outlets.c.id).where(outlets.c.name == name)).scalar_one()
+        return int(found)
 
     def outlets(self) -> list[dict[str, Any]]:
         """Outlets with their number of (original) articles, most prolific first."""
@@ -138,22 +149,28 @@ class ArticleQueries(Database):
         """Insert or update the article for ``canonical_url`` inside the caller's transaction.
 
         The same content again is ``unchanged``; changed content keeps the old text as a version.
+        The insert is ``ON CONFLICT DO NOTHING`` on the canonical URL: when another process stores
+        the same article at the same moment, this one waits for it and then treats the row as
+        existing, so both succeed and one row results.
         """
-        existing = conn.execute(
-            select(articles.c.id, articles.c.content_hash, articles.c.title, articles.c.text)
-            .where(articles.c.canonical_url == canonical_url)
-        ).first()
         now = utcnow()
         outlet_id = self._outlet_id(conn, extracted.outlet, domain)
-        values = dict(
+        values = fit_to_columns(articles, dict(
             url=extracted.url, title=extracted.title, author=extracted.author, published=extracted.published,
             outlet_id=outlet_id, language=extracted.language, text=extracted.text, excerpt=extracted.excerpt,
             status=extracted.status, kind=extracted.kind, content_hash=content_hash, updated_at=now,
-        )
-        if existing is None:
-            result = conn.execute(insert(articles).values(
-                canonical_url=canonical_url, first_seen=now, feed_id=feed_id, **values))
-            return StoredArticle(new_id(result), "added")
+        ))
+        inserted = conn.execute(
+            upsert(self.dialect, articles)
+            .values(canonical_url=canonical_url, first_seen=now, feed_id=feed_id, **values)
+            .on_conflict_do_nothing(index_elements=[articles.c.canonical_url])
+            .returning(articles.c.id)).scalar()
+        if inserted is not None:
+            return StoredArticle(int(inserted), "added")
+        existing = conn.execute(
+            select(articles.c.id, articles.c.content_hash, articles.c.title, articles.c.text)
+            .where(articles.c.canonical_url == canonical_url)
+        ).one()
         if existing.content_hash == content_hash:
             return StoredArticle(int(existing.id), "unchanged")
         conn.execute(insert(article_versions).values(
@@ -164,9 +181,11 @@ class ArticleQueries(Database):
 
     def save_fingerprint(self, conn: Connection, article_id: int, signature: np.ndarray,
                          buckets: Sequence[tuple[int, int]]) -> None:
-        conn.execute(delete(minhashes).where(minhashes.c.article_id == article_id))
+        blob = signature.astype("<u8").tobytes()
         conn.execute(delete(lsh_buckets).where(lsh_buckets.c.article_id == article_id))
-        conn.execute(insert(minhashes).values(article_id=article_id, signature=signature.astype("<u8").tobytes()))
+        statement = upsert(self.dialect, minhashes).values(article_id=article_id, signature=blob)
+        conn.execute(statement.on_conflict_do_update(index_elements=[minhashes.c.article_id],
+                                                     set_={"signature": statement.excluded.signature}))
         if buckets:
             conn.execute(insert(lsh_buckets), [
                 {"article_id": article_id, "band": band, "bucket": bucket} for band, bucket in buckets])
@@ -196,12 +215,19 @@ class ArticleQueries(Database):
 
     def link_duplicate(self, conn: Connection, article_id: int, original_id: int, kind: str,
                        similarity: float) -> None:
-        """Record ``article_id`` as a copy of ``original_id``; copies of the copy follow the original."""
-        conn.execute(delete(duplicate_links).where(duplicate_links.c.article_id == article_id))
+        """Record ``article_id`` as a copy of ``original_id``; copies of the copy follow the original.
+
+        An upsert on the copy's id: linking again (or from two processes) changes the link, never
+        fails on it. Callers hold :meth:`lock` ``("copies")`` so one group ends with one original.
+        """
         conn.execute(update(duplicate_links).where(duplicate_links.c.original_id == article_id)
                      .values(original_id=original_id))
-        conn.execute(insert(duplicate_links).values(
-            article_id=article_id, original_id=original_id, kind=kind, similarity=similarity))
+        statement = upsert(self.dialect, duplicate_links).values(
+            article_id=article_id, original_id=original_id, kind=kind, similarity=similarity)
+        conn.execute(statement.on_conflict_do_update(
+            index_elements=[duplicate_links.c.article_id],
+            set_={"original_id": statement.excluded.original_id, "kind": statement.excluded.kind,
+                  "similarity": statement.excluded.similarity}))
         conn.execute(update(articles).where(articles.c.id == article_id).values(
             story_id=select(articles.c.story_id).where(articles.c.id == original_id).scalar_subquery()))
 

@@ -3,6 +3,12 @@
 SQLite (the default) runs in WAL mode with foreign keys on and a busy timeout, so a reader
 never blocks the writer and several processes can share one file; PostgreSQL takes the same
 schema through the same Alembic migrations.
+
+Concurrent writers: rows with a natural key are written with :func:`upsert` (``INSERT … ON
+CONFLICT``, the same statement on both databases), and work that reads then writes shared state
+(story assignment, near-copy linking) first takes :meth:`Database.lock` for its concern inside
+the transaction: a PostgreSQL transaction-scoped advisory lock; on SQLite the one writer that
+``BEGIN IMMEDIATE`` admits already serialises it.
 """
 
 from __future__ import annotations
@@ -20,7 +26,8 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.util.exc import CommandError
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, Table, create_engine, event, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError, SQLAlchemyError
 
@@ -30,6 +37,9 @@ MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 #: the largest row id both databases can hold (ids are INTEGER: 32 bits on PostgreSQL); ids start at 1
 MAX_ROW_ID = 2**31 - 1
 _migrate_lock = threading.Lock()
+
+#: the concerns :meth:`Database.lock` serialises; each is one advisory-lock key per schema
+LOCK_CONCERNS = frozenset({"stories", "copies", "migrate"})
 
 
 def utcnow() -> datetime:
@@ -73,6 +83,39 @@ def new_id(result: Any) -> int:
     if not key:
         raise StoreError("the database returned no id for a new row")
     return int(key[0])
+
+
+def upsert(dialect: str, table: Table) -> Any:
+    """``INSERT … ON CONFLICT`` for ``table`` on this dialect; chain ``.values(...)`` then
+    ``.on_conflict_do_nothing(...)`` or ``.on_conflict_do_update(...)``."""
+    maker = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return maker(table)
+
+
+def fit_to_columns(table: Table, values: dict[str, Any]) -> dict[str, Any]:
+    """``values`` with every string cut to its column's length (``String(16)`` and so on).
+
+    PostgreSQL refuses a value longer than its ``varchar(n)``; SQLite stores it whole. Cutting here
+    makes both keep the same thing, and a page's garbage ``lang`` attribute never fails a write.
+    """
+    fitted = dict(values)
+    for name, value in values.items():
+        length = getattr(table.c[name].type, "length", None) if name in table.c else None
+        if length and isinstance(value, str) and len(value) > length:
+            fitted[name] = value[:length]
+    return fitted
+
+
+def advisory_lock(conn: Connection, concern: str) -> None:
+    """Hold the lock for ``concern`` until ``conn``'s transaction ends (PostgreSQL only: on SQLite
+    the write transaction, begun IMMEDIATE, is already the only one)."""
+    if concern not in LOCK_CONCERNS:
+        raise ValueError(f"unknown lock concern {concern!r}")
+    if conn.dialect.name != "postgresql":
+        return
+    # One key per concern and schema: desks in different schemas of one server never wait on each other.
+    conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(current_schema() || ':' || :concern))"),
+                 {"concern": concern})
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -142,7 +185,11 @@ def migrate(engine: Engine) -> None:
             if current == head:
                 return
             with engine.begin() as conn:
-                command.upgrade(_alembic_config(conn), "head")
+                # Two processes opening a fresh PostgreSQL desk at once: the second waits, then finds
+                # the schema at head and does nothing.
+                advisory_lock(conn, "migrate")
+                if MigrationContext.configure(conn).get_current_revision() != head:
+                    command.upgrade(_alembic_config(conn), "head")
         except (SQLAlchemyError, CommandError) as exc:
             where = engine.url.render_as_string(hide_password=True)
             raise StoreError(f"cannot open database {where}: {_reason(exc)}") from None
@@ -159,15 +206,26 @@ class Database:
             migrate(self.engine)
 
     @contextmanager
-    def transaction(self) -> Iterator[Connection]:
-        """One transaction: committed on success, rolled back on any exception."""
+    def transaction(self, *, durable: bool = True) -> Iterator[Connection]:
+        """One transaction: committed on success, rolled back on any exception.
+
+        ``durable=False`` is for state that may lose its last moments in a crash (politeness
+        bookings): PostgreSQL then commits without waiting for the WAL flush.
+        """
         try:
             with self.engine.begin() as conn:
+                if not durable and self.dialect == "postgresql":
+                    conn.execute(text("SET LOCAL synchronous_commit TO OFF"))
                 yield conn
         except IntegrityError as exc:
             raise ConflictError(f"the database refused the change: {_reason(exc)}") from None
         except SQLAlchemyError as exc:
             raise StoreError(f"database error: {_reason(exc)}") from None
+
+    def lock(self, conn: Connection, concern: str) -> None:
+        """Serialise ``concern`` ("stories", "copies") across processes for the rest of ``conn``'s
+        transaction; take it before reading the state the transaction will change."""
+        advisory_lock(conn, concern)
 
     @contextmanager
     def read(self) -> Iterator[Connection]:

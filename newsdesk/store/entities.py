@@ -1,6 +1,7 @@
 """Queries for entities and key phrases (a mixin of :class:`newsdesk.store.Store`).
 
-Writing: :meth:`EntityQueries.replace_article_entities` resolves each entity found in one article
+Writing (every insert an upsert, so two processes analysing at once both succeed):
+:meth:`EntityQueries.replace_article_entities` resolves each entity found in one article
 to a row of ``entities`` (creating it if new), records its aliases and replaces the article's
 ``article_entities`` rows; :meth:`EntityQueries.replace_article_keyphrases` does the same for
 ``keyphrases``. Both are idempotent. Reading: the lists, details and co-occurrences behind
@@ -24,10 +25,9 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, delete, distinct, func, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from newsdesk.errors import NotFoundError
-from newsdesk.store.database import Database, as_utc, is_row_id, is_storable
+from newsdesk.store.database import Database, as_utc, is_row_id, is_storable, upsert
 from newsdesk.store.schema import (
     article_entities,
     articles,
@@ -158,8 +158,7 @@ class EntityQueries(Database):
     # --- writing ---------------------------------------------------------------------------
     def _insert_ignore(self, conn: Connection, table: Any, values: dict[str, Any]) -> None:
         """INSERT that does nothing when a unique constraint already holds the row."""
-        dialect_insert = postgresql.insert if self.dialect == "postgresql" else sqlite.insert
-        conn.execute(dialect_insert(table).values(**values).on_conflict_do_nothing())
+        conn.execute(upsert(self.dialect, table).values(**values).on_conflict_do_nothing())
 
     def _entity_by_name(self, conn: Connection, name: str, type_: str) -> int | None:
         found = conn.execute(
@@ -226,9 +225,13 @@ class EntityQueries(Database):
                 given_type.setdefault(entity_id, group.type)
                 self._add_aliases(conn, entity_id, [*group.aliases, *group.short_forms, group.name])
             for entity_id, positions in merged.items():
-                conn.execute(article_entities.insert().values(
+                statement = upsert(self.dialect, article_entities).values(
                     article_id=article_id, entity_id=entity_id, count=max(1, len(positions)),
-                    positions=json.dumps(sorted(positions)), type=given_type[entity_id]))
+                    positions=json.dumps(sorted(positions)), type=given_type[entity_id])
+                conn.execute(statement.on_conflict_do_update(
+                    index_elements=[article_entities.c.article_id, article_entities.c.entity_id],
+                    set_={"count": statement.excluded.count, "positions": statement.excluded.positions,
+                          "type": statement.excluded.type}))
             for entity_id in merged:
                 self._follow_majority_type(conn, entity_id)
             self._drop_orphans(conn, old_ids - set(merged))
@@ -448,7 +451,11 @@ class EntityQueries(Database):
             self._require(conn, articles, article_id, "article")
             conn.execute(delete(keyphrases).where(keyphrases.c.article_id == article_id))
             for phrase, score in phrases:
-                conn.execute(keyphrases.insert().values(article_id=article_id, phrase=phrase, score=score))
+                statement = upsert(self.dialect, keyphrases).values(article_id=article_id, phrase=phrase,
+                                                                     score=score)
+                conn.execute(statement.on_conflict_do_update(
+                    index_elements=[keyphrases.c.article_id, keyphrases.c.phrase],
+                    set_={"score": statement.excluded.score}))
 
     def article_keyphrase_rows(self, article_id: int) -> list[tuple[str, float]]:
         """The article's key phrases, best first."""

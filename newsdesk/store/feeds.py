@@ -10,7 +10,7 @@ from sqlalchemy import Row, delete, func, insert, select, update
 
 from newsdesk.errors import NotFoundError
 from newsdesk.models import Feed
-from newsdesk.store.database import Database, as_utc, new_id, utcnow
+from newsdesk.store.database import Database, as_utc, upsert, utcnow
 from newsdesk.store.schema import articles, feeds, fetches
 
 
@@ -35,17 +35,21 @@ class FeedQueries(Database):
     """Subscriptions (feeds and sitemaps) with their polling state."""
 
     def add_feed(self, url: str, title: str = "", site_url: str = "", kind: str = "feed") -> tuple[Feed, bool]:
-        """Subscribe (idempotent). Returns the feed and whether it is new."""
+        """Subscribe (idempotent, an upsert on the URL: two processes subscribing at once both
+        succeed, one of them sees it as new). Returns the feed and whether it is new."""
         with self.transaction() as conn:
-            row = conn.execute(select(feeds).where(feeds.c.url == url)).first()
-            if row is not None:
-                if title and not row.title:
-                    conn.execute(update(feeds).where(feeds.c.id == row.id).values(title=title))
-                return self._get_feed(conn, row.id), False
-            feed_id = new_id(conn.execute(insert(feeds).values(
-                url=url, title=title, site_url=site_url, kind=kind, created_at=utcnow(),
-                etag="", last_modified="", last_status="", error_count=0, last_error="")))
-            return self._get_feed(conn, feed_id), True
+            created = conn.execute(
+                upsert(self.dialect, feeds).values(
+                    url=url, title=title, site_url=site_url, kind=kind, created_at=utcnow(),
+                    etag="", last_modified="", last_status="", error_count=0, last_error="")
+                .on_conflict_do_nothing(index_elements=[feeds.c.url])
+                .returning(feeds.c.id)).scalar()
+            if created is not None:
+                return self._get_feed(conn, int(created)), True
+            row = conn.execute(select(feeds.c.id, feeds.c.title).where(feeds.c.url == url)).one()
+            if title and not row.title:
+                conn.execute(update(feeds).where(feeds.c.id == row.id).values(title=title))
+            return self._get_feed(conn, row.id), False
 
     def _get_feed(self, conn: Any, feed_id: int) -> Feed:
         row = conn.execute(select(feeds).where(feeds.c.id == feed_id)).first()

@@ -243,3 +243,32 @@ term_df = Table(
     Column("term", String(100), primary_key=True),
     Column("df", Integer, nullable=False),
 )
+
+# --- shared politeness (0007): times are seconds since the epoch, for portable arithmetic ------
+#: per host: the earliest start of its next request, its cool-down and consecutive failures
+host_state = Table(
+    "host_state", metadata,
+    Column("host", String(255), primary_key=True),
+    Column("next_start_at", Float, nullable=False),
+    Column("cool_until", Float, nullable=False),
+    Column("failures", Integer, nullable=False),
+)
+
+#: per host: its concurrency slots, each leased by one request of one process until ``lease_until``
+host_slots = Table(
+    "host_slots", metadata,
+    Column("host", String(255), primary_key=True),
+    Column("slot", Integer, primary_key=True),
+    Column("holder", String(100), nullable=False),
+    Column("lease_until", Float, nullable=False),
+)
+
+#: fetched robots.txt files; ``body`` NULL means "allow everything" (absent, or an error in ``note``)
+robots_cache = Table(
+    "robots_cache", metadata,
+    Column("origin", String(300), primary_key=True),
+    Column("body", Text),
+    Column("note", Text, nullable=False),
+    Column("fetched_at", Float, nullable=False),
+    Column("expires_at", Float, nullable=False),
+)

@@ -4,7 +4,8 @@
   merged into another keeps its row with ``merged_into`` pointing at the survivor.
 * The clusterer's inverted index (``story_terms``) and document frequencies (``term_df``) are
   read and written inside the caller's transaction (methods taking ``conn``), so one article's
-  assignment is all-or-nothing.
+  assignment is all-or-nothing; the caller takes ``lock(conn, "stories")`` first, so two
+  processes assigning articles of one story at once see each other's story.
 * :meth:`StoryQueries.get_story_articles` returns originals *and* their duplicates, ordered by
   publication date; duplicates have ``duplicate_of`` set (the flag to fold them).
 """
@@ -16,14 +17,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+import numpy as np
 from sqlalchemy import Connection, delete, func, insert, literal, or_, select, text, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from newsdesk.errors import NotFoundError
 from newsdesk.models import Article
 from newsdesk.store.articles import _article_select, row_to_article
-from newsdesk.store.database import Database, as_utc, is_row_id, is_storable, utcnow
+from newsdesk.store.database import Database, as_utc, is_row_id, is_storable, upsert, utcnow
 from newsdesk.store.schema import (
     article_entities,
     articles,
@@ -67,6 +67,11 @@ class StoryStateRow:
 def _record(row: Any) -> StoryRecord:
     return StoryRecord(id=row.id, title=row.title, size=row.size, first_seen=as_utc(row.first_seen),
                        last_seen=as_utc(row.last_seen), merged_into=row.merged_into)
+
+
+def _vector_literal(blob: bytes) -> str:
+    """pgvector's text form ``[x,y,…]`` of a little-endian float32 blob."""
+    return "[" + ",".join(f"{x:.7g}" for x in np.frombuffer(blob, dtype="<f4")) + "]"
 
 
 def _clip(terms: Iterable[str]) -> list[str]:
@@ -162,6 +167,11 @@ class StoryQueries(Database):
             found.setdefault(int(row.story_id), []).append(row.name)
         return found
 
+    def article_story_id(self, conn: Connection, article_id: int) -> int | None:
+        """The story an article is filed in, read inside the caller's (locked) transaction."""
+        found = conn.execute(select(articles.c.story_id).where(articles.c.id == article_id)).scalar()
+        return None if found is None else int(found)
+
     def set_article_story(self, conn: Connection, article_id: int, story_id: int | None) -> None:
         """Put an article and the copies of it into a story."""
         copies = select(duplicate_links.c.article_id).where(duplicate_links.c.original_id == article_id)
@@ -253,8 +263,7 @@ class StoryQueries(Database):
     def count_terms(self, conn: Connection, terms: Iterable[str]) -> None:
         """One more analysed article containing ``terms``."""
         rows = [{"term": t, "df": 1} for t in [DOC_COUNT_TERM, *_clip(terms)]]
-        maker = sqlite_insert if self.dialect == "sqlite" else pg_insert
-        stmt = maker(term_df)
+        stmt = upsert(self.dialect, term_df)
         conn.execute(stmt.on_conflict_do_update(index_elements=[term_df.c.term],
                                                 set_={"df": term_df.c.df + 1}), rows)
 
@@ -315,14 +324,56 @@ class StoryQueries(Database):
                                 .where(embeddings.c.model == model, embeddings.c.article_id.in_(list(ids))))
             return {int(r.article_id): bytes(r.vector) for r in rows}
 
+    def pgvector_offered(self) -> bool:
+        """Whether the database server offers the pgvector extension (never on SQLite)."""
+        if self.dialect != "postgresql":
+            return False
+        with self.read() as conn:
+            return conn.execute(text("SELECT 1 FROM pg_available_extensions WHERE name = 'vector'")).first() \
+                is not None
+
+    def has_vector_column(self) -> bool:
+        """Whether ``embeddings`` has pgvector's ``embedding`` column (migration 0007 adds it where
+        the PostgreSQL server offers the extension); then nearest neighbours are found in SQL."""
+        if not hasattr(self, "_vector_column"):
+            found = False
+            if self.dialect == "postgresql":
+                with self.read() as conn:
+                    found = conn.execute(text(
+                        "SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() "
+                        "AND table_name = 'embeddings' AND column_name = 'embedding'")).first() is not None
+            self._vector_column = found
+        return self._vector_column
+
     def put_embeddings(self, model: str, vectors: dict[int, bytes]) -> None:
+        """Store little-endian float32 vectors (an upsert: computing one twice, or in two processes
+        at once, keeps one row); with pgvector the ``embedding`` column is filled too."""
         if not vectors:
             return
         with self.transaction() as conn:
-            conn.execute(delete(embeddings).where(embeddings.c.model == model,
-                                                  embeddings.c.article_id.in_(list(vectors))))
-            conn.execute(insert(embeddings), [{"article_id": i, "model": model, "vector": v}
-                                              for i, v in vectors.items()])
+            statement = upsert(self.dialect, embeddings)
+            conn.execute(statement.on_conflict_do_update(
+                index_elements=[embeddings.c.article_id, embeddings.c.model],
+                set_={"vector": statement.excluded.vector}),
+                [{"article_id": i, "model": model, "vector": v} for i, v in vectors.items()])
+            if self.has_vector_column():
+                conn.execute(text("UPDATE embeddings SET embedding = CAST(:literal AS vector) "
+                                  "WHERE article_id = :article_id AND model = :model"),
+                             [{"article_id": i, "model": model, "literal": _vector_literal(v)}
+                              for i, v in vectors.items()])
+
+    def nearest_embeddings(self, model: str, vector: bytes, limit: int) -> list[tuple[int, float]] | None:
+        """(article id, cosine similarity) of the originals closest to ``vector``, found by pgvector;
+        ``None`` without pgvector (the caller then scans :meth:`iter_embeddings`)."""
+        if not self.has_vector_column():
+            return None
+        sql = text("SELECT e.article_id, 1 - (e.embedding <=> CAST(:q AS vector)) AS similarity "
+                   "FROM embeddings e WHERE e.model = :model AND e.embedding IS NOT NULL "
+                   "AND e.article_id NOT IN (SELECT article_id FROM duplicate_links) "
+                   "ORDER BY e.embedding <=> CAST(:q AS vector) LIMIT :n")
+        with self.read() as conn:
+            rows = conn.execute(sql, {"q": _vector_literal(vector), "model": model, "n": limit})
+            return [(int(r.article_id), float(r.similarity)) for r in rows]
 
     def iter_embeddings(self, model: str, batch: int = 5000) -> Iterator[list[tuple[int, bytes]]]:
         """All stored vectors of ``model`` for originals, in batches of (article id, vector)."""

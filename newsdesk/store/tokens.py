@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 
 from newsdesk.errors import ConflictError, NotFoundError, StoreError
-from newsdesk.store.database import Database, as_utc, utcnow
+from newsdesk.store.database import Database, as_utc, upsert, utcnow
 from newsdesk.store.schema import api_tokens, saved_searches
 
 TOKEN_PREFIX = "nd_"
@@ -123,13 +123,14 @@ class TokenQueries(Database):
 
     def save_search(self, name: str, query: str) -> SavedSearch:
         now = utcnow()
-        try:
-            with self.transaction() as conn:
-                result = conn.execute(insert(saved_searches).values(name=name, query=query, created_at=now))
-                search_id = int(result.inserted_primary_key[0])  # type: ignore[index]
-        except ConflictError:
-            raise ConflictError(f"a saved search named {name!r} exists already", source=name) from None
-        return SavedSearch(search_id, name, query, now)
+        with self.transaction() as conn:
+            search_id = conn.execute(
+                upsert(self.dialect, saved_searches).values(name=name, query=query, created_at=now)
+                .on_conflict_do_nothing(index_elements=[saved_searches.c.name])
+                .returning(saved_searches.c.id)).scalar()
+        if search_id is None:
+            raise ConflictError(f"a saved search named {name!r} exists already", source=name)
+        return SavedSearch(int(search_id), name, query, now)
 
     def list_saved_searches(self) -> list[SavedSearch]:
         with self.read() as conn:
