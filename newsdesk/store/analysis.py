@@ -83,11 +83,14 @@ class AnalysisQueries(Database):
         return [_to_state(r) for r in rows]
 
     @staticmethod
-    def _pending(query: Any, *, failed_since: datetime | None, max_attempts: int | None) -> Any:
+    def _pending(query: Any, *, failed_since: datetime | None, max_attempts: int | None,
+                 updated_before: datetime | None = None) -> Any:
         """Restrict ``query`` to originals with text whose analysis is not complete."""
         query = (query.select_from(articles.outerjoin(duplicate_links, duplicate_links.c.article_id == articles.c.id))
                  .where(articles.c.analyzed_at.is_(None), duplicate_links.c.article_id.is_(None),
                         articles.c.status == "ok"))
+        if updated_before is not None:
+            query = query.where(articles.c.updated_at <= updated_before)
         failed = and_(analysis_steps.c.article_id == articles.c.id, analysis_steps.c.status == "failed")
         if failed_since is not None:
             query = query.where(~exists().where(failed, analysis_steps.c.updated_at >= failed_since))
@@ -96,11 +99,14 @@ class AnalysisQueries(Database):
         return query
 
     def unanalyzed_article_ids(self, limit: int = 1000, *, failed_since: datetime | None = None,
-                               max_attempts: int | None = None) -> list[int]:
+                               max_attempts: int | None = None, updated_before: datetime | None = None
+                               ) -> list[int]:
         """Originals whose analysis is not complete (new, changed, interrupted, or a step failed),
         in publication order. ``failed_since`` leaves out those with a step that failed since then
-        (one pass retries each once); ``max_attempts`` those with a step that failed that often."""
-        query = self._pending(select(articles.c.id), failed_since=failed_since, max_attempts=max_attempts)
+        (one pass retries each once); ``max_attempts`` those with a step that failed that often;
+        ``updated_before`` those stored or changed since (their analysis job is still on its way)."""
+        query = self._pending(select(articles.c.id), failed_since=failed_since, max_attempts=max_attempts,
+                              updated_before=updated_before)
         with self.read() as conn:
             return [int(i) for i in conn.execute(query.order_by(ARTICLE_ORDER, articles.c.id).limit(limit))
                     .scalars()]
