@@ -26,7 +26,7 @@ class JobView:
     id: int
     task: str
     status: str
-    attempts: int
+    attempts: int  # runs so far (a queued job with attempts waits for its retry at scheduled_at)
     args: dict[str, Any]
     queue: str
     scheduled_at: datetime | None
@@ -44,11 +44,6 @@ class JobView:
             if args.get(key) is not None:
                 return f"{label} {args[key]}"
         return ""
-
-    @property
-    def waiting_for_retry(self) -> bool:
-        return self.status == "queued" and self.attempts > 0 and bool(self.scheduled_at) and \
-            self.scheduled_at is not None and self.scheduled_at > utcnow()
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "task": self.task, "status": self.status, "attempts": self.attempts,
@@ -75,8 +70,7 @@ def _views(desk: JobDesk, jobs: list[Job]) -> list[JobView]:
         assert job.id is not None
         error = errors.get(job.id)
         status = STATUS_NAMES.get(str(job.status), str(job.status))
-        attempts = job.attempts + (1 if status in {"done", "failed", "aborted"} else 0)
-        views.append(JobView(job.id, job.task_name.removeprefix("newsdesk."), status, attempts,
+        views.append(JobView(job.id, job.task_name.removeprefix("newsdesk."), status, job.attempts,
                              dict(job.task_kwargs), job.queue, job.scheduled_at,
                              error.error if error else "", error.failed_at if error else None))
     return views

@@ -108,6 +108,13 @@ class JobDesk:
         except ConnectorException as exc:
             raise StoreError(f"cannot queue a job: {exc.__cause__ or exc}") from None
 
+    async def defer_target_async(self, target: str) -> int:
+        """Defer the job adding one target (from an event loop: the web server)."""
+        try:
+            return int(await self.tasks.add_target.defer_async(target=target))
+        except ConnectorException as exc:
+            raise StoreError(f"cannot queue a job: {exc.__cause__ or exc}") from None
+
     def defer_target(self, target: str) -> int:
         job_id = self.defer(self.tasks.add_target, target=target)
         assert job_id is not None  # no queueing lock: never refused

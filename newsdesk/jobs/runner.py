@@ -43,9 +43,10 @@ async def run_jobs(desk: JobDesk, *, concurrency: int = 4, queues: Iterable[str]
                    install_signal_handlers: bool = True, name: str | None = None, opened: bool = False) -> None:
     """Run a worker (and its periodic scheduler) until stopped by a signal or cancelled.
 
-    ``opened``: the app is already open (``serve`` opens it to defer jobs from requests).
+    ``opened``: the app is already open and prepared (``serve`` opens it to defer jobs from requests).
     """
-    await asyncio.to_thread(desk.prepare)
+    if not opened:
+        await asyncio.to_thread(desk.prepare)
     heartbeat = desk.settings.worker_heartbeat
     options = dict(concurrency=concurrency, queues=list(queues) if queues else None, name=name or "newsdesk",
                    install_signal_handlers=install_signal_handlers, update_heartbeat_interval=heartbeat,
