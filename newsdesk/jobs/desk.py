@@ -100,8 +100,15 @@ class JobDesk:
     # --- deferring -------------------------------------------------------------------------
     def defer(self, task: Any, *, lock: str | None = None, queueing_lock: str | None = None,
               **kwargs: Any) -> int | None:
-        """Defer one job; None when the same job (same queueing lock) is already waiting."""
+        """Defer one job; None when a job with the same key is already waiting or running.
+
+        A running job is checked too (by its ``lock``): procrastinate's queueing lock covers
+        waiting jobs only, and a second waiting job would stop the running one from being put
+        back in the queue for its retry.
+        """
         try:
+            if lock and self.app.job_manager.list_jobs(lock=lock, status="doing"):
+                return None
             return int(task.configure(lock=lock, queueing_lock=queueing_lock).defer(**kwargs))
         except AlreadyEnqueued:
             return None
