@@ -72,7 +72,7 @@ def _check_desk(store: Store, origins: DemoOrigins) -> None:
 
 def test_two_workers_racing_on_the_same_feeds_store_everything_once(desk: Store, pg_url: str,
                                                                     tmp_path: Path) -> None:
-    env = desk_env(pg_url, tmp_path)
+    env = desk_env(pg_url, tmp_path, scheduler_interval=2)
     with DemoOrigins() as origins:
         workers = [start(env, "worker", "--concurrency", "2", log=tmp_path / f"worker{i}.log") for i in (1, 2)]
         try:
@@ -81,7 +81,7 @@ def test_two_workers_racing_on_the_same_feeds_store_everything_once(desk: Store,
             adders = [start(env, "add", "--enqueue", *feeds, log=tmp_path / f"add{i}.log") for i in (1, 2)]
             assert [a.wait(timeout=60) for a in adders] == [0, 0]
             expected, _copies, _stories = _expected(origins)
-            wait_for(lambda: _settled(desk, env, expected), timeout=420, what="the workers to finish", interval=2)
+            wait_for(lambda: _settled(desk, env, expected), timeout=900, what="the workers to finish", interval=3)
         finally:
             codes = [stop(w) for w in workers]
         assert codes == [0, 0], [(tmp_path / f"worker{i}.log").read_text() for i in (1, 2)]
@@ -94,7 +94,7 @@ def test_two_workers_racing_on_the_same_feeds_store_everything_once(desk: Store,
 
 
 def test_a_worker_killed_mid_job_loses_nothing(desk: Store, pg_url: str, tmp_path: Path) -> None:
-    env = desk_env(pg_url, tmp_path)
+    env = desk_env(pg_url, tmp_path, scheduler_interval=2)
     with DemoOrigins(page_delay=0.4) as origins:
         newsdesk(env, "add", "--enqueue", *origins.feed_urls())
         first = start(env, "worker", "--concurrency", "2", log=tmp_path / "first.log")
@@ -112,8 +112,8 @@ def test_a_worker_killed_mid_job_loses_nothing(desk: Store, pg_url: str, tmp_pat
         second = start(env, "worker", "--concurrency", "2", log=tmp_path / "second.log")
         try:
             expected, _copies, _stories = _expected(origins)
-            wait_for(lambda: _settled(desk, env, expected), timeout=420, what="the second worker to finish",
-                     interval=2)
+            wait_for(lambda: _settled(desk, env, expected), timeout=900, what="the second worker to finish",
+                     interval=3)
         finally:
             assert stop(second) == 0, (tmp_path / "second.log").read_text()
         _check_desk(desk, origins)
