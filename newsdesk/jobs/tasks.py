@@ -82,8 +82,12 @@ def register_tasks(desk: JobDesk) -> DeskTasks:
                 except Exception as exc:
                     message = str(exc) if isinstance(exc, NewsdeskError) else f"{type(exc).__name__}: {exc}"
                     job_row = context.job
-                    if job_row.id is not None:
-                        desk.store.record_job_error(job_row.id, job_row.task_name, job_row.attempts + 1, message)
+                    try:
+                        if job_row.id is not None:
+                            desk.store.record_job_error(job_row.id, job_row.task_name, job_row.attempts + 1,
+                                                        message)
+                    except NewsdeskError as store_error:  # the job's own error is the one to report
+                        log.warning("cannot record the error of job %s: %s", job_row.id, store_error)
                     raise
             return app.task(name=f"newsdesk.{name}", queue=queue, retry=retry, pass_context=True)(run)
         return decorate
