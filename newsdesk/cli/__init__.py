@@ -18,6 +18,7 @@ from newsdesk.cli import (  # noqa: E402,F401  isort: skip
     entity_cmds,
     serve_cmds,
     db_cmds,
+    job_cmds,
 )
 
 __all__ = ["app", "main"]

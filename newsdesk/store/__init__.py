@@ -8,6 +8,7 @@ entities, caches, tokens, host politeness); each mixin works through ``self.tran
 from __future__ import annotations
 
 from newsdesk.config import Settings
+from newsdesk.store.analysis import AnalysisQueries
 from newsdesk.store.articles import ArticleQueries
 from newsdesk.store.cache import CacheQueries
 from newsdesk.store.database import Database, migrate, utcnow
@@ -18,8 +19,8 @@ from newsdesk.store.stories import StoryQueries
 from newsdesk.store.tokens import TokenQueries
 
 
-class Store(ArticleQueries, FeedQueries, StoryQueries, EntityQueries, CacheQueries, TokenQueries, HostStateQueries,
-            Database):
+class Store(ArticleQueries, AnalysisQueries, FeedQueries, StoryQueries, EntityQueries, CacheQueries, TokenQueries,
+            HostStateQueries, Database):
     """All storage operations of newsdesk over one SQLAlchemy engine."""
 
 
