@@ -70,6 +70,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("llm_base_url", "", str, "OpenAI-compatible endpoint for abstractive summaries; empty = off"),
     Setting("llm_model", "", str, "Model name sent to the LLM endpoint"),
     Setting("llm_api_key", "", str, "API key for the LLM endpoint", secret=True),
+    Setting("scheduler_interval", 60, int,
+            "Seconds between two looks for due feeds and unfinished analysis (the job scheduler's tick)"),
+    Setting("job_max_attempts", 5, int, "Runs of a failing job (and of a failing analysis step) before it stays failed"),
+    Setting("job_retry_delay", 5, int,
+            "Back-off base, in seconds, of a failing job: retry n waits job_retry_delay ** n seconds"),
+    Setting("worker_heartbeat", 10.0, float,
+            "Seconds between a worker's heartbeats; after 3 missed ones its running jobs are retried"),
     Setting("read_only", False, bool, "Serve the web reader and API without write endpoints"),
     Setting("secret_key", "", str, "Key signing session cookies; empty = random per data dir", secret=True),
 )
@@ -118,6 +125,10 @@ class Settings:
     llm_base_url: str = ""
     llm_model: str = ""
     llm_api_key: str = ""
+    scheduler_interval: int = 60
+    job_max_attempts: int = 5
+    job_retry_delay: int = 5
+    worker_heartbeat: float = 10.0
     read_only: bool = False
     secret_key: str = ""
 
@@ -140,6 +151,9 @@ def _validate(values: dict[str, Any]) -> None:
     for name in ("timeout", "max_response_bytes", "max_redirects", "per_host_concurrency"):
         if values[name] <= 0 and name != "max_redirects":
             raise ConfigError(f"{name} must be positive")
+    for name in ("scheduler_interval", "job_max_attempts", "job_retry_delay", "worker_heartbeat"):
+        if values[name] < 1:
+            raise ConfigError(f"{name} must be at least 1")
     if values["min_host_delay"] < 0 or values["host_delay_jitter"] < 0:
         raise ConfigError("delays cannot be negative")
 

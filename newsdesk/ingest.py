@@ -1,10 +1,20 @@
-"""Ingestion: targets → collect → extract → deduplicate → store → analyse.
+"""Ingestion: targets → collect → extract → deduplicate → store → enqueue analysis.
 
-Each document is written in ONE transaction (article row, version, fingerprint, duplicate
-links), so a process killed at any moment leaves either the whole article or none of it; a
-re-run finds stored articles by canonical URL and content hash and changes nothing.
-Analysis (entities, key phrases, story) runs after the write and is marked per article, so an
-interrupted analysis is picked up again by the next run (:meth:`Ingestor.analyze_pending`).
+The work comes in task-sized pieces, each one a job of :mod:`newsdesk.jobs` and each callable
+inline by ``newsdesk add``/``poll``:
+
+* :meth:`Ingestor.add_target` — dispatch one target (URL, file, folder, OPML, WARC, JSONL);
+* :meth:`Ingestor.poll_feed` — one conditional GET of a feed, then its new entries;
+* :meth:`Ingestor.fetch_page` — fetch one page and store it;
+* :meth:`Ingestor.read_sitemap` — the pages and child sitemaps of one sitemap;
+* :func:`store_document` — extract, deduplicate and store one document in ONE transaction
+  (article row, version, fingerprint, duplicate links), so a process killed at any moment leaves
+  either the whole article or none of it; a re-run finds stored articles by canonical URL and
+  content hash and changes nothing.
+
+Work found on the way (the entries of a feed, the pages of a sitemap, a feed discovered on a
+front page, the analysis of a new article) goes to :class:`FollowUps`: :class:`InlineFollowUps`
+does it at once (the CLI), the job queue's follow-ups defer it as jobs.
 """
 
 from __future__ import annotations
@@ -15,15 +25,17 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from sqlalchemy import Connection
 
-from newsdesk.analyze.dedupe import Fingerprint, normalize_url, signature_from_bytes, similarity
+from newsdesk.analyze.dedupe import Fingerprint, signature_from_bytes, similarity
 from newsdesk.collect import feeds as feedmod
 from newsdesk.collect import sitemaps
 from newsdesk.collect.fetcher import Fetcher, FetchResult
 from newsdesk.collect.files import iter_documents
+from newsdesk.collect.identity import identity_url, normalize_url, site_host
 from newsdesk.collect.jsonl import iter_jsonl
 from newsdesk.collect.opml import parse_opml
 from newsdesk.collect.targets import classify_target
@@ -42,28 +54,45 @@ from newsdesk.models import Document, ExtractedArticle, Feed, IngestOutcome
 from newsdesk.store import Store
 
 Progress = Callable[[IngestOutcome], None]
+Hints = dict[str, Any]
 log = logging.getLogger(__name__)
 MIN_WORDS_FOR_NEAR_DUP = 40
 MAX_SITEMAP_DEPTH = 3
 
 
-def _host(url: str) -> str:
-    host = (urlsplit(url).hostname or "").lower()
-    return host[4:] if host.startswith("www.") else host
+class FollowUps(Protocol):
+    """Where the work found while ingesting goes: done now, or deferred as jobs."""
+
+    def page(self, url: str, *, hints: Hints, feed_id: int | None, fallback_html: str) -> Iterator[IngestOutcome]:
+        ...
+
+    def feed(self, feed: Feed) -> Iterator[IngestOutcome]:
+        ...
+
+    def sitemap(self, url: str, depth: int) -> Iterator[IngestOutcome]:
+        ...
+
+    def analysis(self, article_id: int) -> None:
+        ...
 
 
-def identity_url(doc_url: str, extracted: ExtractedArticle) -> str:
-    """The URL an article is stored under.
+class InlineFollowUps:
+    """Do the follow-up work at once, in this process; analysis is left for ``analyze_pending``."""
 
-    A page's own ``rel=canonical`` is trusted only when it stays on the same host (or the
-    document has no web URL, as for local files and archives): a syndicated copy that points its
-    canonical at the original publisher must not overwrite the original's row.
-    """
-    canonical = extracted.canonical_url or ""
-    web_canonical = canonical.startswith(("http://", "https://"))
-    if web_canonical and (not doc_url.startswith(("http://", "https://")) or _host(canonical) == _host(doc_url)):
-        return normalize_url(canonical)
-    return normalize_url(doc_url)
+    def __init__(self, ingestor: Ingestor) -> None:
+        self.ingestor = ingestor
+
+    def page(self, url: str, *, hints: Hints, feed_id: int | None, fallback_html: str) -> Iterator[IngestOutcome]:
+        yield from self.ingestor.fetch_page(url, hints=hints, feed_id=feed_id, fallback_html=fallback_html)
+
+    def feed(self, feed: Feed) -> Iterator[IngestOutcome]:
+        yield from self.ingestor.poll_feed(feed)
+
+    def sitemap(self, url: str, depth: int) -> Iterator[IngestOutcome]:
+        yield from self.ingestor.read_sitemap(url, depth)
+
+    def analysis(self, article_id: int) -> None:
+        return None
 
 
 def _looks_like_html(content: bytes) -> bool:
@@ -79,12 +108,14 @@ class Ingestor:
     """Adds targets and polls feeds into one store. Not thread-safe itself; fetches run in threads."""
 
     def __init__(self, store: Store, settings: Settings, *, fetcher: Fetcher | None = None,
-                 analyze: bool = True, on_progress: Progress | None = None) -> None:
+                 analyze: bool = True, on_progress: Progress | None = None,
+                 follow_ups: Callable[[Ingestor], FollowUps] = InlineFollowUps) -> None:
         self.store = store
         self.settings = settings
         self._fetcher = fetcher
         self.analyze = analyze
         self.on_progress = on_progress or (lambda outcome: None)
+        self.follow_ups: FollowUps = follow_ups(self)
 
     @property
     def fetcher(self) -> Fetcher:
@@ -102,16 +133,10 @@ class Ingestor:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    # --- the public operations -----------------------------------------------------------
+    # --- the CLI's operations: many targets, then the analysis ---------------------------
     def add(self, targets: Iterable[str]) -> list[IngestOutcome]:
         """Ingest every target; one failing target never stops the others."""
-        outcomes: list[IngestOutcome] = []
-        for target in targets:
-            try:
-                for outcome in self._add_target(target):
-                    outcomes.append(self._report(outcome))
-            except NewsdeskError as exc:
-                outcomes.append(self._report(IngestOutcome(target, "failed", detail=str(exc))))
+        outcomes = [self._report(o) for target in targets for o in self.add_target(target)]
         if self.analyze:
             self.analyze_pending()
         return outcomes
@@ -121,35 +146,31 @@ class Ingestor:
         feeds = self.store.list_feeds() if force else self.store.due_feeds()
         outcomes: list[IngestOutcome] = []
         with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-            for result in pool.map(self._poll_feed, feeds):
+            for result in pool.map(lambda feed: list(self.poll_feed(feed)), feeds):
                 outcomes.extend(self._report(o) for o in result)
         if self.analyze:
             self.analyze_pending()
         return outcomes
 
     def analyze_pending(self, on_article: Callable[[int], None] | None = None) -> int:
-        """Run analysis for every stored original not yet analysed; returns how many ran.
+        """Run the analysis steps not done yet of every stored original; returns how many ran.
 
-        One article whose analysis fails is logged and marked, so it neither stops the others
-        nor is retried forever; ``newsdesk analyze`` after a fix does not revisit it.
+        A failed step is recorded on the article (``newsdesk analyze`` retries it) and never stops
+        the other steps or the other articles.
         """
-        from newsdesk.analyze.pipeline import analyze_article
+        from newsdesk.analyze.pipeline import analyze_pending
 
-        done = 0
-        while ids := self.store.unanalyzed_article_ids(limit=500):
-            for article_id in ids:
-                try:
-                    analyze_article(self.store, article_id, self.settings)
-                except (NewsdeskError, ValueError, RuntimeError) as exc:
-                    log.warning("analysis of article %s failed: %s", article_id, exc)
-                    self.store.mark_analyzed(article_id)
-                done += 1
-                if on_article:
-                    on_article(article_id)
-        return done
+        return analyze_pending(self.store, self.settings, on_article=on_article)
 
-    # --- dispatch ------------------------------------------------------------------------
-    def _add_target(self, target: str) -> Iterator[IngestOutcome]:
+    # --- task: add one target (dispatch) -------------------------------------------------
+    def add_target(self, target: str) -> Iterator[IngestOutcome]:
+        """Everything one target yields; a target that fails is one ``failed`` outcome."""
+        try:
+            yield from self._dispatch(target)
+        except NewsdeskError as exc:
+            yield IngestOutcome(target, "failed", detail=str(exc))
+
+    def _dispatch(self, target: str) -> Iterator[IngestOutcome]:
         kind = classify_target(target)
         if kind == "url":
             yield from self._add_url(target)
@@ -177,7 +198,7 @@ class Ingestor:
         for outline in parse_opml(path.read_bytes(), str(path)):
             feed, created = self.store.add_feed(outline.url, outline.title, outline.site_url)
             yield IngestOutcome(outline.url, "subscribed" if created else "unchanged", detail=outline.title)
-            yield from self._poll_feed(feed)
+            yield from self.follow_ups.feed(feed)
 
     def _add_url(self, url: str) -> Iterator[IngestOutcome]:
         result = self.fetcher.fetch(url)
@@ -211,26 +232,34 @@ class Ingestor:
                 yield IngestOutcome(link, "subscribed" if created else "unchanged",
                                     detail=f"feed discovered on {target}")
                 if created:
-                    yield from self._poll_feed(feed)
+                    yield from self.follow_ups.feed(feed)
             if links and outcome.action == "failed":
                 return
         yield outcome
 
+    # --- task: read one sitemap ----------------------------------------------------------
+    def read_sitemap(self, url: str, depth: int = 0) -> Iterator[IngestOutcome]:
+        try:
+            result = self.fetcher.fetch(url)
+        except NewsdeskError as exc:
+            yield IngestOutcome(url, "failed", detail=str(exc))
+            return
+        yield from self._ingest_sitemap(result, depth)
+
     def _ingest_sitemap(self, result: FetchResult, depth: int) -> Iterator[IngestOutcome]:
         parsed = sitemaps.parse_sitemap(result.content, result.url)
         for page in parsed.pages:
-            yield from self._fetch_and_ingest(page.url, hints={"title": page.title, "published": page.published})
+            yield from self.follow_ups.page(page.url, hints={"title": page.title, "published": page.published},
+                                            feed_id=None, fallback_html="")
         if depth >= MAX_SITEMAP_DEPTH:
             return
         for child in parsed.sitemaps:
-            try:
-                child_result = self.fetcher.fetch(child)
-                yield from self._ingest_sitemap(child_result, depth + 1)
-            except NewsdeskError as exc:
-                yield IngestOutcome(child, "failed", detail=str(exc))
+            yield from self.follow_ups.sitemap(child, depth + 1)
 
-    # --- feeds ---------------------------------------------------------------------------
-    def _poll_feed(self, feed: Feed) -> list[IngestOutcome]:
+    # --- task: poll one feed -------------------------------------------------------------
+    def poll_feed(self, feed: Feed) -> Iterator[IngestOutcome]:
+        """One conditional GET of the feed, then its new entries; a failure is recorded on the feed
+        (error count, back-off before the next poll) and is one ``failed`` outcome."""
         try:
             result = self.fetcher.fetch(feed.url, etag=feed.etag, last_modified=feed.last_modified)
         except NewsdeskError as exc:
@@ -238,14 +267,13 @@ class Ingestor:
             self._log_failure(feed.url, exc, feed.id)
             self.store.record_feed_failure(feed.id, str(exc), base=self.settings.poll_interval,
                                            cap=self.settings.max_backoff, retry_after=retry_after)
-            return [IngestOutcome(feed.url, "failed", detail=str(exc))]
+            yield IngestOutcome(feed.url, "failed", detail=str(exc))
+            return
         self._log_fetch(result, feed.id)
         if result.not_modified:
             self.store.record_feed_success(feed.id, not_modified=True, interval=self.settings.poll_interval)
-            return [IngestOutcome(feed.url, "unchanged", detail="not modified")]
-        return list(self._ingest_feed_content(feed, result))
-
-    def _ingest_feed_content(self, feed: Feed, result: FetchResult) -> Iterator[IngestOutcome]:
+            yield IngestOutcome(feed.url, "unchanged", detail="not modified")
+            return
         try:
             parsed = feedmod.parse_feed(result.content, result.url)
         except FeedError as exc:
@@ -263,19 +291,22 @@ class Ingestor:
             if self.store.has_article(normalize_url(entry.url)):
                 yield IngestOutcome(entry.url, "unchanged")
                 continue
-            hints: dict[str, object] = {"title": entry.title, "author": entry.author, "published": entry.published,
-                     "outlet": parsed.title}
-            yield from self._fetch_and_ingest(entry.url, hints=hints, feed_id=feed.id,
-                                              fallback_html=entry.content_html)
-        # The feed's validators are saved only after its entries are in: a crash before this point
-        # refetches the whole feed next time, and the entries already stored come back "unchanged".
+            hints: Hints = {"title": entry.title, "author": entry.author, "published": entry.published,
+                            "outlet": parsed.title}
+            yield from self.follow_ups.page(entry.url, hints=hints, feed_id=feed.id,
+                                            fallback_html=entry.content_html)
+        # The feed's validators are saved only after its entries are in (or queued durably): a crash
+        # before this point refetches the whole feed next time, and the entries already stored come
+        # back "unchanged".
         self.store.record_feed_success(
             feed.id, title=parsed.title, site_url=parsed.site_url, etag=result.etag,
             last_modified=result.last_modified, interval=self.settings.poll_interval)
 
-    def _fetch_and_ingest(self, url: str, *, hints: dict[str, object], feed_id: int | None = None,
-                          fallback_html: str = "") -> Iterator[IngestOutcome]:
-        clean_hints = {k: v for k, v in hints.items() if v}
+    # --- task: fetch one page ------------------------------------------------------------
+    def fetch_page(self, url: str, *, hints: Hints | None = None, feed_id: int | None = None,
+                   fallback_html: str = "") -> Iterator[IngestOutcome]:
+        """Fetch one page and store it; a feed entry's own HTML stands in when the page fails."""
+        clean_hints = {k: v for k, v in (hints or {}).items() if v}
         try:
             result = self.fetcher.fetch(url)
             self._log_fetch(result, feed_id)
@@ -289,65 +320,15 @@ class Ingestor:
                                 content_type="text/html; charset=utf-8", hints=clean_hints)
         yield self.ingest_document(document, feed_id=feed_id)
 
-    # --- one document --------------------------------------------------------------------
+    # --- one document: extract → dedupe → store → enqueue analysis -----------------------
     def ingest_document(self, document: Document, *, feed_id: int | None = None) -> IngestOutcome:
-        """Extract, deduplicate and store one document in one transaction."""
-        try:
-            extracted = extract_document(document)
-        except ExtractError as exc:
-            return IngestOutcome(document.url, "failed", detail=str(exc))
-        canonical = identity_url(document.url, extracted)
-        fingerprint = Fingerprint.of(extracted.text or canonical, self.settings.near_duplicate_threshold)
-        with self.store.transaction() as conn:
-            stored = self.store.save_article(
-                conn, extracted, canonical_url=canonical, content_hash=fingerprint.content_hash,
-                domain=_host(canonical), feed_id=feed_id)
-            if stored.action == "unchanged":
-                return IngestOutcome(document.url, "unchanged", article_id=stored.id)
-            original_id = None
-            if extracted.text and extracted.status == "ok":
-                self.store.save_fingerprint(conn, stored.id, fingerprint.signature, fingerprint.buckets)
-                original_id = self._link_copies(conn, stored.id, extracted, fingerprint)
-        if original_id is not None:
-            return IngestOutcome(document.url, "duplicate", article_id=stored.id, duplicate_of=original_id,
-                                 detail=f"copy of {original_id}")
-        detail = "no text layer" if extracted.status == "no_text_layer" else extracted.title
-        return IngestOutcome(document.url, stored.action, article_id=stored.id, detail=detail)
-
-    def _link_copies(self, conn: Connection, article_id: int, extracted: ExtractedArticle,
-                     fingerprint: Fingerprint) -> int | None:
-        """Link the new article and its copies to the earliest-published one.
-
-        Returns the original's id when the new article is a copy, None when it is an original.
-        """
-        store = self.store
-        matches: dict[int, tuple[str, float]] = {}
-        for other_id in store.exact_copies(conn, fingerprint.content_hash, article_id):
-            matches[other_id] = ("exact", 1.0)
-        if len(extracted.text.split()) >= MIN_WORDS_FOR_NEAR_DUP:
-            threshold = self.settings.near_duplicate_threshold
-            for other_id, blob in store.near_candidates(conn, fingerprint.buckets, article_id):
-                if other_id in matches:
-                    continue
-                score = similarity(fingerprint.signature, signature_from_bytes(blob))
-                if score >= threshold:
-                    matches[other_id] = ("near", round(score, 3))
-        if not matches:
-            return None
-        originals = {store.original_id_of(conn, other): kind for other, kind in matches.items()}
-        group = store.published_dates(conn, [article_id, *originals])
-        earliest = min(group, key=lambda a: _order_key(a[1], a[0]))[0]
-        if earliest == article_id:
-            for other, (kind, score) in originals.items():
-                if other != article_id:
-                    store.link_duplicate(conn, other, article_id, kind, score)
-            return None
-        kind, score = originals.get(earliest) or next(iter(originals.values()))
-        store.link_duplicate(conn, article_id, earliest, kind, score)
-        return earliest
+        outcome = store_document(self.store, self.settings, document, feed_id=feed_id)
+        if outcome.action in {"added", "updated"} and outcome.article_id is not None:
+            self.follow_ups.analysis(outcome.article_id)
+        return outcome
 
     # --- helpers -------------------------------------------------------------------------
-    def _document(self, result: FetchResult, *, hints: dict[str, object] | None = None) -> Document:
+    def _document(self, result: FetchResult, *, hints: Hints | None = None) -> Document:
         return Document(url=result.url, content=result.content, content_type=result.content_type,
                         headers=result.headers, fetched_at=result.fetched_at, status_code=result.status_code,
                         hints=dict(hints or {}))
@@ -365,3 +346,61 @@ class Ingestor:
     def _report(self, outcome: IngestOutcome) -> IngestOutcome:
         self.on_progress(outcome)
         return outcome
+
+
+def store_document(store: Store, settings: Settings, document: Document, *,
+                   feed_id: int | None = None) -> IngestOutcome:
+    """Extract, deduplicate and store one document in one transaction."""
+    try:
+        extracted = extract_document(document)
+    except ExtractError as exc:
+        return IngestOutcome(document.url, "failed", detail=str(exc))
+    canonical = identity_url(document.url, extracted.canonical_url)
+    fingerprint = Fingerprint.of(extracted.text or canonical, settings.near_duplicate_threshold)
+    with store.transaction() as conn:
+        stored = store.save_article(
+            conn, extracted, canonical_url=canonical, content_hash=fingerprint.content_hash,
+            domain=site_host(canonical), feed_id=feed_id)
+        if stored.action == "unchanged":
+            return IngestOutcome(document.url, "unchanged", article_id=stored.id)
+        original_id = None
+        if extracted.text and extracted.status == "ok":
+            store.save_fingerprint(conn, stored.id, fingerprint.signature, fingerprint.buckets)
+            original_id = link_copies(store, conn, stored.id, extracted, fingerprint,
+                                      settings.near_duplicate_threshold)
+    if original_id is not None:
+        return IngestOutcome(document.url, "duplicate", article_id=stored.id, duplicate_of=original_id,
+                             detail=f"copy of {original_id}")
+    detail = "no text layer" if extracted.status == "no_text_layer" else extracted.title
+    return IngestOutcome(document.url, stored.action, article_id=stored.id, detail=detail)
+
+
+def link_copies(store: Store, conn: Connection, article_id: int, extracted: ExtractedArticle,
+                fingerprint: Fingerprint, threshold: float) -> int | None:
+    """Link the new article and its copies to the earliest-published one.
+
+    Returns the original's id when the new article is a copy, None when it is an original.
+    """
+    matches: dict[int, tuple[str, float]] = {}
+    for other_id in store.exact_copies(conn, fingerprint.content_hash, article_id):
+        matches[other_id] = ("exact", 1.0)
+    if len(extracted.text.split()) >= MIN_WORDS_FOR_NEAR_DUP:
+        for other_id, blob in store.near_candidates(conn, fingerprint.buckets, article_id):
+            if other_id in matches:
+                continue
+            score = similarity(fingerprint.signature, signature_from_bytes(blob))
+            if score >= threshold:
+                matches[other_id] = ("near", round(score, 3))
+    if not matches:
+        return None
+    originals = {store.original_id_of(conn, other): kind for other, kind in matches.items()}
+    group = store.published_dates(conn, [article_id, *originals])
+    earliest = min(group, key=lambda a: _order_key(a[1], a[0]))[0]
+    if earliest == article_id:
+        for other, (kind, score) in originals.items():
+            if other != article_id:
+                store.link_duplicate(conn, other, article_id, kind, score)
+        return None
+    kind, score = originals.get(earliest) or next(iter(originals.values()))
+    store.link_duplicate(conn, article_id, earliest, kind, score)
+    return earliest

@@ -83,18 +83,36 @@ def test_write_endpoints_need_a_valid_token(corpus: Corpus) -> None:
     assert corpus.store.list_feeds() == []
 
 
-def test_adding_a_feed_with_a_token_subscribes_and_ingests(corpus: Corpus, server: LoopbackServer) -> None:
+def test_adding_a_feed_answers_202_with_a_job_that_subscribes_and_ingests(corpus: Corpus,
+                                                                          server: LoopbackServer) -> None:
     feed_url = serve_feed(server)
     _token, secret = corpus.store.create_token("api test")
-    client = client_for(corpus)
-    answer = client.post("/api/sources", json={"targets": [feed_url]}, headers={"Authorization": f"Bearer {secret}"})
-    assert answer.status_code == 201, answer.text
-    actions = [o["action"] for o in answer.json()["outcomes"]]
-    assert actions[0] == "subscribed" and actions.count("added") == 2
-    assert [f.url for f in corpus.store.list_feeds()] == [feed_url]
-    listed = client.get("/api/sources").json()["feeds"]
-    assert listed[0]["article_count"] == 2 and listed[0]["url"] == feed_url
+    with client_for(corpus) as client:  # the lifespan runs the in-process job queue (SQLite)
+        answer = client.post("/api/sources", json={"targets": [feed_url]},
+                             headers={"Authorization": f"Bearer {secret}"})
+        assert answer.status_code == 202, answer.text
+        job = answer.json()["jobs"][0]
+        assert job["target"] == feed_url and answer.headers["location"] == job["url"] == f"/api/jobs/{job['id']}"
+        deadline = time.monotonic() + 60
+        while (state := client.get(job["url"]).json())["status"] in {"queued", "running"}:
+            assert time.monotonic() < deadline, state
+            time.sleep(0.2)
+        assert state["status"] == "done" and state["attempts"] == 1 and state["task"] == "add_target", state
+        listed = client.get(answer.json()["follow"]).json()["jobs"]
+        assert [j["id"] for j in listed] == [job["id"]]
+        assert [f.url for f in corpus.store.list_feeds()] == [feed_url]
+        feeds = client.get("/api/sources").json()["feeds"]
+        assert feeds[0]["article_count"] == 2 and feeds[0]["url"] == feed_url
+        page = client.get("/sources/jobs")
+        assert page.status_code == 200 and "add_target" in page.text and feed_url in page.text
     assert corpus.store.list_tokens()[0].last_used is not None
+
+
+def test_adding_sources_without_the_job_queue_is_a_503_problem(corpus: Corpus) -> None:
+    _token, secret = corpus.store.create_token("t")
+    answer = client_for(corpus).post("/api/sources", json={"targets": ["https://example.org/feed.xml"]},
+                                     headers={"Authorization": f"Bearer {secret}"})
+    assert answer.status_code == 503 and answer.headers["content-type"] == "application/problem+json"
 
 
 def test_only_web_urls_can_be_added(corpus: Corpus) -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from newsdesk.analyze.dedupe import Fingerprint, content_hash, normalize_url, similarity
+from newsdesk.analyze.dedupe import Fingerprint, content_hash, similarity
+from newsdesk.collect.identity import normalize_url
 
 WIRE = (
     "Dockworkers at the port of Velmora voted on Thursday to extend their strike into a third week, "

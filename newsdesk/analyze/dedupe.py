@@ -1,7 +1,7 @@
-"""Duplicate detection: canonical URLs, exact content hashes, near-duplicates by MinHash LSH.
+"""Duplicate detection by content: exact content hashes, near-duplicates by MinHash LSH.
 
-* Two URLs name one article when their normalised forms are equal (scheme and host case,
-  default ports, tracking parameters such as ``utm_*``, fragments and parameter order ignored).
+(URL identity — which URL an article is stored under — lives in :mod:`newsdesk.collect.identity`.)
+
 * Two texts are exact copies when their normalised text hashes are equal.
 * Two texts are near copies (syndication, light rewrites) when the Jaccard similarity of their
   word 5-shingles, estimated by MinHash, reaches the configured threshold. Candidates are found
@@ -16,7 +16,6 @@ import struct
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import numpy as np
 from datasketch import MinHash
@@ -24,31 +23,6 @@ from datasketch.lsh import _optimal_param
 
 NUM_PERM = 256
 SHINGLE_WORDS = 5
-
-TRACKING_PARAMS = frozenset({
-    "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "mc_cid", "mc_eid", "igshid", "yclid",
-    "_ga", "_gl", "ocid", "cmpid", "ncid", "sr_share", "share", "smid", "ref_src", "spm",
-})
-TRACKING_PREFIXES = ("utm_", "at_", "pk_", "hsa_", "oly_", "vero_")
-DEFAULT_PORTS = {"http": 80, "https": 443}
-
-
-def normalize_url(url: str) -> str:
-    """The canonical form used to recognise one article under several URLs."""
-    parts = urlsplit(url.strip())
-    scheme = parts.scheme.lower()
-    if scheme not in {"http", "https"}:
-        return urlunsplit((scheme, parts.netloc, parts.path, parts.query, ""))
-    host = (parts.hostname or "").lower().rstrip(".")
-    port = parts.port
-    netloc = host if port is None or DEFAULT_PORTS.get(scheme) == port else f"{host}:{port}"
-    path = re.sub(r"/{2,}", "/", parts.path or "/")
-    query = [
-        (key, value) for key, value in parse_qsl(parts.query, keep_blank_values=True)
-        if key.lower() not in TRACKING_PARAMS and not key.lower().startswith(TRACKING_PREFIXES)
-    ]
-    return urlunsplit((scheme, netloc, path, urlencode(sorted(query)), ""))
-
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 

@@ -17,6 +17,7 @@ from newsdesk.cli import (  # noqa: E402,F401  isort: skip
     story_cmds,
     entity_cmds,
     serve_cmds,
+    job_cmds,
 )
 
 __all__ = ["app", "main"]

@@ -11,7 +11,8 @@ from newsdesk.cli.base import app, console, err_console, get_store, handle_error
 from newsdesk.models import IngestOutcome
 
 ACTION_STYLE = {"added": "green", "updated": "cyan", "unchanged": "dim", "duplicate": "yellow",
-                "failed": "red", "subscribed": "magenta", "skipped": "dim"}
+                "failed": "red", "subscribed": "magenta", "skipped": "dim",
+                "queued": "cyan"}
 
 
 def _print_outcomes(outcomes: list[IngestOutcome], as_json: bool) -> None:
@@ -54,12 +55,40 @@ def add(
     targets: list[str] = typer.Argument(..., help="Page/feed/sitemap URLs, files, folders, OPML, WARC, JSONL; - for stdin."),
     as_json: bool = typer.Option(False, "--json", help="Print the outcomes as JSON."),
     analyze: bool = typer.Option(True, "--analyze/--no-analyze", help="Run entities, key phrases and stories."),
+    enqueue: bool = typer.Option(False, "--enqueue", help="Queue one job per target for the workers "
+                                 "(PostgreSQL) and print the job ids, instead of ingesting here."),
 ) -> None:
     """Add pages, feeds, sitemaps, files and archives; report what happened to each."""
+    if enqueue:
+        _enqueue(targets, as_json)
+        return
     outcomes = _run_ingest(targets, analyze=analyze)
     _print_outcomes(outcomes, as_json)
     if outcomes and all(o.action == "failed" for o in outcomes):
         raise typer.Exit(3)
+
+
+def _enqueue(targets: list[str], as_json: bool) -> None:
+    from newsdesk.errors import ConfigError, InvalidArgumentError
+    from newsdesk.jobs.desk import JobDesk, uses_postgres
+
+    if not uses_postgres(state.settings):
+        raise ConfigError("--enqueue needs PostgreSQL (a SQLite desk runs its jobs inside `newsdesk serve` or "
+                          "`newsdesk run`); without --enqueue, newsdesk add ingests at once")
+    if "-" in targets:
+        raise InvalidArgumentError("stdin (-) cannot be queued; add it without --enqueue", source="-")
+    get_store().close()  # migrate before queueing
+    desk = JobDesk(state.settings, concurrency=1)
+    desk.prepare()
+    with desk.app.open():
+        ids = [desk.defer_target(target) for target in targets]
+    desk.close()
+    if as_json:
+        print_json([{"target": t, "job_id": i, "url": f"/api/jobs/{i}"} for t, i in zip(targets, ids, strict=True)])
+        return
+    for target, job_id in zip(targets, ids, strict=True):
+        console.print(f"[cyan]{'queued':>10}[/cyan]  {target}  job {job_id}", highlight=False, soft_wrap=True)
+    console.print(f"{len(ids)} queued; follow them with 'newsdesk jobs'", highlight=False)
 
 
 @app.command()

@@ -17,16 +17,24 @@ def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
     port: int = typer.Option(8000, "--port", help="Port to listen on."),
     read_only: bool = typer.Option(False, "--read-only", help="Refuse every write (adding sources, login)."),
+    no_worker: bool = typer.Option(False, "--no-worker", help="PostgreSQL: leave the jobs and the schedule to "
+                                   "`newsdesk worker` processes (on SQLite they always run in serve)."),
 ) -> None:
-    """Serve the web reader and the JSON API (OpenAPI schema at /openapi.json)."""
+    """Serve the web reader and the JSON API (OpenAPI schema at /openapi.json), and keep the desk
+    current: the schedule and the jobs run in this process (see docs/jobs.md)."""
     import uvicorn
 
+    from newsdesk.jobs.desk import uses_postgres
+    from newsdesk.jobs.runner import configure_logging
     from newsdesk.serve.app import create_app
 
     settings = state.settings.replace(read_only=True) if read_only else state.settings
-    application = create_app(settings)
+    run_worker = not (no_worker and uses_postgres(settings)) and not settings.read_only
+    configure_logging()
+    application = create_app(settings, run_worker=run_worker)
+    jobs_note = "jobs run in this process" if run_worker else "jobs left to workers"
     console.print(f"newsdesk serving {settings.resolved_database_url} on http://{host}:{port}"
-                  f"{' (read-only)' if settings.read_only else ''}", highlight=False)
+                  f"{' (read-only)' if settings.read_only else ''}; {jobs_note}", highlight=False, soft_wrap=True)
     if host not in {"127.0.0.1", "localhost", "::1"}:
         console.print("note: login cookies are Secure; browsers send them over plain HTTP only to loopback, "
                       "so put newsdesk behind HTTPS when serving other machines", highlight=False)

@@ -134,11 +134,13 @@ def list_sources(request: Request) -> dict[str, Any]:
     return views.sources_view(_store(request))
 
 
-@router.post("/sources", summary="Add feeds or pages (needs a token)", status_code=201, responses=WRITE_ERRORS)
-def add_sources(request: Request, body: AddSources, _token: int = Depends(auth.require_api_writer)
-                ) -> dict[str, Any]:
-    outcomes = sources.add_targets(_store(request), _settings(request), body.targets)
-    return {"outcomes": [o.to_json() for o in outcomes]}
+@router.post("/sources", summary="Add feeds or pages (needs a token): one job each, followed at /api/jobs",
+             status_code=202, responses={**WRITE_ERRORS, 503: {"description": "job queue not running", **PROBLEM}})
+async def add_sources(request: Request, body: AddSources, _token: int = Depends(auth.require_api_writer)
+                      ) -> Response:
+    from newsdesk.serve.jobs import defer_targets
+
+    return await defer_targets(request, sources.web_targets(body.targets))
 
 
 @router.post("/sources/opml", summary="Import an OPML subscription list (needs a token)", status_code=201,

@@ -117,12 +117,18 @@ def make_templates() -> Jinja2Templates:
     return templates
 
 
-def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
-    """The newsdesk web app over ``store`` (opened from ``settings`` when not given)."""
-    from newsdesk.serve import api, feeds_out, pages
+def create_app(settings: Settings, store: Store | None = None, *, run_worker: bool = True) -> FastAPI:
+    """The newsdesk web app over ``store`` (opened from ``settings`` when not given).
+
+    While the app runs (its lifespan), the job queue is open; ``run_worker`` also runs the jobs
+    and the schedule in-process (see :mod:`newsdesk.serve.jobs`).
+    """
+    from newsdesk.serve import api, feeds_out, jobs, pages
 
     app = FastAPI(title="newsdesk", version=VERSION, openapi_url="/openapi.json", docs_url=None,
-                  redoc_url=None, description="Read stories, articles, entities and searches; add sources.")
+                  redoc_url=None, description="Read stories, articles, entities and searches; add sources.",
+                  lifespan=jobs.lifespan(run_worker))
+    app.state.jobs = None
     app.state.settings = settings
     app.state.store = store if store is not None else open_store(settings)
     app.state.signer = Signer(load_secret_key(settings))
@@ -131,6 +137,8 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.include_router(api.router)
+    app.include_router(jobs.api_router)
+    app.include_router(jobs.page_router)
     app.include_router(feeds_out.router)
     app.include_router(pages.router)
     return app

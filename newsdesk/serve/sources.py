@@ -13,10 +13,8 @@ from newsdesk.serve.sanitize import safe_url
 from newsdesk.store import Store
 
 
-def add_targets(store: Store, settings: Settings, targets: list[str]) -> list[IngestOutcome]:
-    """Subscribe to feeds / ingest pages given by http(s) URL (never local paths from the web)."""
-    from newsdesk.ingest import Ingestor
-
+def web_targets(targets: list[str]) -> list[str]:
+    """The targets the web may add: http(s) URLs only (never local paths); raises otherwise."""
     cleaned = [t.strip() for t in targets if t.strip()]
     if not cleaned:
         raise UnsupportedTargetError("give a feed or page URL", source="web")
@@ -24,6 +22,14 @@ def add_targets(store: Store, settings: Settings, targets: list[str]) -> list[In
         if not safe_url(target):
             raise UnsupportedTargetError("only http:// and https:// URLs can be added from the web",
                                          source=target[:200])
+    return cleaned
+
+
+def add_targets(store: Store, settings: Settings, targets: list[str]) -> list[IngestOutcome]:
+    """Subscribe to feeds / ingest pages given by http(s) URL, at once (the Sources page's form)."""
+    from newsdesk.ingest import Ingestor
+
+    cleaned = web_targets(targets)
     with Ingestor(store, settings) as ingestor:
         return ingestor.add(cleaned)
 

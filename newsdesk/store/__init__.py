@@ -8,6 +8,7 @@ entities, caches, tokens); each mixin works through ``self.transaction()`` /
 from __future__ import annotations
 
 from newsdesk.config import Settings
+from newsdesk.store.analysis import AnalysisQueries
 from newsdesk.store.articles import ArticleQueries
 from newsdesk.store.cache import CacheQueries
 from newsdesk.store.database import Database, migrate, utcnow
@@ -17,7 +18,7 @@ from newsdesk.store.stories import StoryQueries
 from newsdesk.store.tokens import TokenQueries
 
 
-class Store(ArticleQueries, FeedQueries, StoryQueries, EntityQueries, CacheQueries, TokenQueries, Database):
+class Store(ArticleQueries, AnalysisQueries, FeedQueries, StoryQueries, EntityQueries, CacheQueries, TokenQueries, Database):
     """All storage operations of newsdesk over one SQLAlchemy engine."""
 
 

@@ -326,24 +326,6 @@ class ArticleQueries(Database):
                                 .order_by(article_versions.c.replaced_at))
             return [dict(r._mapping) for r in rows]
 
-    @staticmethod
-    def _unanalyzed(query: Any) -> Any:
-        """Restrict ``query`` to originals with text whose analysis has not run."""
-        return (query.select_from(articles.outerjoin(duplicate_links, duplicate_links.c.article_id == articles.c.id))
-                .where(articles.c.analyzed_at.is_(None), duplicate_links.c.article_id.is_(None),
-                       articles.c.status == "ok"))
-
-    def unanalyzed_article_ids(self, limit: int = 1000) -> list[int]:
-        """Originals whose analysis has not run (new, changed, or interrupted by a crash)."""
-        query = self._unanalyzed(select(articles.c.id)).order_by(ARTICLE_ORDER, articles.c.id).limit(limit)
-        with self.read() as conn:
-            return [int(i) for i in conn.execute(query).scalars()]
-
-    def count_unanalyzed(self) -> int:
-        query = self._unanalyzed(select(func.count()))
-        with self.read() as conn:
-            return int(conn.execute(query).scalar() or 0)
-
     def mark_analyzed(self, article_id: int) -> None:
         with self.transaction() as conn:
             conn.execute(update(articles).where(articles.c.id == article_id).values(analyzed_at=utcnow()))

@@ -243,3 +243,26 @@ term_df = Table(
     Column("term", String(100), primary_key=True),
     Column("df", Integer, nullable=False),
 )
+
+#: one row per analysis step of an article (entities, story, keyphrases, embedding): its own
+#: outcome, so a failed step is retried alone and never hides the others
+analysis_steps = Table(
+    "analysis_steps", metadata,
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("step", String(20), primary_key=True),
+    Column("status", String(10), nullable=False),  # done | failed
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("error", Text, nullable=False, default=""),
+    Column("updated_at", TS, nullable=False),
+    Index("ix_analysis_steps_status", "status"),
+)
+
+#: the last error of each failed job attempt (the job queue keeps status and attempts, not messages)
+job_errors = Table(
+    "job_errors", metadata,
+    Column("job_id", BigInteger, primary_key=True),
+    Column("task", String(100), nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("error", Text, nullable=False, default=""),
+    Column("failed_at", TS, nullable=False),
+)

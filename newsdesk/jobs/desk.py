@@ -1,0 +1,187 @@
+"""The procrastinate app of one desk, and the follow-ups that defer work as jobs."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+import procrastinate
+from procrastinate.exceptions import AlreadyEnqueued, ConnectorException
+
+from newsdesk.collect.identity import normalize_url
+from newsdesk.config import Settings
+from newsdesk.errors import StoreError
+from newsdesk.models import Feed, IngestOutcome
+from newsdesk.store import Store, open_store
+
+if TYPE_CHECKING:
+    from newsdesk.collect.fetcher import Fetcher
+    from newsdesk.ingest import Hints, Ingestor
+    from newsdesk.jobs.tasks import DeskTasks
+
+QUEUES = ("ingest", "analysis", "schedule")
+
+
+def uses_postgres(settings: Settings) -> bool:
+    return settings.resolved_database_url.startswith(("postgresql", "postgres"))
+
+
+def _connector(settings: Settings, *, pool_size: int) -> Any:
+    if not uses_postgres(settings):
+        from procrastinate.testing import InMemoryConnector
+
+        return InMemoryConnector()
+    from newsdesk.store.jobqueue import psycopg_conninfo
+
+    conninfo = psycopg_conninfo(settings.resolved_database_url)
+    return procrastinate.PsycopgConnector(conninfo=conninfo, min_size=1, max_size=pool_size)
+
+
+class JobDesk:
+    """The job queue of one desk: a procrastinate :class:`~procrastinate.App` with newsdesk's tasks.
+
+    ``durable`` is True on PostgreSQL (jobs live in the database, any number of workers);
+    on SQLite the queue is procrastinate's in-memory connector, alive as long as the process.
+    Open it with ``desk.app.open_async()`` (workers, ``serve``) or ``desk.app.open()`` (a CLI
+    command deferring jobs synchronously).
+    """
+
+    def __init__(self, settings: Settings, *, concurrency: int = 4,
+                 store: Store | None = None) -> None:
+        from newsdesk.jobs.tasks import register_tasks
+
+        self.settings = settings
+        self.durable = uses_postgres(settings)
+        self.app = procrastinate.App(connector=_connector(settings, pool_size=concurrency + 4))
+        self._store = store
+        self._fetcher: Fetcher | None = None
+        self._lock = threading.Lock()
+        self.tasks: DeskTasks = register_tasks(self)
+
+    # --- what the tasks work with (one per process, shared by the worker's threads) ----------
+    @property
+    def store(self) -> Store:
+        with self._lock:
+            if self._store is None:
+                self._store = open_store(self.settings)
+            return self._store
+
+    @property
+    def fetcher(self) -> Fetcher:
+        from newsdesk.collect.fetcher import Fetcher
+
+        with self._lock:
+            if self._fetcher is None:
+                self._fetcher = Fetcher(self.settings)
+            return self._fetcher
+
+    def ingestor(self) -> Ingestor:
+        from newsdesk.ingest import Ingestor
+
+        return Ingestor(self.store, self.settings, fetcher=self.fetcher, analyze=False,
+                        follow_ups=lambda ingestor: QueuedFollowUps(ingestor, self))
+
+    def prepare(self) -> None:
+        """Make the queue usable: procrastinate's schema on PostgreSQL; on SQLite the errors of a
+        previous process's in-memory jobs are forgotten (their ids are reused)."""
+        if self.durable:
+            from newsdesk.store.jobqueue import ensure_job_schema
+
+            ensure_job_schema(self.settings.resolved_database_url)
+        else:
+            self.store.forget_job_errors()
+
+    def close(self) -> None:
+        if self._fetcher is not None:
+            self._fetcher.close()
+            self._fetcher = None
+
+    # --- deferring -------------------------------------------------------------------------
+    def defer(self, task: Any, *, lock: str | None = None, queueing_lock: str | None = None,
+              **kwargs: Any) -> int | None:
+        """Defer one job; None when the same job (same queueing lock) is already waiting."""
+        try:
+            return int(task.configure(lock=lock, queueing_lock=queueing_lock).defer(**kwargs))
+        except AlreadyEnqueued:
+            return None
+        except ConnectorException as exc:
+            raise StoreError(f"cannot queue a job: {exc.__cause__ or exc}") from None
+
+    async def defer_target_async(self, target: str) -> int:
+        """Defer the job adding one target (from an event loop: the web server)."""
+        try:
+            return int(await self.tasks.add_target.defer_async(target=target))
+        except ConnectorException as exc:
+            raise StoreError(f"cannot queue a job: {exc.__cause__ or exc}") from None
+
+    def defer_target(self, target: str) -> int:
+        job_id = self.defer(self.tasks.add_target, target=target)
+        assert job_id is not None  # no queueing lock: never refused
+        return job_id
+
+    def defer_poll(self, feed_id: int) -> int | None:
+        key = f"feed:{feed_id}"
+        return self.defer(self.tasks.poll_feed, lock=key, queueing_lock=key, feed_id=feed_id)
+
+    def defer_page(self, url: str, *, hints: Hints, feed_id: int | None, fallback_html: str) -> int | None:
+        key = f"page:{normalize_url(url)}"
+        return self.defer(self.tasks.fetch_page, lock=key, queueing_lock=key, url=url,
+                          hints=_json_hints(hints), feed_id=feed_id, fallback_html=fallback_html)
+
+    def defer_sitemap(self, url: str, depth: int) -> int | None:
+        key = f"sitemap:{normalize_url(url)}"
+        return self.defer(self.tasks.read_sitemap, lock=key, queueing_lock=key, url=url, depth=depth)
+
+    def defer_analysis(self, article_id: int) -> int | None:
+        return self.defer(self.tasks.analyze_article, lock=f"article:{article_id}",
+                          queueing_lock=f"analyze:{article_id}", article_id=article_id)
+
+    def defer_summary(self, story_id: int) -> int | None:
+        key = f"summary:{story_id}"
+        return self.defer(self.tasks.summarize_story, lock=key, queueing_lock=key, story_id=story_id)
+
+
+def _json_hints(hints: Hints) -> dict[str, Any]:
+    """Feed hints as JSON values (a job's arguments are stored as JSON)."""
+    out: dict[str, Any] = {}
+    for key, value in hints.items():
+        if value in (None, ""):
+            continue
+        out[key] = value.isoformat() if hasattr(value, "isoformat") else value
+    return out
+
+
+class QueuedFollowUps:
+    """Follow-up work as jobs. On a durable queue everything is deferred; on the in-memory queue
+    (SQLite) the pages of a feed or sitemap are fetched at once, because the feed's validators are
+    saved after its entries and a lost in-memory job would never be seen again; feeds to poll and
+    articles to analyse are deferred there too, since the schedule finds them again after a restart
+    (a feed never polled is due; an article with unfinished steps is caught up)."""
+
+    def __init__(self, ingestor: Ingestor, desk: JobDesk) -> None:
+        self.ingestor = ingestor
+        self.desk = desk
+
+    def page(self, url: str, *, hints: Hints, feed_id: int | None, fallback_html: str) -> Iterator[IngestOutcome]:
+        if not self.desk.durable:
+            yield from self.ingestor.fetch_page(url, hints=hints, feed_id=feed_id, fallback_html=fallback_html)
+            return
+        job_id = self.desk.defer_page(url, hints=hints, feed_id=feed_id, fallback_html=fallback_html)
+        yield _queued(url, job_id)
+
+    def feed(self, feed: Feed) -> Iterator[IngestOutcome]:
+        yield _queued(feed.url, self.desk.defer_poll(feed.id))
+
+    def sitemap(self, url: str, depth: int) -> Iterator[IngestOutcome]:
+        if not self.desk.durable:
+            yield from self.ingestor.read_sitemap(url, depth)
+            return
+        yield _queued(url, self.desk.defer_sitemap(url, depth))
+
+    def analysis(self, article_id: int) -> None:
+        self.desk.defer_analysis(article_id)
+
+
+def _queued(target: str, job_id: int | None) -> IngestOutcome:
+    return IngestOutcome(target, "queued", detail=f"job {job_id}" if job_id else "already queued")

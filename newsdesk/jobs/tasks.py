@@ -1,0 +1,183 @@
+"""The tasks of the desk and its schedule, registered on one :class:`~newsdesk.jobs.desk.JobDesk`.
+
+Every task is idempotent: it reads what it needs from the database, and running it twice (a
+retry, a job of a worker that was killed and is run again) stores nothing twice, because
+articles are found by canonical URL and content hash and analysis steps record what is done.
+A task that fails raises; procrastinate retries it with exponential back-off
+(``job_retry_delay ** n`` seconds) until ``job_max_attempts`` runs, and the error of each
+failed run is kept in ``job_errors`` for ``newsdesk jobs`` and the jobs page.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from procrastinate import JobContext, RetryStrategy
+
+from newsdesk.errors import NewsdeskError, NotFoundError
+from newsdesk.models import IngestOutcome
+from newsdesk.store import utcnow
+
+if TYPE_CHECKING:
+    from newsdesk.jobs.desk import JobDesk
+
+log = logging.getLogger(__name__)
+#: hours a finished job stays listed before the daily clean-up removes it
+KEEP_FINISHED_HOURS = 72
+
+
+class JobFailedError(NewsdeskError):
+    """A job's work failed (the message says why); the queue retries it with back-off."""
+
+    exit_code = 3
+
+
+@dataclass(frozen=True)
+class DeskTasks:
+    add_target: Any
+    poll_feed: Any
+    fetch_page: Any
+    read_sitemap: Any
+    analyze_article: Any
+    summarize_story: Any
+    enqueue_due_feeds: Any
+    catch_up_analysis: Any
+    retry_stalled_jobs: Any
+    remove_old_jobs: Any
+
+
+def scheduler_cron(seconds: int) -> str:
+    """A procrastinate cron line (6th field = seconds) firing every ``seconds``."""
+    if seconds < 60:
+        return f"* * * * * */{seconds}"
+    return f"*/{max(1, seconds // 60)} * * * *"
+
+
+def _failures(outcomes: list[IngestOutcome]) -> str:
+    return "; ".join(o.detail or o.target for o in outcomes if o.action == "failed")
+
+
+def register_tasks(desk: JobDesk) -> DeskTasks:
+    app = desk.app
+    settings = desk.settings
+    # procrastinate counts the runs before the current one; max_attempts=0 would mean "forever"
+    retries = settings.job_max_attempts - 1
+    retry: Any = RetryStrategy(max_attempts=retries, exponential_wait=settings.job_retry_delay) if retries else False
+
+    def job(name: str, queue: str) -> Callable[[Callable[..., Any]], Any]:
+        """Register ``func`` as task ``newsdesk.<name>``; the error of a failed run is recorded."""
+        def decorate(func: Callable[..., Any]) -> Any:
+            @functools.wraps(func)
+            def run(context: JobContext, **kwargs: Any) -> Any:
+                try:
+                    return func(**kwargs)
+                except Exception as exc:
+                    message = str(exc) if isinstance(exc, NewsdeskError) else f"{type(exc).__name__}: {exc}"
+                    job_row = context.job
+                    if job_row.id is not None:
+                        desk.store.record_job_error(job_row.id, job_row.task_name, job_row.attempts + 1, message)
+                    raise
+            return app.task(name=f"newsdesk.{name}", queue=queue, retry=retry, pass_context=True)(run)
+        return decorate
+
+    @job("add_target", "ingest")
+    def add_target(target: str) -> None:
+        """Dispatch one target: a page, feed, sitemap, front page, or a file/folder/archive path."""
+        outcomes = list(desk.ingestor().add_target(target))
+        if outcomes and all(o.action == "failed" for o in outcomes):
+            raise JobFailedError(_failures(outcomes), source=target)
+
+    @job("poll_feed", "ingest")
+    def poll_feed(feed_id: int) -> None:
+        """One conditional GET of a feed; its new entries become fetch_page jobs."""
+        try:
+            feed = desk.store.get_feed(feed_id)
+        except NotFoundError:
+            return  # unsubscribed meanwhile
+        outcomes = list(desk.ingestor().poll_feed(feed))
+        if outcomes and outcomes[0].action == "failed" and outcomes[0].target == feed.url:
+            raise JobFailedError(_failures(outcomes[:1]), source=feed.url)
+
+    @job("fetch_page", "ingest")
+    def fetch_page(url: str, hints: dict[str, Any] | None = None, feed_id: int | None = None,
+                   fallback_html: str = "") -> None:
+        """Fetch, extract, deduplicate and store one page; its analysis becomes a job."""
+        outcomes = list(desk.ingestor().fetch_page(url, hints=hints or {}, feed_id=feed_id,
+                                                   fallback_html=fallback_html))
+        if any(o.action == "failed" for o in outcomes):
+            raise JobFailedError(_failures(outcomes), source=url)
+
+    @job("read_sitemap", "ingest")
+    def read_sitemap(url: str, depth: int = 0) -> None:
+        outcomes = list(desk.ingestor().read_sitemap(url, depth))
+        if outcomes and outcomes[0].action == "failed" and outcomes[0].target == url:
+            raise JobFailedError(_failures(outcomes[:1]), source=url)
+
+    @job("analyze_article", "analysis")
+    def analyze_article(article_id: int) -> None:
+        """The analysis steps of one article not done yet; a failed step fails the job (retried),
+        the steps that succeeded stay done."""
+        from newsdesk.analyze.pipeline import analyze_article as run_steps
+        from newsdesk.analyze.pipeline import require_complete
+
+        try:
+            result = run_steps(desk.store, article_id, settings)
+        except NotFoundError:
+            return  # removed meanwhile
+        if "story" in result.done:
+            story_id = desk.store.get_article(article_id).story_id
+            if story_id is not None:
+                desk.defer_summary(story_id)
+        require_complete(result)
+
+    @job("summarize_story", "analysis")
+    def summarize_story(story_id: int) -> None:
+        """Compute (and cache) a story's summary, so its page opens at once."""
+        from newsdesk.analyze.summarize import summarize_story as summarize
+
+        try:
+            summarize(desk.store, story_id, settings)
+        except NotFoundError:
+            return
+
+    cron = scheduler_cron(settings.scheduler_interval)
+
+    @app.periodic(cron=cron, periodic_id="due-feeds")
+    @job("enqueue_due_feeds", "schedule")
+    def enqueue_due_feeds(timestamp: int) -> None:
+        """Defer a poll of every feed whose next poll time has come (one per feed at a time)."""
+        for feed in desk.store.due_feeds():
+            desk.defer_poll(feed.id)
+
+    @app.periodic(cron=cron, periodic_id="catch-up")
+    @job("catch_up_analysis", "schedule")
+    def catch_up_analysis(timestamp: int) -> None:
+        """Defer the analysis of articles whose steps are unfinished (a lost or exhausted job, a
+        restart of the in-memory queue); steps failed ``job_max_attempts`` times are left alone."""
+        settled = utcnow() - timedelta(seconds=settings.scheduler_interval)
+        for article_id in desk.store.unanalyzed_article_ids(limit=1000, max_attempts=settings.job_max_attempts,
+                                                            updated_before=settled):
+            desk.defer_analysis(article_id)
+
+    @app.periodic(cron=cron, periodic_id="stalled")
+    @app.task(name="newsdesk.retry_stalled_jobs", queue="schedule", pass_context=True)
+    async def retry_stalled_jobs(context: JobContext, timestamp: int) -> None:
+        """Run again the jobs of workers that stopped sending heartbeats (killed, machine lost)."""
+        manager = context.app.job_manager
+        for stalled in await manager.get_stalled_jobs(seconds_since_heartbeat=3 * settings.worker_heartbeat):
+            log.warning("job %s (%s) of a stalled worker is run again", stalled.id, stalled.task_name)
+            await manager.retry_job(stalled)
+
+    @app.periodic(cron="17 3 * * *", periodic_id="cleanup")
+    @app.task(name="newsdesk.remove_old_jobs", queue="schedule", pass_context=True)
+    async def remove_old_jobs(context: JobContext, timestamp: int) -> None:
+        """Forget succeeded and cancelled jobs after a few days (failed ones stay until retried)."""
+        await context.app.job_manager.delete_old_jobs(nb_hours=KEEP_FINISHED_HOURS, include_cancelled=True)
+
+    return DeskTasks(add_target, poll_feed, fetch_page, read_sitemap, analyze_article, summarize_story,
+                     enqueue_due_feeds, catch_up_analysis, retry_stalled_jobs, remove_old_jobs)

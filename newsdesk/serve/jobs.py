@@ -1,0 +1,112 @@
+"""The job queue in the web server: its lifespan, ``/api/jobs`` and the jobs page under Sources.
+
+``newsdesk serve`` opens the desk's queue when the server starts and, unless told not to (a
+PostgreSQL desk whose workers run elsewhere, or read-only mode), runs a worker with the
+schedule inside uvicorn's event loop. On SQLite that in-process queue is the only one: the jobs
+page and ``/api/jobs`` show the jobs of this process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+
+from newsdesk.jobs import board
+from newsdesk.jobs.desk import JobDesk
+from newsdesk.serve.problems import Problem
+
+log = logging.getLogger(__name__)
+api_router = APIRouter(prefix="/api", tags=["api"])
+page_router = APIRouter(include_in_schema=False)
+#: jobs the in-process worker of ``serve`` runs at once
+SERVE_CONCURRENCY = 2
+
+
+def lifespan(run_worker: bool) -> Any:
+    """A FastAPI lifespan opening the job queue (and running a worker when ``run_worker``)."""
+
+    @contextlib.asynccontextmanager
+    async def open_jobs(app: FastAPI) -> AsyncIterator[None]:
+        from newsdesk.jobs.runner import run_jobs
+
+        settings = app.state.settings
+        desk = JobDesk(settings, concurrency=SERVE_CONCURRENCY, store=app.state.store)
+        await asyncio.to_thread(desk.prepare)
+        async with desk.app.open_async():
+            app.state.jobs = desk
+            worker = None
+            if run_worker and not settings.read_only:
+                worker = asyncio.create_task(run_jobs(desk, concurrency=SERVE_CONCURRENCY,
+                                                      install_signal_handlers=False, name="serve", opened=True))
+            try:
+                yield
+            finally:
+                app.state.jobs = None
+                if worker is not None:
+                    worker.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await worker
+                desk.close()
+
+    return open_jobs
+
+
+def _desk(request: Request) -> JobDesk:
+    desk: JobDesk | None = getattr(request.app.state, "jobs", None)
+    if desk is None:
+        raise Problem(503, "job queue not running", "this server was started without its job queue")
+    return desk
+
+
+async def defer_targets(request: Request, targets: list[str]) -> Response:
+    """``202 Accepted``: one job per target, each with the URL to follow it."""
+    desk = _desk(request)
+    jobs = []
+    for target in targets:
+        job_id = await desk.defer_target_async(target)
+        jobs.append({"id": job_id, "target": target, "url": f"/api/jobs/{job_id}"})
+    ids = ",".join(str(j["id"]) for j in jobs)
+    return JSONResponse({"jobs": jobs, "follow": f"/api/jobs?ids={ids}"}, status_code=202,
+                        headers={"Location": str(jobs[0]["url"])})
+
+
+@api_router.get("/jobs", summary="Jobs: queued, running, failed and done, with attempts and errors")
+async def list_jobs(request: Request, status: str | None = None, ids: str | None = None,
+                    limit: int = Query(50, ge=1, le=500)) -> dict[str, Any]:
+    desk = _desk(request)
+    if ids:
+        wanted = [int(i) for i in ids.split(",") if i.strip().isdigit()][:limit]
+        found = [await _get_or_none(desk, job_id) for job_id in wanted]
+        return {"jobs": [j.to_json() for j in found if j is not None]}
+    listing = await board.list_jobs(desk, status=status, limit=limit)
+    return listing.to_json()
+
+
+async def _get_or_none(desk: JobDesk, job_id: int) -> board.JobView | None:
+    from newsdesk.errors import NotFoundError
+
+    try:
+        return await board.get_job(desk, job_id)
+    except NotFoundError:
+        return None
+
+
+@api_router.get("/jobs/{job_id}", summary="One job: status, attempts, last error")
+async def get_job(request: Request, job_id: int) -> dict[str, Any]:
+    return (await board.get_job(_desk(request), job_id)).to_json()
+
+
+@page_router.get("/sources/jobs", response_class=HTMLResponse)
+async def jobs_page(request: Request, status: str | None = None) -> Response:
+    from newsdesk.serve.pages import render
+
+    desk = _desk(request)
+    listing = await board.list_jobs(desk, status=status or None, limit=200)
+    return render(request, "jobs.html", {"title": "Jobs", "listing": listing, "status": status or "",
+                                         "statuses": board.STATUSES, "durable": desk.durable})
