@@ -55,7 +55,6 @@ from bench.web.run import Result, free_port, load, sample_paths, start_newsdesk,
 HERE = Path(__file__).resolve().parent
 PYTHON = sys.executable
 PG_ADMIN = os.environ.get("NEWSDESK_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-NEW_ARTICLES = 1000
 JSONL_ABOVE = 100_000
 
 
@@ -71,22 +70,62 @@ class Run:
     seconds: float
     articles: int
     peak_rss_mb: float
+    cpu_s: float = 0.0
+    database_cpu_s: float = 0.0
     notes: str = ""
 
     @property
     def rate(self) -> float:
         return self.articles / self.seconds if self.seconds else 0.0
 
+    @property
+    def cpu_ms_per_article(self) -> float:
+        return 1000 * self.cpu_s / self.articles if self.articles else 0.0
+
+    @property
+    def database_ms_per_article(self) -> float:
+        return 1000 * self.database_cpu_s / self.articles if self.articles else 0.0
+
+
+def database_name(database_url: str) -> str | None:
+    """The PostgreSQL database of a URL (None for SQLite), whose backends' CPU is measured."""
+    return None if database_url.startswith("sqlite") else database_url.rsplit("/", 1)[1].split("?")[0]
+
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _proc_cpu(pid: int) -> float | None:
+    """User + system CPU seconds of a running process (None once it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+def _proc_peak_kb(pid: int) -> int | None:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    return next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:")), None)
+
 
 @dataclass
-class PeakMemory:
-    """Samples VmHWM (the kernel's own peak RSS) of running processes every 0.2 s."""
+class Usage:
+    """Peak RSS (the kernel's VmHWM) and CPU seconds of newsdesk processes, sampled every 0.2 s from
+    /proc; with ``database``, also the CPU of the PostgreSQL backends serving that database. CPU
+    seconds hold up on a shared machine where wall-clock rates do not."""
 
+    database: str | None = None
     pids: list[int] = field(default_factory=list)
     peak_kb: dict[int, int] = field(default_factory=dict)
+    cpu: dict[int, float] = field(default_factory=dict)
+    backend_cpu: dict[int, float] = field(default_factory=dict)
     _stop: threading.Event = field(default_factory=threading.Event)
 
-    def __enter__(self) -> PeakMemory:
+    def __enter__(self) -> Usage:
         self._thread = threading.Thread(target=self._sample, daemon=True)
         self._thread.start()
         return self
@@ -96,19 +135,42 @@ class PeakMemory:
         self._thread.join()
 
     def _sample(self) -> None:
+        conn = None
+        if self.database:
+            import psycopg
+
+            conn = psycopg.connect(PG_ADMIN, autocommit=True)
+        backends: list[int] = []
+        rounds = 0
         while not self._stop.wait(0.2):
+            if conn is not None and rounds % 5 == 0:
+                backends = [int(r[0]) for r in conn.execute(
+                    "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+                    (self.database,))]
+            rounds += 1
             for pid in list(self.pids):
-                try:
-                    status = Path(f"/proc/{pid}/status").read_text()
-                except OSError:
-                    continue
-                for line in status.splitlines():
-                    if line.startswith("VmHWM:"):
-                        self.peak_kb[pid] = max(self.peak_kb.get(pid, 0), int(line.split()[1]))
+                peak, cpu = _proc_peak_kb(pid), _proc_cpu(pid)
+                if peak is not None:
+                    self.peak_kb[pid] = max(self.peak_kb.get(pid, 0), peak)
+                if cpu is not None:
+                    self.cpu[pid] = cpu
+            for pid in backends:
+                if (cpu := _proc_cpu(pid)) is not None:
+                    self.backend_cpu[pid] = cpu
+        if conn is not None:
+            conn.close()
 
     @property
     def peak_mb(self) -> float:
         return max(self.peak_kb.values(), default=0) / 1024
+
+    @property
+    def cpu_s(self) -> float:
+        return sum(self.cpu.values())
+
+    @property
+    def database_cpu_s(self) -> float:
+        return sum(self.backend_cpu.values())
 
 
 def newsdesk_env(database_url: str) -> dict[str, str]:
@@ -119,7 +181,7 @@ def newsdesk_env(database_url: str) -> dict[str, str]:
     return env
 
 
-def run_newsdesk(args_list: list[list[str]], database_url: str, data_dir: Path, memory: PeakMemory) -> float:
+def run_newsdesk(args_list: list[list[str]], database_url: str, data_dir: Path, memory: Usage) -> float:
     """Start one ``newsdesk`` process per argument list, wait for all; returns the wall time."""
     env = newsdesk_env(database_url)
     began = time.perf_counter()
@@ -135,7 +197,7 @@ def run_newsdesk(args_list: list[list[str]], database_url: str, data_dir: Path, 
 
 def startup_seconds(database_url: str, data_dir: Path) -> float:
     """Wall time of a newsdesk command that does nothing but start and open the database."""
-    return run_newsdesk([["feeds", "--json"]], database_url, data_dir, PeakMemory())
+    return run_newsdesk([["feeds", "--json"]], database_url, data_dir, Usage())
 
 
 # ------------------------------------------------------------------------------------------------
@@ -213,26 +275,82 @@ def write_opml(path: Path, urls: list[str]) -> Path:
 def time_trafilatura(pages: list[Path], base: str) -> Run:
     import trafilatura
 
-    began = time.perf_counter()
+    began, cpu = time.perf_counter(), time.process_time()
     for page in pages:
         trafilatura.extract(page.read_text(encoding="utf-8").replace("__BASE__", base))
-    return Run("trafilatura.extract, 1 process (peer)", time.perf_counter() - began, len(pages), 0.0)
+    return Run("trafilatura.extract, 1 process (peer)", time.perf_counter() - began, len(pages), 0.0,
+               cpu_s=time.process_time() - cpu)
 
 
 def ingest_inline(label: str, database_url: str, feeds: list[str], processes: int, work: Path) -> Run:
     """``processes`` ``newsdesk add OPML --no-analyze`` at once, the feeds dealt out between them."""
     shares = [write_opml(work / f"feeds-{n}.opml", feeds[n::processes]) for n in range(processes)]
     count_articles(database_url)  # creates the schema first: two processes migrating one new database race
-    with PeakMemory() as memory:
+    with Usage(database_name(database_url)) as memory:
         seconds = run_newsdesk([["add", str(opml), "--no-analyze"] for opml in shares], database_url,
                                work / "data", memory)
-    return Run(label, seconds, count_articles(database_url), memory.peak_mb)
+    return Run(label, seconds, count_articles(database_url), memory.peak_mb, memory.cpu_s, memory.database_cpu_s)
 
 
 def ingest_jsonl(label: str, database_url: str, path: Path, work: Path) -> Run:
-    with PeakMemory() as memory:
+    with Usage(database_name(database_url)) as memory:
         seconds = run_newsdesk([["add", str(path), "--no-analyze"]], database_url, work / "data", memory)
-    return Run(label, seconds, count_articles(database_url), memory.peak_mb)
+    return Run(label, seconds, count_articles(database_url), memory.peak_mb, memory.cpu_s, memory.database_cpu_s)
+
+
+async def _queue_counts(database_url: str, queues: tuple[str, ...]) -> int:
+    """Jobs queued or running in ``queues`` (procrastinate's own queue listing)."""
+    from newsdesk.config import load_settings
+    from newsdesk.jobs.desk import JobDesk
+
+    desk = JobDesk(load_settings(environ=newsdesk_env(database_url)), concurrency=1)
+    async with desk.app.open_async():
+        listed = await desk.app.job_manager.list_queues_async()
+    return sum(int(q.get("todo", 0) or 0) + int(q.get("doing", 0) or 0) for q in listed if q.get("name") in queues)
+
+
+def wait_for_queues(database_url: str, queues: tuple[str, ...], workers: list[subprocess.Popen[bytes]],
+                    timeout: float) -> None:
+    """Return once no job of ``queues`` is queued or running (twice in a row, a second apart)."""
+    deadline, idle = time.monotonic() + timeout, 0
+    while idle < 2:
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"jobs still waiting after {timeout:.0f} s")
+        if any(w.poll() is not None for w in workers):
+            raise RuntimeError("a worker exited early; see worker-*.log under --work")
+        idle = idle + 1 if asyncio.run(_queue_counts(database_url, queues)) == 0 else 0
+        time.sleep(1.0)
+
+
+def ingest_workers(label: str, database_url: str, feeds: list[str], workers: int, work: Path,
+                   timeout: float, queues: tuple[str, ...] = ("ingest",)) -> Run:
+    """``newsdesk add --enqueue`` one job per feed, then ``workers`` ``newsdesk worker`` processes
+    (``--queues`` ``queues``) until those queues are empty; timed from the workers' start."""
+    data = work / "data"
+    count_articles(database_url)
+    run_newsdesk([["add", "--enqueue", *feeds]], database_url, data, Usage())
+    env = newsdesk_env(database_url)
+    with Usage(database_name(database_url)) as memory:
+        began = time.perf_counter()
+        logs = [(work / f"worker-{n}.log").open("wb") for n in range(workers)]
+        processes = [subprocess.Popen([PYTHON, "-m", "newsdesk", "--data-dir", str(data), "worker",
+                                       "--queues", ",".join(queues)], cwd=ROOT, env=env,
+                                      stdout=subprocess.DEVNULL, stderr=log) for log in logs]
+        memory.pids += [p.pid for p in processes]
+        try:
+            wait_for_queues(database_url, queues, processes, timeout)
+            seconds = time.perf_counter() - began
+        finally:
+            for process in processes:
+                process.terminate()
+            for process, log in zip(processes, logs, strict=True):
+                try:
+                    process.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                log.close()
+    return Run(label, seconds, count_articles(database_url), memory.peak_mb, memory.cpu_s, memory.database_cpu_s,
+               notes="includes each worker's start-up")
 
 
 def throughput(options: argparse.Namespace, dbs: Databases) -> list[Run]:
@@ -256,12 +374,18 @@ def throughput(options: argparse.Namespace, dbs: Databases) -> list[Run]:
         step = max(1, len(pages) // options.peer_pages)
         runs.append(time_trafilatura(pages[::step][:options.peer_pages], server.base))
         print(f"  {runs[-1].label}: {runs[-1].rate:.1f} pages/s", flush=True)
-        plans: list[tuple[str, str, int]] = [("SQLite, 1 newsdesk add", "sqlite", 1),
-                                             ("PostgreSQL, 1 newsdesk add", "postgresql", 1),
-                                             ("PostgreSQL, 2 newsdesk add (feeds split)", "postgresql", 2)]
+        workers = jobs_available()
+        plans: list[tuple[str, str, int]] = [("SQLite, 1 newsdesk add", "sqlite", 1)]
+        if workers:
+            plans += [("PostgreSQL, 1 newsdesk worker", "worker", 1), ("PostgreSQL, 2 newsdesk worker", "worker", 2)]
+        plans += [("PostgreSQL, 1 newsdesk add", "postgresql", 1),
+                  ("PostgreSQL, 2 newsdesk add (feeds split)", "postgresql", 2)]
         for label, backend, processes in plans:
             url = dbs.sqlite("ingest") if backend == "sqlite" else dbs.postgres("h7_scale_ingest")
-            runs.append(ingest_inline(label, url, feeds, processes, options.work))
+            if backend == "worker":
+                runs.append(ingest_workers(label, url, feeds, processes, options.work, options.timeout))
+            else:
+                runs.append(ingest_inline(label, url, feeds, processes, options.work))
             print(f"  {label}: {runs[-1].articles} articles in {runs[-1].seconds:.1f} s "
                   f"({runs[-1].rate:.1f}/s), peak RSS {runs[-1].peak_rss_mb:.0f} MB", flush=True)
             dbs.drop()
@@ -281,10 +405,16 @@ class Cost:
     analyze_s: float
     startup_s: float
     peak_rss_mb: float
+    cpu_s: float
+    database_cpu_s: float
 
     @property
     def per_thousand(self) -> float:
         return (self.ingest_s + self.analyze_s) * 1000 / max(1, self.added)
+
+    @property
+    def cpu_per_thousand(self) -> float:
+        return self.cpu_s * 1000 / max(1, self.added)
 
 
 def prefilled(backend: str, stored: int, options: argparse.Namespace, dbs: Databases) -> str:
@@ -313,12 +443,12 @@ def _prefill(url: str, stored: int, options: argparse.Namespace) -> None:
                    cwd=ROOT, check=True)
 
 
-def new_site(stored: int, options: argparse.Namespace) -> Path:
-    """Pages and feeds of the 1,000 articles that follow the first ``stored`` of the stream."""
-    site = options.work / f"new-{stored}-{options.seed}"
+def new_site(stored: int, count: int, options: argparse.Namespace) -> Path:
+    """Pages and feeds of the ``count`` articles that follow the first ``stored`` of the stream."""
+    site = options.work / f"new-{stored}-{count}-{options.seed}"
     if not (site / "feeds.opml").exists():
         corpus = Corpus(STREAM_SIZE, options.seed)
-        write_site(corpus, itertools.islice(corpus.articles(), stored, stored + NEW_ARTICLES), site)
+        write_site(corpus, itertools.islice(corpus.articles(), stored, stored + count), site)
     return site
 
 
@@ -326,20 +456,20 @@ def cost_and_latency(options: argparse.Namespace, dbs: Databases) -> tuple[list[
     costs: list[Cost] = []
     latencies: list[Result] = []
     for stored in options.stored:
-        site = new_site(stored, options)
+        site = new_site(stored, options.new, options)
         for backend in options.backends:
             source = prefilled(backend, stored, options, dbs)
             url = dbs.sqlite("grown", Path(source)) if backend == "sqlite" else dbs.postgres("h7_scale_grown", source)
             with SiteServer(site) as server:
                 opml = write_opml(options.work / "new.opml", feed_urls(site, server.base))
                 data = options.work / "data"
-                with PeakMemory() as memory:
+                with Usage(database_name(url)) as memory:
                     before = count_articles(url)
                     ingest_s = run_newsdesk([["add", str(opml), "--no-analyze"]], url, data, memory)
                     added = count_articles(url) - before
                     analyze_s = run_newsdesk([["analyze"]], url, data, memory)
                 costs.append(Cost(backend, stored, added, ingest_s, analyze_s, startup_seconds(url, data),
-                                  memory.peak_mb))
+                                  memory.peak_mb, memory.cpu_s, memory.database_cpu_s))
             print(f"  {backend} {stored} stored: +{added} in {ingest_s:.1f} s ingest + {analyze_s:.1f} s analysis "
                   f"= {costs[-1].per_thousand:.1f} s per 1,000", flush=True)
             latencies += page_latency(f"{backend} {stored // 1000}k", url, options)
@@ -379,24 +509,31 @@ def page_latency(name: str, database_url: str, options: argparse.Namespace) -> l
 
 def throughput_table(runs: list[Run]) -> str:
     peer = next((r.rate for r in runs if r.label.startswith("trafilatura")), 0.0)
-    one = next((r.rate for r in runs if r.label.startswith("PostgreSQL, 1")), 0.0)
-    lines = ["| run | articles | seconds | articles/s | × trafilatura | × PostgreSQL 1 | peak RSS MB |",
-             "|---|---:|---:|---:|---:|---:|---:|"]
+    ones = {r.label.split(", 1 ")[-1]: r.rate for r in runs if r.label.startswith("PostgreSQL, 1 ")}
+    lines = ["| run | articles | seconds | articles/s | × trafilatura | × 1 process of its kind | peak RSS MB | "
+             "newsdesk CPU ms/article | PostgreSQL CPU ms/article |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in runs:
         vs_peer = f"{r.rate / peer:.2f}" if peer else "–"
-        vs_one = f"{r.rate / one:.2f}" if one and r.label.startswith("PostgreSQL") else "–"
+        kind = next((k for k in ones if r.label.startswith("PostgreSQL") and k.split()[-1] in r.label), "")
+        vs_one = f"{r.rate / ones[kind]:.2f}" if kind else "–"
         rss = f"{r.peak_rss_mb:.0f}" if r.peak_rss_mb else "–"
-        lines.append(f"| {r.label} | {r.articles} | {r.seconds:.1f} | {r.rate:.1f} | {vs_peer} | {vs_one} | {rss} |")
+        db = f"{r.database_ms_per_article:.0f}" if r.database_cpu_s else "–"
+        lines.append(f"| {r.label} | {r.articles} | {r.seconds:.1f} | {r.rate:.1f} | {vs_peer} | {vs_one} | {rss} | "
+                     f"{r.cpu_ms_per_article:.0f} | {db} |")
     return "\n".join(lines)
 
 
 def cost_table(costs: list[Cost]) -> str:
     smallest = {c.backend: c.per_thousand for c in sorted(costs, key=lambda c: -c.stored)}
-    lines = ["| database | stored before | added | ingest s | analysis s | s per 1,000 | × smallest store | "
-             "startup s per process | peak RSS MB |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    cpu_smallest = {c.backend: c.cpu_per_thousand for c in sorted(costs, key=lambda c: -c.stored)}
+    lines = ["| database | stored before | added | ingest s | analysis s | wall s per 1,000 | × smallest store | "
+             "newsdesk CPU s per 1,000 | × smallest store | PostgreSQL CPU s per 1,000 | startup s per process | "
+             "peak RSS MB |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for c in costs:
+        db = f"{c.database_cpu_s * 1000 / max(1, c.added):.1f}" if c.database_cpu_s else "–"
         lines.append(f"| {c.backend} | {c.stored:,} | {c.added} | {c.ingest_s:.1f} | {c.analyze_s:.1f} | "
-                     f"{c.per_thousand:.1f} | {c.per_thousand / smallest[c.backend]:.2f} | {c.startup_s:.1f} | "
+                     f"{c.per_thousand:.1f} | {c.per_thousand / smallest[c.backend]:.2f} | {c.cpu_per_thousand:.1f} | "
+                     f"{c.cpu_per_thousand / cpu_smallest[c.backend]:.2f} | {db} | {c.startup_s:.1f} | "
                      f"{c.peak_rss_mb:.0f} |")
     return "\n".join(lines)
 
@@ -440,6 +577,9 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=5.0, help="seconds per latency row")
     parser.add_argument("--clients", type=int, nargs="+", default=[10, 50])
     parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--new", type=int, default=1000, help="new articles added at each stored size")
+    parser.add_argument("--results", type=Path, default=HERE / "RESULTS.md")
+    parser.add_argument("--timeout", type=float, default=7200, help="longest wait for the workers' queue")
     parser.add_argument("--skip-throughput", action="store_true")
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "newsdesk-bench-scale",
                         help="cache of generated sites and pre-filled stores")
@@ -469,12 +609,12 @@ def main() -> None:
                         f"{latency_table(latencies)}")
     report = "\n\n".join(sections) + "\n"
     print(report)
-    (HERE / "RESULTS.md").write_text(report, encoding="utf-8")
+    options.results.write_text(report, encoding="utf-8")
     (options.work / "results.json").write_text(json.dumps({
         "runs": [r.__dict__ for r in runs], "costs": [c.__dict__ for c in costs],
         "latency": [{"store": r.corpus, "page": r.endpoint, "clients": r.concurrency, "p95_ms": r.pct(0.95)}
                     for r in latencies]}, indent=1), encoding="utf-8")
-    print(f"wrote {HERE / 'RESULTS.md'}")
+    print(f"wrote {options.results}")
 
 
 if __name__ == "__main__":
