@@ -195,11 +195,6 @@ def run_newsdesk(args_list: list[list[str]], database_url: str, data_dir: Path, 
     return time.perf_counter() - began
 
 
-def startup_seconds(database_url: str, data_dir: Path) -> float:
-    """Wall time of a newsdesk command that does nothing but start and open the database."""
-    return run_newsdesk([["feeds", "--json"]], database_url, data_dir, Usage())
-
-
 # ------------------------------------------------------------------------------------------------
 # databases
 
@@ -405,8 +400,17 @@ class Cost:
     analyze_s: float
     startup_s: float
     peak_rss_mb: float
-    cpu_s: float
+    ingest_cpu_s: float
+    analysis_cpu_s: float
     database_cpu_s: float
+    feeds: int
+    repoll_s: float
+    repoll_cpu_s: float  # less one process start-up
+    repoll_database_cpu_s: float
+
+    @property
+    def cpu_s(self) -> float:
+        return self.ingest_cpu_s + self.analysis_cpu_s
 
     @property
     def per_thousand(self) -> float:
@@ -459,17 +463,25 @@ def cost_and_latency(options: argparse.Namespace, dbs: Databases) -> tuple[list[
         site = new_site(stored, options.new, options)
         for backend in options.backends:
             source = prefilled(backend, stored, options, dbs)
-            url = dbs.sqlite("grown", Path(source)) if backend == "sqlite" else dbs.postgres("h7_scale_grown", source)
+            url = (dbs.sqlite(f"grown-{stored}", Path(source)) if backend == "sqlite"
+                   else dbs.postgres(f"h7_scale_grown_{stored}", source))
             with SiteServer(site) as server:
-                opml = write_opml(options.work / "new.opml", feed_urls(site, server.base))
+                opml = write_opml(options.work / f"new-{backend}-{stored}.opml", feed_urls(site, server.base))
                 data = options.work / "data"
-                with Usage(database_name(url)) as memory:
-                    before = count_articles(url)
-                    ingest_s = run_newsdesk([["add", str(opml), "--no-analyze"]], url, data, memory)
-                    added = count_articles(url) - before
-                    analyze_s = run_newsdesk([["analyze"]], url, data, memory)
-                costs.append(Cost(backend, stored, added, ingest_s, analyze_s, startup_seconds(url, data),
-                                  memory.peak_mb, memory.cpu_s, memory.database_cpu_s))
+                before = count_articles(url)
+                with Usage(database_name(url)) as ingest:
+                    ingest_s = run_newsdesk([["add", str(opml), "--no-analyze"]], url, data, ingest)
+                added = count_articles(url) - before
+                with Usage(database_name(url)) as analysis:
+                    analyze_s = run_newsdesk([["analyze"]], url, data, analysis)
+                with Usage(database_name(url)) as poll:  # every feed again: all entries known already
+                    poll_s = run_newsdesk([["poll", "--force", "--no-analyze"]], url, data, poll)
+                startup = Usage()
+                startup_s = run_newsdesk([["feeds", "--json"]], url, data, startup)
+                costs.append(Cost(backend, stored, added, ingest_s, analyze_s, startup_s,
+                                  max(ingest.peak_mb, analysis.peak_mb), ingest.cpu_s, analysis.cpu_s,
+                                  ingest.database_cpu_s + analysis.database_cpu_s, len(feed_urls(site, "")),
+                                  poll_s, poll.cpu_s - startup.cpu_s, poll.database_cpu_s))
             print(f"  {backend} {stored} stored: +{added} in {ingest_s:.1f} s ingest + {analyze_s:.1f} s analysis "
                   f"= {costs[-1].per_thousand:.1f} s per 1,000", flush=True)
             latencies += page_latency(f"{backend} {stored // 1000}k", url, options)
@@ -527,14 +539,24 @@ def cost_table(costs: list[Cost]) -> str:
     smallest = {c.backend: c.per_thousand for c in sorted(costs, key=lambda c: -c.stored)}
     cpu_smallest = {c.backend: c.cpu_per_thousand for c in sorted(costs, key=lambda c: -c.stored)}
     lines = ["| database | stored before | added | ingest s | analysis s | wall s per 1,000 | × smallest store | "
-             "newsdesk CPU s per 1,000 | × smallest store | PostgreSQL CPU s per 1,000 | startup s per process | "
-             "peak RSS MB |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "newsdesk CPU s per 1,000 (ingest + analysis) | × smallest store | PostgreSQL CPU s per 1,000 | "
+             "startup s per process | peak RSS MB |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for c in costs:
         db = f"{c.database_cpu_s * 1000 / max(1, c.added):.1f}" if c.database_cpu_s else "–"
+        split = f"{c.ingest_cpu_s * 1000 / max(1, c.added):.0f} + {c.analysis_cpu_s * 1000 / max(1, c.added):.0f}"
         lines.append(f"| {c.backend} | {c.stored:,} | {c.added} | {c.ingest_s:.1f} | {c.analyze_s:.1f} | "
-                     f"{c.per_thousand:.1f} | {c.per_thousand / smallest[c.backend]:.2f} | {c.cpu_per_thousand:.1f} | "
+                     f"{c.per_thousand:.1f} | {c.per_thousand / smallest[c.backend]:.2f} | {c.cpu_per_thousand:.0f} ({split}) | "
                      f"{c.cpu_per_thousand / cpu_smallest[c.backend]:.2f} | {db} | {c.startup_s:.1f} | "
                      f"{c.peak_rss_mb:.0f} |")
+    lines += ["", "Polling again every feed of the new articles (`newsdesk poll --force --no-analyze`; the loopback "
+              "site answers 200 with the whole feed, no conditional GET, so every entry is checked and found "
+              "stored):", "",
+              "| database | stored | feeds | wall s | newsdesk CPU ms per feed poll | PostgreSQL CPU ms per feed poll |",
+              "|---|---:|---:|---:|---:|---:|"]
+    for c in costs:
+        db = f"{c.repoll_database_cpu_s * 1000 / max(1, c.feeds):.1f}" if c.repoll_database_cpu_s else "–"
+        lines.append(f"| {c.backend} | {c.stored:,} | {c.feeds} | {c.repoll_s:.1f} | "
+                     f"{c.repoll_cpu_s * 1000 / max(1, c.feeds):.1f} | {db} |")
     return "\n".join(lines)
 
 
@@ -610,7 +632,7 @@ def main() -> None:
     report = "\n\n".join(sections) + "\n"
     print(report)
     options.results.write_text(report, encoding="utf-8")
-    (options.work / "results.json").write_text(json.dumps({
+    options.results.with_suffix(".json").write_text(json.dumps({
         "runs": [r.__dict__ for r in runs], "costs": [c.__dict__ for c in costs],
         "latency": [{"store": r.corpus, "page": r.endpoint, "clients": r.concurrency, "p95_ms": r.pct(0.95)}
                     for r in latencies]}, indent=1), encoding="utf-8")
