@@ -393,6 +393,16 @@ def page_files(folder: Path) -> list[Path]:
 # serving it over loopback
 
 
+class _QuietServer(ThreadingHTTPServer):
+    """A reader hanging up mid-request (a timed-out fetch) is normal here: no traceback."""
+
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError | TimeoutError):
+            super().handle_error(request, client_address)
+
+
 class SiteServer:
     """A threaded ``http.server`` on 127.0.0.1 serving a written site, ``__BASE__`` filled in.
 
@@ -430,8 +440,7 @@ class SiteServer:
             def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
                 return
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
+        self.httpd = _QuietServer(("127.0.0.1", 0), Handler)
         self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
         self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
