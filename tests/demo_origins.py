@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -17,14 +18,19 @@ from newsdesk.demo.mirror import respond
 from newsdesk.demo.outlets import OUTLETS
 
 FEED_PATHS = {"meridianwire.example": "/feed.xml", "harbor-institute.example": "/feed.atom",
-              "statecaster.example": "/feed.json", "the-ledger.example": "/rss",
+              "statecaster.example": "/feed.json", "the-ledger.example": "/rss/all.xml",
               "sallow-gazette.example": "/feed.rss", "newsloop.example": "/rss.xml"}
+
+
+def respond_type(host: str, path: str) -> str:
+    return respond(f"https://{host}{path}")[1].get("Content-Type", "")
 
 
 class DemoOrigins:
     """Start with ``with DemoOrigins() as origins:``; ``origins.url(canonical)`` maps a demo URL."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, page_delay: float = 0.0) -> None:
+        self.page_delay = page_delay  # seconds each article page takes to answer
         self.servers: dict[str, ThreadingHTTPServer] = {}
         self.hits: dict[str, int] = {}
         self._lock = threading.Lock()
@@ -53,6 +59,8 @@ class DemoOrigins:
             def do_GET(self) -> None:  # noqa: N802 - http.server's naming
                 with origins._lock:
                     origins.hits[self.path] = origins.hits.get(self.path, 0) + 1
+                if origins.page_delay and "html" in respond_type(host, self.path):
+                    time.sleep(origins.page_delay)
                 status, headers, body = respond(f"https://{host}{self.path}", self.headers.get("If-None-Match"))
                 if status == 200 and not headers.get("Content-Type", "").startswith("application/pdf"):
                     body = origins.rewrite(body)

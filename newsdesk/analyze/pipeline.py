@@ -12,7 +12,7 @@ analysed again.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -65,12 +65,14 @@ class AnalysisResult:
         return not self.failed
 
 
-def analyze_article(store: Store, article_id: int, settings: Settings) -> AnalysisResult:
-    """Run the steps of one article that are not done yet; never raises for a failing step."""
+def analyze_article(store: Store, article_id: int, settings: Settings, *,
+                    steps: Collection[str] | None = None) -> AnalysisResult:
+    """Run the steps of one article (of ``steps``, default all) not done yet; never raises for a
+    failing step."""
     result = AnalysisResult(article_id)
     already = store.completed_steps(article_id)
     for name, step in STEPS.items():
-        if name in already:
+        if name in already or (steps is not None and name not in steps):
             continue
         try:
             step(store, article_id, settings)
@@ -81,7 +83,7 @@ def analyze_article(store: Store, article_id: int, settings: Settings) -> Analys
             continue
         store.record_step(article_id, name)
         result.done.append(name)
-    if result.complete:
+    if result.complete and already.union(result.done) >= STEPS.keys():
         store.mark_analyzed(article_id)
     return result
 

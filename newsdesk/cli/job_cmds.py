@@ -19,7 +19,7 @@ app.add_typer(jobs_app, name="jobs")
 
 WORKERS_NEED_POSTGRES = "workers need PostgreSQL; `newsdesk serve` or `newsdesk run` runs jobs in-process"
 IN_PROCESS_QUEUE = ("this desk is on SQLite: its job queue lives inside the `newsdesk serve` or `newsdesk run` "
-                    "process (its /jobs page shows it)")
+                    "process (its /sources/jobs page shows it)")
 STATUS_STYLE = {"queued": "cyan", "running": "yellow", "failed": "red", "done": "green", "cancelled": "dim",
                 "aborted": "dim"}
 

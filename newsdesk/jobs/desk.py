@@ -100,8 +100,15 @@ class JobDesk:
     # --- deferring -------------------------------------------------------------------------
     def defer(self, task: Any, *, lock: str | None = None, queueing_lock: str | None = None,
               **kwargs: Any) -> int | None:
-        """Defer one job; None when the same job (same queueing lock) is already waiting."""
+        """Defer one job; None when a job with the same key is already waiting or running.
+
+        When ``lock`` is the job's own key (equal to ``queueing_lock``), a running job is checked
+        too: procrastinate's queueing lock covers waiting jobs only, and a second waiting job
+        would stop the running one from being put back in the queue for its retry.
+        """
         try:
+            if lock and lock == queueing_lock and self.app.job_manager.list_jobs(lock=lock, status="doing"):
+                return None
             return int(task.configure(lock=lock, queueing_lock=queueing_lock).defer(**kwargs))
         except AlreadyEnqueued:
             return None
@@ -134,8 +141,13 @@ class JobDesk:
         return self.defer(self.tasks.read_sitemap, lock=key, queueing_lock=key, url=url, depth=depth)
 
     def defer_analysis(self, article_id: int) -> int | None:
-        return self.defer(self.tasks.analyze_article, lock=f"article:{article_id}",
-                          queueing_lock=f"analyze:{article_id}", article_id=article_id)
+        key = f"article:{article_id}"
+        return self.defer(self.tasks.analyze_article, lock=key, queueing_lock=key, article_id=article_id)
+
+    def defer_stories(self) -> int | None:
+        """Queue the story assignment of every waiting article (once; a running one is not enough:
+        it chose its articles when it started)."""
+        return self.defer(self.tasks.assign_stories, lock="stories", queueing_lock="stories-waiting")
 
     def defer_summary(self, story_id: int) -> int | None:
         key = f"summary:{story_id}"

@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 #: hours a finished job stays listed before the daily clean-up removes it
 KEEP_FINISHED_HOURS = 72
+#: scheduler ticks without a change to an article (or its steps) before the catch-up queues it
+CATCH_UP_AFTER_TICKS = 10
 
 
 class JobFailedError(NewsdeskError):
@@ -44,6 +46,7 @@ class DeskTasks:
     fetch_page: Any
     read_sitemap: Any
     analyze_article: Any
+    assign_stories: Any
     summarize_story: Any
     enqueue_due_feeds: Any
     catch_up_analysis: Any
@@ -69,7 +72,7 @@ def register_tasks(desk: JobDesk) -> DeskTasks:
     retries = settings.job_max_attempts - 1
     retry: Any = RetryStrategy(max_attempts=retries, exponential_wait=settings.job_retry_delay) if retries else False
 
-    def job(name: str, queue: str) -> Callable[[Callable[..., Any]], Any]:
+    def job(name: str, queue: str, *, retry: Any = retry) -> Callable[[Callable[..., Any]], Any]:
         """Register ``func`` as task ``newsdesk.<name>``; the error of a failed run is recorded."""
         def decorate(func: Callable[..., Any]) -> Any:
             @functools.wraps(func)
@@ -79,8 +82,12 @@ def register_tasks(desk: JobDesk) -> DeskTasks:
                 except Exception as exc:
                     message = str(exc) if isinstance(exc, NewsdeskError) else f"{type(exc).__name__}: {exc}"
                     job_row = context.job
-                    if job_row.id is not None:
-                        desk.store.record_job_error(job_row.id, job_row.task_name, job_row.attempts + 1, message)
+                    try:
+                        if job_row.id is not None:
+                            desk.store.record_job_error(job_row.id, job_row.task_name, job_row.attempts + 1,
+                                                        message)
+                    except NewsdeskError as store_error:  # the job's own error is the one to report
+                        log.warning("cannot record the error of job %s: %s", job_row.id, store_error)
                     raise
             return app.task(name=f"newsdesk.{name}", queue=queue, retry=retry, pass_context=True)(run)
         return decorate
@@ -120,20 +127,44 @@ def register_tasks(desk: JobDesk) -> DeskTasks:
 
     @job("analyze_article", "analysis")
     def analyze_article(article_id: int) -> None:
-        """The analysis steps of one article not done yet; a failed step fails the job (retried),
-        the steps that succeeded stay done."""
+        """The analysis steps of one article not done yet, but the story (the assign_stories job
+        does it); a failed step fails the job (retried), the steps done stay done."""
+        from newsdesk.analyze.pipeline import STEPS, require_complete
         from newsdesk.analyze.pipeline import analyze_article as run_steps
-        from newsdesk.analyze.pipeline import require_complete
 
         try:
-            result = run_steps(desk.store, article_id, settings)
+            result = run_steps(desk.store, article_id, settings, steps=[s for s in STEPS if s != "story"])
         except NotFoundError:
             return  # removed meanwhile
-        if "story" in result.done:
-            story_id = desk.store.get_article(article_id).story_id
-            if story_id is not None:
-                desk.defer_summary(story_id)
+        if "story" not in desk.store.completed_steps(article_id):
+            desk.defer_stories()
         require_complete(result)
+
+    # Story assignment compares an article with the stories so far: two at once could each open a
+    # story for the same event, and the clusterer works best in publication order. So one job at a
+    # time (a shared lock) assigns every article waiting for its story, oldest first. It is not
+    # retried by the queue (a waiting copy would block the retry): a failed step is recorded on
+    # its article, and the catch-up queues the article again.
+    @job("assign_stories", "analysis", retry=False)
+    def assign_stories() -> None:
+        """Put every article whose entities are done into a story (joining or opening one), in
+        publication order; then refresh the summaries of the stories that grew."""
+        from newsdesk.analyze.pipeline import analyze_article as run_steps
+
+        grown: set[int] = set()
+        tried: set[int] = set()
+        while ids := [i for i in desk.store.awaiting_story_ids(limit=200 + len(tried)) if i not in tried]:
+            for article_id in ids:
+                tried.add(article_id)
+                try:
+                    result = run_steps(desk.store, article_id, settings, steps=["story"])
+                    story_id = desk.store.get_article(article_id).story_id
+                except NotFoundError:
+                    continue
+                if story_id is not None and result.complete:
+                    grown.add(story_id)
+        for story_id in sorted(grown):
+            desk.defer_summary(story_id)
 
     @job("summarize_story", "analysis")
     def summarize_story(story_id: int) -> None:
@@ -157,11 +188,12 @@ def register_tasks(desk: JobDesk) -> DeskTasks:
     @app.periodic(cron=cron, periodic_id="catch-up")
     @job("catch_up_analysis", "schedule")
     def catch_up_analysis(timestamp: int) -> None:
-        """Defer the analysis of articles whose steps are unfinished (a lost or exhausted job, a
-        restart of the in-memory queue); steps failed ``job_max_attempts`` times are left alone."""
-        settled = utcnow() - timedelta(seconds=settings.scheduler_interval)
+        """Defer the analysis of articles whose steps are unfinished and that nothing touched for a
+        few ticks (a lost job, a restart of the in-memory queue, a story assignment that failed);
+        steps failed ``job_max_attempts`` times are left alone."""
+        quiet_since = utcnow() - timedelta(seconds=CATCH_UP_AFTER_TICKS * settings.scheduler_interval)
         for article_id in desk.store.unanalyzed_article_ids(limit=1000, max_attempts=settings.job_max_attempts,
-                                                            updated_before=settled):
+                                                            quiet_since=quiet_since):
             desk.defer_analysis(article_id)
 
     @app.periodic(cron=cron, periodic_id="stalled")
@@ -179,5 +211,6 @@ def register_tasks(desk: JobDesk) -> DeskTasks:
         """Forget succeeded and cancelled jobs after a few days (failed ones stay until retried)."""
         await context.app.job_manager.delete_old_jobs(nb_hours=KEEP_FINISHED_HOURS, include_cancelled=True)
 
-    return DeskTasks(add_target, poll_feed, fetch_page, read_sitemap, analyze_article, summarize_story,
+    return DeskTasks(add_target, poll_feed, fetch_page, read_sitemap, analyze_article, assign_stories,
+                     summarize_story,
                      enqueue_due_feeds, catch_up_analysis, retry_stalled_jobs, remove_old_jobs)

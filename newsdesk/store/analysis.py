@@ -84,13 +84,14 @@ class AnalysisQueries(Database):
 
     @staticmethod
     def _pending(query: Any, *, failed_since: datetime | None, max_attempts: int | None,
-                 updated_before: datetime | None = None) -> Any:
+                 quiet_since: datetime | None = None) -> Any:
         """Restrict ``query`` to originals with text whose analysis is not complete."""
         query = (query.select_from(articles.outerjoin(duplicate_links, duplicate_links.c.article_id == articles.c.id))
                  .where(articles.c.analyzed_at.is_(None), duplicate_links.c.article_id.is_(None),
                         articles.c.status == "ok"))
-        if updated_before is not None:
-            query = query.where(articles.c.updated_at <= updated_before)
+        if quiet_since is not None:
+            query = query.where(articles.c.updated_at <= quiet_since, ~exists().where(
+                analysis_steps.c.article_id == articles.c.id, analysis_steps.c.updated_at > quiet_since))
         failed = and_(analysis_steps.c.article_id == articles.c.id, analysis_steps.c.status == "failed")
         if failed_since is not None:
             query = query.where(~exists().where(failed, analysis_steps.c.updated_at >= failed_since))
@@ -99,14 +100,27 @@ class AnalysisQueries(Database):
         return query
 
     def unanalyzed_article_ids(self, limit: int = 1000, *, failed_since: datetime | None = None,
-                               max_attempts: int | None = None, updated_before: datetime | None = None
+                               max_attempts: int | None = None, quiet_since: datetime | None = None
                                ) -> list[int]:
         """Originals whose analysis is not complete (new, changed, interrupted, or a step failed),
         in publication order. ``failed_since`` leaves out those with a step that failed since then
         (one pass retries each once); ``max_attempts`` those with a step that failed that often;
-        ``updated_before`` those stored or changed since (their analysis job is still on its way)."""
+        ``quiet_since`` those changed, or with a step recorded, since then (still being worked on)."""
         query = self._pending(select(articles.c.id), failed_since=failed_since, max_attempts=max_attempts,
-                              updated_before=updated_before)
+                              quiet_since=quiet_since)
+        with self.read() as conn:
+            return [int(i) for i in conn.execute(query.order_by(ARTICLE_ORDER, articles.c.id).limit(limit))
+                    .scalars()]
+
+    def awaiting_story_ids(self, limit: int = 200, *, after: str = "entities") -> list[int]:
+        """Originals whose story step is not done but whose ``after`` step has run (done or failed)
+        for their current version, in publication order (the order the clusterer expects)."""
+        current = and_(analysis_steps.c.article_id == articles.c.id,
+                       analysis_steps.c.updated_at >= articles.c.updated_at)
+        steps = analysis_steps
+        query = self._pending(select(articles.c.id), failed_since=None, max_attempts=None)
+        query = query.where(exists().where(current, steps.c.step == after),
+                            ~exists().where(current, steps.c.step == "story", steps.c.status == "done"))
         with self.read() as conn:
             return [int(i) for i in conn.execute(query.order_by(ARTICLE_ORDER, articles.c.id).limit(limit))
                     .scalars()]
