@@ -1,8 +1,8 @@
 """Scale benchmark: ingest throughput, cost per 1,000 new articles by stored size, page latency, worker memory.
 
-    .venv/bin/python bench/scale/run.py          # small (make bench): 1k ingest, 2k and 10k stored
-    .venv/bin/python bench/scale/run.py --size 10000 --stored 10000 100000             # the full run
-    .venv/bin/python bench/scale/run.py --size 1000000 --stored 10000 100000 1000000   # the 1M run
+    .venv/bin/python bench/scale/run.py          # small (make bench): 500 ingested, 300 new at 1k and 5k stored
+    .venv/bin/python bench/scale/run.py --size 10000 --stored 10000 100000 --new 1000 --duration 5   # full
+    .venv/bin/python bench/scale/run.py --size 1000000 --stored 10000 100000 1000000 --new 1000       # 1M
 
 Everything runs the real path: ``newsdesk`` subprocesses fetching feeds and pages from a loopback
 site (bench/scale/generate.py, a threaded ``http.server`` in this process), on SQLite and on a
@@ -11,18 +11,22 @@ throw-away PostgreSQL database at 127.0.0.1:5432 (user postgres). Politeness del
 
 1. **Ingest throughput** of ``--size`` articles (feeds → pages → extract → dedupe → store, no
    analysis): SQLite with one ``newsdesk add``; PostgreSQL with one and with two ``newsdesk worker``
-   processes (``newsdesk add --enqueue`` defers one job per feed) or, while the job system is not
-   there, one and two ``newsdesk add`` processes each given half of the feeds. The peer in the same
+   processes (``newsdesk add --enqueue`` defers one job per feed; timed until the ingest queue is
+   empty), and with one and two ``newsdesk add`` processes each given half of the feeds (only
+   these where the job system is missing). The peer in the same
    run: bare ``trafilatura.extract`` of the same pages (``--peer-pages`` of them, spread evenly),
    in one process; ratios are articles/s over trafilatura's pages/s. Above 100,000 articles the
    corpus is a JSONL file (pre-extracted records) and the trafilatura peer is not run.
 2. **Cost per 1,000 new articles** at each ``--stored`` size: a store pre-filled through the store
-   API (bench/scale/prefill.py; cached under ``--work``) is copied, then the next 1,000 articles
+   API (bench/scale/prefill.py; cached under ``--work``) is copied, then the next ``--new`` articles
    of the same stream are added through the real path: ``newsdesk add OPML --no-analyze`` (fetch,
-   extract, dedupe, store) and ``newsdesk analyze`` (entities, key phrases, stories), each timed.
+   extract, dedupe, store) and ``newsdesk analyze`` (entities, key phrases, stories), each timed;
+   then ``newsdesk poll --force`` of the same feeds (every entry known: the cost of a poll).
 3. **Latency** of the search and story pages on each grown store under 10 and 50 concurrent
    clients (bench/web/run.py's load client against ``newsdesk serve``).
-4. **Peak RSS** (VmHWM) of every newsdesk process, sampled from /proc while it runs.
+4. **Peak RSS** (VmHWM) and **CPU seconds** of every newsdesk process, and the CPU seconds of the
+   PostgreSQL backends serving the benchmark's database, sampled from /proc while they run: on a
+   shared machine CPU per article holds up where wall-clock rates do not.
 
 Writes bench/scale/RESULTS.md.
 """
@@ -591,15 +595,15 @@ def versions() -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--size", type=int, default=1_000, help="articles in the ingest-throughput corpus")
-    parser.add_argument("--stored", type=int, nargs="*", default=[2_000, 10_000],
+    parser.add_argument("--size", type=int, default=500, help="articles in the ingest-throughput corpus")
+    parser.add_argument("--stored", type=int, nargs="*", default=[1_000, 5_000],
                         help="stored sizes at which 1,000 new articles are added and pages are timed")
     parser.add_argument("--backends", nargs="+", default=["sqlite", "postgresql"], choices=["sqlite", "postgresql"])
     parser.add_argument("--peer-pages", type=int, default=1000, help="pages timed with bare trafilatura")
-    parser.add_argument("--duration", type=float, default=5.0, help="seconds per latency row")
+    parser.add_argument("--duration", type=float, default=3.0, help="seconds per latency row")
     parser.add_argument("--clients", type=int, nargs="+", default=[10, 50])
     parser.add_argument("--seed", type=int, default=11)
-    parser.add_argument("--new", type=int, default=1000, help="new articles added at each stored size")
+    parser.add_argument("--new", type=int, default=300, help="new articles added at each stored size")
     parser.add_argument("--results", type=Path, default=HERE / "RESULTS.md")
     parser.add_argument("--timeout", type=float, default=7200, help="longest wait for the workers' queue")
     parser.add_argument("--skip-throughput", action="store_true")
