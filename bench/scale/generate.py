@@ -252,7 +252,7 @@ def _reword(rng: random.Random, paragraph: str, words: list[str]) -> str:
 # the corpus as a web site
 
 
-def page_html(corpus: Corpus, spec: ArticleSpec, text: ArticleText, related: list[tuple[str, str]],
+def page_html(spec: ArticleSpec, text: ArticleText, related: list[tuple[str, str]],
               neighbours: tuple[tuple[str, str] | None, tuple[str, str] | None]) -> str:
     outlet, esc = spec.outlet, html.escape
     url = BASE + spec.path
@@ -266,7 +266,7 @@ def page_html(corpus: Corpus, spec: ArticleSpec, text: ArticleText, related: lis
     prev, nxt = neighbours
     pager = "".join(f'<a rel="{rel}" href="{esc(n[0])}">{label}: {esc(n[1])}</a>'
                     for rel, label, n in (("prev", "Previous", prev), ("next", "Next", nxt)) if n)
-    credit = "<p class=\"credit\">This story first appeared on a partner site.</p>" if spec.kind == "exact" else ""
+    credit = '<p class="credit">This story first appeared on a partner site.</p>' if spec.kind == "exact" else ""
     iso = spec.published.isoformat()
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
@@ -352,7 +352,7 @@ def write_site(corpus: Corpus, specs: Iterable[ArticleSpec], folder: Path) -> in
             nxt = (entries[index + 1][0].path, entries[index + 1][1].title) if index + 1 < len(entries) else None
             target = folder / spec.path.lstrip("/")
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(page_html(corpus, spec, text, related, (prev, nxt)), encoding="utf-8")
+            target.write_text(page_html(spec, text, related, (prev, nxt)), encoding="utf-8")
         weeks: dict[str, list[tuple[ArticleSpec, ArticleText]]] = {}
         for spec, text in entries:
             weeks.setdefault(spec.feed_path, []).append((spec, text))
@@ -410,7 +410,7 @@ class SiteServer:
     (robots.txt included) answer 404; ``requests`` counts what was served.
     """
 
-    def __init__(self, folder: Path, opml_name: str = "feeds.opml") -> None:
+    def __init__(self, folder: Path) -> None:
         self.folder = folder.resolve()
         self.requests = 0
         self._lock = threading.Lock()
@@ -451,13 +451,6 @@ class SiteServer:
     def __exit__(self, *exc: object) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
-
-    def opml(self, destination: Path, urls: list[str]) -> Path:
-        """An OPML file of ``urls`` (already absolute) for ``newsdesk add``."""
-        outlines = "".join(f'<outline type="rss" text="feed" xmlUrl="{html.escape(u)}"/>\n' for u in urls)
-        destination.write_text(f'<?xml version="1.0"?>\n<opml version="2.0"><head><title>scale</title></head>'
-                               f"<body>\n{outlines}</body></opml>\n", encoding="utf-8")
-        return destination
 
 
 def main() -> None:
