@@ -430,6 +430,7 @@ def prefilled(backend: str, stored: int, options: argparse.Namespace, dbs: Datab
     if backend == "sqlite":
         path = options.work / f"stored-sqlite-{stored}-{options.seed}.db"
         if not path.exists():
+            Path(f"{path}.part").unlink(missing_ok=True)
             _prefill(f"sqlite:///{path}.part", stored, options)
             Path(f"{path}.part").rename(path)
         return str(path)
@@ -437,7 +438,8 @@ def prefilled(backend: str, stored: int, options: argparse.Namespace, dbs: Datab
     if not dbs.postgres_exists(name):
         import psycopg
 
-        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:  # a "_part" left by an interrupted run goes
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}_part"')
             conn.execute(f'CREATE DATABASE "{name}_part"')
         _prefill(PG_ADMIN.rsplit("/", 1)[0] + f"/{name}_part", stored, options)
         with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
