@@ -490,7 +490,7 @@ def cost_and_latency(options: argparse.Namespace, dbs: Databases) -> tuple[list[
                                   poll_s, poll.cpu_s - startup.cpu_s, poll.database_cpu_s))
             print(f"  {backend} {stored} stored: +{added} in {ingest_s:.1f} s ingest + {analyze_s:.1f} s analysis "
                   f"= {costs[-1].per_thousand:.1f} s per 1,000", flush=True)
-            latencies += page_latency(f"{backend} {stored // 1000}k", url, options)
+            latencies += page_latency(f"{backend} {stored:,}", url, options)
             dbs.drop()
     return costs, latencies
 
