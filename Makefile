@@ -46,8 +46,9 @@ test: $(STAMP) browser
 	NEWSDESK_TEST_BACKEND=postgresql $(BIN)/pytest -n 2 -q -m "not browser"
 
 # Each benchmark prints its table and writes bench/<area>/RESULTS.md (the web one takes ~15 min:
-# it generates a 100k-article corpus on its first run).
-BENCHES := extraction ingest summarization clustering related entities web
+# it generates a 100k-article corpus on its first run; scale runs at a small size by default, see
+# bench/scale/run.py for the 10k/100k/1M commands).
+BENCHES := extraction ingest summarization clustering related entities web scale
 
 bench: $(STAMP)
 	@for b in $(BENCHES); do echo "== bench/$$b"; $(BIN)/python bench/$$b/run.py || exit 1; done

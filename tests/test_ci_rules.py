@@ -8,6 +8,7 @@ import socket
 import subprocess
 from pathlib import Path
 
+import conftest
 import pytest
 from conftest import ROOT, require_postgres, shared_path
 
@@ -47,6 +48,8 @@ def _closed_port() -> int:
 def test_a_missing_postgres_skips_or_fails_as_the_run_asks(monkeypatch: pytest.MonkeyPatch) -> None:
     nowhere = f"postgresql://postgres@127.0.0.1:{_closed_port()}/postgres"
     monkeypatch.delenv("NEWSDESK_REQUIRE_POSTGRES", raising=False)
+    monkeypatch.delenv("NEWSDESK_TEST_POSTGRES_URL", raising=False)  # either one asks for PostgreSQL
+    monkeypatch.setattr(conftest, "TEST_BACKEND", "sqlite")
     with pytest.raises(pytest.skip.Exception):
         require_postgres(nowhere)
     monkeypatch.setenv("NEWSDESK_REQUIRE_POSTGRES", "1")

@@ -122,7 +122,8 @@ def test_a_worker_killed_mid_job_loses_nothing(desk: Store, pg_url: str, tmp_pat
 
 def test_a_failing_feed_is_retried_with_back_off_and_shows_its_error(desk: Store, pg_url: str,
                                                                     tmp_path: Path) -> None:
-    env = desk_env(pg_url, tmp_path, job_max_attempts=3, poll_interval=1)
+    # the job retries itself (2 s, 4 s); the feed's own back-off (from poll_interval) is longer
+    env = desk_env(pg_url, tmp_path, job_max_attempts=3, poll_interval=120)
     with LoopbackServer() as server:
         server.route("/robots.txt", body="User-agent: *\nAllow: /\n", headers={"Content-Type": "text/plain"})
         server.route("/feed.xml", status=503, body="down for maintenance", headers={"Content-Type": "text/plain"})

@@ -25,7 +25,7 @@ KNOWN_PRIVATE_USES = {
                    "extract_sitename and trafilatura.utils.load_html (outside its documented API)",
 }
 #: top-level module -> distribution, for the modules above
-DISTRIBUTION_OF = {"httpx": "httpx", "trafilatura": "trafilatura", "datasketch": "datasketch"}
+DISTRIBUTION_OF = {"httpx": "httpx", "trafilatura": "trafilatura", "datasketch": "datasketch", "typer": "typer"}
 
 
 def _private(dotted: str) -> bool:

@@ -75,9 +75,10 @@ def wait_up(url: str, process: subprocess.Popen[bytes], timeout: float = 60) -> 
     raise RuntimeError(f"{url} did not answer")
 
 
-def start_newsdesk(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
+def start_newsdesk(data_dir: Path, port: int, env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
+    """``newsdesk serve`` on ``port``; ``env`` replaces the environment (e.g. NEWSDESK_DATABASE_URL)."""
     process = subprocess.Popen([PYTHON, "-m", "newsdesk", "--data-dir", str(data_dir), "serve", "--port", str(port)],
-                               cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                               cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     wait_up(f"http://127.0.0.1:{port}/api", process)
     return process
 
@@ -139,12 +140,12 @@ async def load(base: str, paths: list[str], concurrency: int, duration: float) -
     return len(latencies), errors, latencies, elapsed
 
 
-def sample_paths(data_dir: Path) -> dict[str, list[str]]:
+def sample_paths(data_dir: Path, database_url: str | None = None) -> dict[str, list[str]]:
     """URLs per endpoint: a rotating sample of real ids and search words from the database."""
     from newsdesk.config import load_settings
     from newsdesk.store import open_store
 
-    store = open_store(load_settings(data_dir=data_dir))
+    store = open_store(load_settings(data_dir=data_dir, database_url=database_url))
     stories = [s.id for s in store.list_stories(limit=40, min_size=2)] or [s.id for s in store.list_stories(limit=40)]
     articles = [a.id for a in store.list_articles(limit=60, include_duplicates=False)]
     words: list[str] = []

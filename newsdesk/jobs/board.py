@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from procrastinate.exceptions import ConnectorException, UniqueViolation
 from procrastinate.jobs import Job
 
-from newsdesk.errors import InvalidArgumentError, NotFoundError
+from newsdesk.errors import InvalidArgumentError, NotFoundError, StoreError
 from newsdesk.jobs.desk import JobDesk
 from newsdesk.store import utcnow
 
@@ -104,21 +105,38 @@ async def get_job(desk: JobDesk, job_id: int) -> JobView:
     return _views(desk, found)[0]
 
 
+async def _requeue(desk: JobDesk, job_id: int) -> None:
+    try:
+        await desk.app.job_manager.retry_job_by_id_async(job_id, retry_at=utcnow())
+    except UniqueViolation:
+        raise InvalidArgumentError(f"job {job_id} is not run again: the same work is already queued "
+                                   "(see newsdesk jobs --status queued)", source=str(job_id)) from None
+    except ConnectorException as exc:
+        raise StoreError(f"cannot queue job {job_id} again: {exc.__cause__ or exc}") from None
+
+
 async def retry_job(desk: JobDesk, job_id: int) -> JobView:
     """Run a failed job again now."""
     job = await get_job(desk, job_id)
     if job.status != "failed":
         raise InvalidArgumentError(f"job {job_id} is {job.status}; only failed jobs can be retried",
                                    source=str(job_id))
-    await desk.app.job_manager.retry_job_by_id_async(job_id, retry_at=utcnow())
+    await _requeue(desk, job_id)
     return await get_job(desk, job_id)
 
 
 async def retry_failed(desk: JobDesk) -> list[int]:
+    """Run every failed job again (but those whose work is already queued); returns their ids."""
     failed = await desk.app.job_manager.list_jobs_async(status="failed")
-    ids = [j.id for j in failed if j.id is not None]
-    for job_id in ids:
-        await desk.app.job_manager.retry_job_by_id_async(job_id, retry_at=utcnow())
+    ids = []
+    for job in failed:
+        if job.id is None:
+            continue
+        try:
+            await _requeue(desk, job.id)
+        except InvalidArgumentError:
+            continue
+        ids.append(job.id)
     return ids
 
 
