@@ -14,6 +14,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
+from newsdesk.urls import web_url
+
 
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
@@ -92,8 +94,18 @@ class Article:
     similarity: float | None = None
     story_id: int | None = None
 
-    def to_json(self, *, with_text: bool = True) -> dict[str, Any]:
+    @property
+    def public_url(self) -> str:
+        """The web address a reader may be shown: the page's own http(s) URL, else its http(s)
+        canonical URL, else ``""`` — a local file's path never leaves the desk."""
+        return web_url(self.url) or web_url(self.canonical_url)
+
+    def to_json(self, *, with_text: bool = True, public: bool = False) -> dict[str, Any]:
+        """The article as JSON; ``public`` (the web API and pages) replaces local paths by web
+        addresses (``url`` and ``canonical_url`` are ``""`` where the article has none)."""
         data = asdict(self)
+        if public:
+            data["url"], data["canonical_url"] = self.public_url, web_url(self.canonical_url)
         for key in ("published", "first_seen"):
             value = data[key]
             data[key] = value.isoformat() if value else None

@@ -488,12 +488,12 @@ def story_detail(store: Store, story_id: int, settings: Settings) -> StoryDetail
 
 
 def _timeline(members: list[Article]) -> list[TimelineEntry]:
-    entries = {a.id: TimelineEntry(a.id, a.title, a.outlet, a.published or a.first_seen, a.url)
+    entries = {a.id: TimelineEntry(a.id, a.title, a.outlet, a.published or a.first_seen, a.public_url)
                for a in members if a.duplicate_of is None}
     for copy in members:
         if copy.duplicate_of is not None and copy.duplicate_of in entries:
             entries[copy.duplicate_of].duplicates.append({
-                "article_id": copy.id, "outlet": copy.outlet, "url": copy.url, "kind": copy.duplicate_kind,
+                "article_id": copy.id, "outlet": copy.outlet, "url": copy.public_url, "kind": copy.duplicate_kind,
                 "published": copy.published.isoformat() if copy.published else None})
     return list(entries.values())
 

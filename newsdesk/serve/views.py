@@ -109,7 +109,7 @@ def card(article: Article | None) -> dict[str, Any] | None:
         return None
     return {"id": article.id, "title": article.title, "outlet": article.outlet, "author": article.author,
             "published": article.published.isoformat() if article.published else None,
-            "language": article.language, "url": article.url, "excerpt": article.excerpt,
+            "language": article.language, "url": article.public_url, "excerpt": article.excerpt,
             "story_id": article.story_id, "duplicate_of": article.duplicate_of,
             "duplicate_kind": article.duplicate_kind}
 
@@ -241,7 +241,7 @@ def article_view(store: Store, settings: Settings, article_id: int, *, with_summ
         return to_json(entities_mod.article_entities(store, article_id))
 
     return {
-        "article": article.to_json(),
+        "article": article.to_json(public=True),
         "original": card(original),
         "copies": [card(a) for a in copies if a.id != article.id],
         "first": card(head),
