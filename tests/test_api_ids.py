@@ -30,8 +30,9 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Corpus]:
 
 
 @pytest.fixture
-def client(corpus: Corpus) -> TestClient:
-    return client_for(corpus)
+def client(corpus: Corpus) -> Iterator[TestClient]:
+    with client_for(corpus) as running:  # the lifespan: the job routes answer too (in-process queue)
+        yield running
 
 
 def id_requests(corpus: Corpus) -> list[tuple[str, str, dict[str, str]]]:
@@ -81,17 +82,17 @@ def test_ids_beyond_64_bits_are_not_found_or_invalid(client: TestClient, corpus:
 def test_ids_and_nul_characters_on_postgres(tmp_path: Path, pg_url: str) -> None:
     built = make_corpus(tmp_path, database_url=pg_url)
     try:
-        client = client_for(built)
-        for value in (TOO_BIG, PAST_POSTGRES):
-            assert_refused(client, built, value)
-        assert built.store.get_articles([int(PAST_POSTGRES)]) == []
-        for path, params in (("/api/articles", {"outlet": "a\x00b"}), ("/api/articles", {"language": "\x00"}),
-                             ("/api/stories", {"outlet": "\x00", "language": "x\x00"}),
-                             ("/api/stories", {"entity": "\x00"}), ("/api/search", {"q": "harbour\x00bridge"})):
-            answer = client.get(path, params=params)
-            assert answer.status_code == 200, (path, params, answer.text[:200])
-        assert client.get("/api/search", params={"q": "harbour\x00bridge"}).json()["hits"]
-        assert client.get("/api/entities/a%00b").status_code == 404
+        with client_for(built) as client:  # the lifespan: job routes answer too
+            for value in (TOO_BIG, PAST_POSTGRES):
+                assert_refused(client, built, value)
+            assert built.store.get_articles([int(PAST_POSTGRES)]) == []
+            for path, params in (("/api/articles", {"outlet": "a\x00b"}), ("/api/articles", {"language": "\x00"}),
+                                 ("/api/stories", {"outlet": "\x00", "language": "x\x00"}),
+                                 ("/api/stories", {"entity": "\x00"}), ("/api/search", {"q": "harbour\x00bridge"})):
+                answer = client.get(path, params=params)
+                assert answer.status_code == 200, (path, params, answer.text[:200])
+            assert client.get("/api/search", params={"q": "harbour\x00bridge"}).json()["hits"]
+            assert client.get("/api/entities/a%00b").status_code == 404
     finally:
         built.store.close()
 

@@ -12,14 +12,22 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, FastAPI, Query, Request
+from fastapi import APIRouter, FastAPI, Path, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from pydantic import WithJsonSchema
 
 from newsdesk.jobs import board
 from newsdesk.jobs.desk import JobDesk
+from newsdesk.serve.openapi import answers
 from newsdesk.serve.problems import Problem
+
+#: a job id: procrastinate's ids are 64-bit
+JobId = Annotated[int, Path(ge=1, le=2**63 - 1, description="a job id")]
+#: ``status`` of a job listing; empty = every status
+JobStatus = Annotated[str | None, Query(description="queued, running, failed, done, cancelled or aborted"),
+                      WithJsonSchema({"type": "string", "enum": [*board.STATUSES, ""]})]
 
 log = logging.getLogger(__name__)
 api_router = APIRouter(prefix="/api", tags=["api"])
@@ -76,15 +84,17 @@ async def defer_targets(request: Request, targets: list[str]) -> Response:
                         headers={"Location": str(jobs[0]["url"])})
 
 
-@api_router.get("/jobs", summary="Jobs: queued, running, failed and done, with attempts and errors")
-async def list_jobs(request: Request, status: str | None = None, ids: str | None = None,
+@api_router.get("/jobs", summary="Jobs: queued, running, failed and done, with attempts and errors",
+                responses=answers(400, 422, 503))
+async def list_jobs(request: Request, status: JobStatus = None,
+                    ids: str | None = Query(None, description="comma-separated job ids (others are ignored)"),
                     limit: int = Query(50, ge=1, le=500)) -> dict[str, Any]:
     desk = _desk(request)
     if ids:
         wanted = [int(i) for i in ids.split(",") if i.strip().isdigit()][:limit]
         found = [await _get_or_none(desk, job_id) for job_id in wanted]
         return {"jobs": [j.to_json() for j in found if j is not None]}
-    listing = await board.list_jobs(desk, status=status, limit=limit)
+    listing = await board.list_jobs(desk, status=status or None, limit=limit)
     return listing.to_json()
 
 
@@ -97,8 +107,8 @@ async def _get_or_none(desk: JobDesk, job_id: int) -> board.JobView | None:
         return None
 
 
-@api_router.get("/jobs/{job_id}", summary="One job: status, attempts, last error")
-async def get_job(request: Request, job_id: int) -> dict[str, Any]:
+@api_router.get("/jobs/{job_id}", summary="One job: status, attempts, last error", responses=answers(404, 422, 503))
+async def get_job(request: Request, job_id: JobId) -> dict[str, Any]:
     return (await board.get_job(_desk(request), job_id)).to_json()
 
 
