@@ -89,6 +89,7 @@ async def defer_targets(request: Request, targets: list[str]) -> Response:
 async def list_jobs(request: Request, status: JobStatus = None,
                     ids: str | None = Query(None, description="comma-separated job ids (others are ignored)"),
                     limit: int = Query(50, ge=1, le=500)) -> dict[str, Any]:
+    status = board.parse_status(status or None)  # a bad status is a 400 whether or not ids are given
     desk = _desk(request)
     if ids:
         wanted = [int(i) for i in ids.split(",") if i.strip().isdigit()][:limit]
