@@ -8,24 +8,16 @@ code. Output helpers live in :mod:`newsdesk.cli.output`.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import Any, NoReturn
 
 import typer
 from typer.core import TyperGroup
 
-# console … progress: still importable from here for command modules written before cli/output.py
-from newsdesk.cli.output import (  # noqa: F401
-    console,
-    err_console,
-    error_line,
-    print_json,
-    print_jsonl,
-    progress,
-)
+from newsdesk.cli.output import error_line
 from newsdesk.collect.targets import check_target
 from newsdesk.config import Settings, load_settings
 from newsdesk.dates import parse_date_option
@@ -36,7 +28,6 @@ try:  # Typer 0.2x vendors Click as typer._click; older Typer uses Click itself
 except ImportError:  # pragma: no cover
     from click import exceptions as click_exceptions  # type: ignore[no-redef]
 
-F = TypeVar("F", bound=Callable[..., Any])
 
 
 class NewsdeskGroup(TyperGroup):
@@ -147,11 +138,6 @@ def get_store() -> Any:
     from newsdesk.store import open_store
 
     return open_store(state.settings)
-
-
-def handle_errors(func: F) -> F:
-    """Kept for command modules written before errors were caught in :class:`NewsdeskGroup` (a no-op)."""
-    return func
 
 
 def main() -> None:

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import typer
 
-from newsdesk.cli.base import app, console, err_console, handle_errors, print_json, state
+from newsdesk.cli.base import app, state
+from newsdesk.cli.output import console, err_console, print_json
 from newsdesk.errors import StoreError
 
 db_app = typer.Typer(help="Upgrade, copy or back up the database.", no_args_is_help=True)
@@ -19,7 +20,6 @@ def _url(value: str) -> str:
 
 
 @db_app.command("upgrade")
-@handle_errors
 def upgrade() -> None:
     """Run the schema migrations on the configured database."""
     from newsdesk.store.transfer import upgrade_database
@@ -43,7 +43,6 @@ def upgrade() -> None:
 
 
 @db_app.command("copy")
-@handle_errors
 def copy(
     source: str = typer.Option(..., "--from", help="Database URL (or SQLite file) to copy from."),
     target: str = typer.Option(..., "--to", help="Database URL (or SQLite file) to copy into."),
@@ -70,7 +69,6 @@ def copy(
 
 
 @db_app.command("backup")
-@handle_errors
 def backup(destination: Path = typer.Argument(..., help="The new file to write the copy to.")) -> None:
     """Write a consistent copy of the SQLite desk while it runs (SQLite's online backup)."""
     from newsdesk.store.transfer import backup_sqlite

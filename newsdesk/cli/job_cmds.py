@@ -10,7 +10,8 @@ from typing import Any, TypeVar
 import typer
 from rich.table import Table
 
-from newsdesk.cli.base import app, console, err_console, get_store, handle_errors, print_json, state
+from newsdesk.cli.base import app, get_store, state
+from newsdesk.cli.output import console, err_console, print_json
 from newsdesk.errors import ConfigError
 
 T = TypeVar("T")
@@ -48,7 +49,6 @@ def _run_until_stopped(concurrency: int, queues: list[str] | None, name: str) ->
 
 
 @app.command()
-@handle_errors
 def worker(
     concurrency: int = typer.Option(4, "--concurrency", min=1, help="Jobs run at once by this worker."),
     queues: str | None = typer.Option(None, "--queues", help="Comma-separated queues (ingest,analysis,schedule); "
@@ -67,7 +67,6 @@ def worker(
 
 
 @app.command()
-@handle_errors
 def run(
     concurrency: int = typer.Option(4, "--concurrency", min=1, help="Jobs run at once."),
 ) -> None:
@@ -109,7 +108,6 @@ def _with_queue(action: Callable[[Any], Awaitable[T]]) -> T:
 
 
 @jobs_app.callback(invoke_without_command=True)
-@handle_errors
 def jobs(
     ctx: typer.Context,
     status: str | None = typer.Option(None, "--status", help="Only jobs in this status: queued, running, "
@@ -165,7 +163,6 @@ def _in_process_work(as_json: bool) -> None:
 
 
 @jobs_app.command("retry")
-@handle_errors
 def jobs_retry(
     job_id: int | None = typer.Argument(None, help="The failed job to run again."),
     failed: bool = typer.Option(False, "--failed", help="Run every failed job again."),
@@ -186,7 +183,6 @@ def jobs_retry(
 
 
 @jobs_app.command("cancel")
-@handle_errors
 def jobs_cancel(job_id: int = typer.Argument(..., help="The queued (or running) job to cancel.")) -> None:
     """Cancel a queued job; a running one is asked to stop."""
     from newsdesk.jobs import board
