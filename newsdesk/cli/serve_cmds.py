@@ -12,7 +12,7 @@ from newsdesk.cli.output import console, print_json, safe
 from newsdesk.errors import InvalidArgumentError
 from newsdesk.store.database import redact_url
 
-token_app = typer.Typer(help="API tokens for the write endpoints (adding sources, OPML import).",
+token_app = typer.Typer(help="API tokens: each acts for a user (their read state; an admin's also changes sources).",
                         no_args_is_help=True)
 app.add_typer(token_app, name="token")
 
@@ -72,9 +72,15 @@ def listen(host: str, port: int) -> socket.socket:
 
 @token_app.command("create")
 def token_create(name: str = typer.Argument(..., help="What the token is for, e.g. 'laptop'."),
+                 user: str | None = typer.Option(None, "--user", help="The user the token acts for "
+                                                 "(needed once the desk has users)."),
                  as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
     """Create a token; its secret is printed once and stored only as a SHA-256 hash."""
-    token, secret = get_store().create_token(name)
+    store = get_store()
+    if user is None and store.count_users() > 0:
+        raise InvalidArgumentError("this desk has users: name the one the token acts for with --user USER")
+    owner = store.require_user(user) if user is not None else None
+    token, secret = store.create_token(name, user_id=owner.id if owner else None)
     if as_json:
         print_json({**token.to_json(), "token": secret})
         return
@@ -84,8 +90,10 @@ def token_create(name: str = typer.Argument(..., help="What the token is for, e.
 
 @token_app.command("list")
 def token_list(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
-    """List tokens (never their secrets)."""
-    tokens = get_store().list_tokens()
+    """List tokens (never their secrets), with the user each acts for."""
+    store = get_store()
+    tokens = store.list_tokens()
+    names = {u.id: u.name for u in store.list_users()}
     if as_json:
         print_json([t.to_json() for t in tokens])
         return
@@ -94,7 +102,8 @@ def token_list(as_json: bool = typer.Option(False, "--json", help="Print JSON.")
     for t in tokens:
         used = t.last_used.strftime("%Y-%m-%d %H:%M") if t.last_used else "never used"
         status = "revoked" if t.revoked else "active"
-        typer.echo(f"{t.id}\t{safe(t.name)}\t{status}\tcreated {t.created_at:%Y-%m-%d}\t{used}")
+        owner = safe(names.get(t.user_id, "?")) if t.user_id is not None else "desk (admin)"
+        typer.echo(f"{t.id}\t{safe(t.name)}\t{owner}\t{status}\tcreated {t.created_at:%Y-%m-%d}\t{used}")
 
 
 @token_app.command("revoke")

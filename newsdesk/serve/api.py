@@ -1,7 +1,8 @@
 """The JSON API under ``/api/``: everything the pages show, plus adding sources.
 
 Reads are open; writes need ``Authorization: Bearer <token>`` (``newsdesk token create``) and
-are refused in read-only mode. Lists page with opaque cursors (``next_cursor``). Errors are
+are refused in read-only mode. Changing sources needs an admin's token (or a desk token made
+before any user); saving a search, any user's. Lists page with opaque cursors (``next_cursor``). Errors are
 ``application/problem+json``.
 """
 
@@ -119,7 +120,7 @@ def saved_searches(request: Request) -> dict[str, Any]:
 
 @router.post("/searches", summary="Save a search (needs a token)", status_code=201,
              responses=answers(*WRITE, 409))
-def save_search(request: Request, body: SaveSearch, _token: int = Depends(auth.require_api_writer)
+def save_search(request: Request, body: SaveSearch, _caller: auth.Caller = Depends(auth.require_api_member)
                 ) -> dict[str, Any]:
     saved = views.save_search(_store(request), body.name, body.query)
     return views.saved_search_row(saved)
@@ -135,19 +136,19 @@ def list_sources(request: Request) -> dict[str, Any]:
     return views.sources_view(_store(request))
 
 
-@router.post("/sources", summary="Add feeds or pages (needs a token): one job each, followed at /api/jobs",
+@router.post("/sources", summary="Add feeds or pages (needs an admin's token): one job each, followed at /api/jobs",
              status_code=202, responses=answers(*WRITE, 503))
-async def add_sources(request: Request, body: AddSources, _token: int = Depends(auth.require_api_writer)
+async def add_sources(request: Request, body: AddSources, _caller: auth.Caller = Depends(auth.require_api_writer)
                       ) -> Response:
     from newsdesk.serve.jobs import defer_targets
 
     return await defer_targets(request, sources.web_targets(body.targets))
 
 
-@router.post("/sources/opml", summary="Import an OPML subscription list (needs a token)", status_code=201,
+@router.post("/sources/opml", summary="Import an OPML subscription list (needs an admin's token)", status_code=201,
              responses=answers(*WRITE))
 def import_opml(request: Request, content: bytes = Body(..., media_type="text/x-opml", min_length=1),
-                _token: int = Depends(auth.require_api_writer)) -> dict[str, Any]:
+                _caller: auth.Caller = Depends(auth.require_api_writer)) -> dict[str, Any]:
     outcomes = sources.import_opml(_store(request), content, "api upload")
     return {"outcomes": [o.to_json() for o in outcomes]}
 

@@ -113,7 +113,7 @@ def problem_response(request: Request, status: int, title: str, detail: str,
         return JSONResponse(body, status_code=status, media_type="application/problem+json", headers=headers)
     templates: Jinja2Templates = request.app.state.templates
     return templates.TemplateResponse(request, "error.html", {
-        "status": status, "title": title, "detail": detail, "logged_in": False,
+        "status": status, "title": title, "detail": detail, "logged_in": False, "user": None, "is_admin": False,
         "read_only": request.app.state.settings.read_only, "csrf_token": "", "path": request.url.path,
         "site": site_url(request),
     }, status_code=status, headers=headers)
@@ -157,7 +157,8 @@ def create_app(settings: Settings, store: Store | None = None, *, run_worker: bo
     While the app runs (its lifespan), the job queue is open; ``run_worker`` also runs the jobs
     and the schedule in-process (see :mod:`newsdesk.serve.jobs`).
     """
-    from newsdesk.serve import api, feeds_out, jobs, pages
+    from newsdesk.serve import api, feeds_out, jobs, pages, read_state
+    from newsdesk.serve.login_limit import LoginLimiter
 
     app = FastAPI(title="newsdesk", version=VERSION, openapi_url="/openapi.json", docs_url=None,
                   redoc_url=None, description="Read stories, articles, entities and searches; add sources.",
@@ -166,6 +167,7 @@ def create_app(settings: Settings, store: Store | None = None, *, run_worker: bo
     app.state.settings = settings
     app.state.store = store if store is not None else open_store(settings)
     app.state.signer = Signer(load_secret_key(settings))
+    app.state.login_limiter = LoginLimiter()
     app.state.templates = make_templates()
     _install_error_handlers(app)
     if settings.base_url:
@@ -173,6 +175,7 @@ def create_app(settings: Settings, store: Store | None = None, *, run_worker: bo
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.include_router(api.router)
+    app.include_router(read_state.router)
     app.include_router(jobs.api_router)
     app.include_router(jobs.page_router)
     app.include_router(feeds_out.router)

@@ -53,3 +53,18 @@ def decode_keyset(cursor: str | None) -> tuple[datetime, int] | None:
     low, high = (_EARLIEST - _EPOCH) // _MICRO, (_LATEST - _EPOCH) // _MICRO
     published = _EPOCH + max(low, min(high, micros)) * _MICRO
     return published, min(article_id, MAX_ROW_ID)
+
+
+#: the ``next_cursor`` of a list ordered by article id, highest first (``a1234``: the last id seen)
+ID_PATTERN = r"^(?:a([0-9]{1,10}))?$"
+
+
+def encode_id_cursor(last_id: int) -> str:
+    return f"a{last_id}"
+
+
+def decode_id_cursor(cursor: str | None) -> int | None:
+    found = re.match(ID_PATTERN, cursor or "")
+    if found is None:
+        raise _bad(cursor or "", "a position in the list")
+    return min(int(found.group(1)), MAX_ROW_ID + 1) if found.group(1) is not None else None

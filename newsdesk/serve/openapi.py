@@ -25,8 +25,8 @@ PROBLEM_SCHEMA: dict[str, Any] = {
     },
 }
 DESCRIPTIONS = {
-    400: "bad request (a bad cursor or date, an unknown value)", 401: "no or invalid API token",
-    403: "read-only mode, or a refused origin", 404: "not found", 409: "conflict (the name is in use)",
+    400: "bad request (a bad cursor or date, an unknown value)", 401: "no or invalid API token, or not logged in",
+    403: "read-only mode, a reader where an admin is needed, a failed CSRF check, or a refused origin", 404: "not found", 409: "conflict (the name is in use)",
     422: "invalid request (a parameter or body outside its schema), or an unreadable upload",
     502: "a source could not be fetched", 503: "an optional model is not installed, or the job queue is not running",
 }

@@ -1,8 +1,10 @@
 """Server-rendered HTML pages: home, story, article, entity, search, sources, login.
 
 Every page works with JavaScript off. Handlers are plain ``def`` (the store is synchronous;
-FastAPI runs them on its thread pool). Write actions (add a source, import OPML) need a login
-session and a valid CSRF token.
+FastAPI runs them on its thread pool). Write actions need a login session and a valid CSRF token:
+adding a source or importing OPML an admin's, marking an article (read, starred, kept) any user's.
+A logged-in reader's lists show what is unread, home and story pages what is new since their last
+visit, and opening an article marks it read.
 """
 
 from __future__ import annotations
@@ -13,22 +15,28 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from newsdesk.serve import auth, sources, views
+from newsdesk.errors import InvalidArgumentError
+from newsdesk.follow.passwords import hash_password, needs_rehash, verify_password
+from newsdesk.serve import auth, read_state, sources, views
 from newsdesk.serve.deps import request_settings as _settings
 from newsdesk.serve.deps import request_store as _store
 from newsdesk.serve.deps import site_url
+from newsdesk.serve.login_limit import LoginLimiter
 from newsdesk.serve.params import PathId
+from newsdesk.serve.problems import Problem
 
 router = APIRouter(include_in_schema=False)
 
 
-
-
 def render(request: Request, template: str, context: dict[str, Any], status: int = 200) -> Response:
-    """A page with the shared context (login state, CSRF token, read-only flag)."""
+    """A page with the shared context (who is logged in, CSRF token, read-only flag)."""
     templates: Jinja2Templates = request.app.state.templates
-    shared = {"logged_in": auth.session_token_id(request) is not None, "csrf_token": auth.csrf_token(request),
-              "read_only": _settings(request).read_only, "path": request.url.path, "site": site_url(request)}
+    caller = auth.caller(request)
+    session = caller if caller is not None and caller.via == "session" else None
+    shared: dict[str, Any] = {"logged_in": session is not None, "user": session.user if session else None,
+              "is_admin": session is not None and session.is_admin, "csrf_token": auth.csrf_token(request),
+              "read_only": _settings(request).read_only, "path": request.url.path, "site": site_url(request),
+              "marks": {}, "new": None}
     response = templates.TemplateResponse(request, template, {**shared, **context}, status_code=status)
     auth.remember_browser(request, response)
     return response
@@ -39,21 +47,49 @@ def home(request: Request, since: str | None = None, until: str | None = None, o
          language: str | None = None, entity: str | None = None, cursor: str | None = None) -> Response:
     filters = views.parse_filters(since, until, outlet, language, entity)
     data = views.home_view(_store(request), _settings(request), filters, cursor=cursor)
+    new = None if cursor else read_state.new_since(request, "home", story_ids=[s["id"] for s in data["stories"]])
+    marks = read_state.page_marks(request, [a["id"] for a in data["latest"]])
     return render(request, "home.html", {"data": data, "query": filters.query(), "title": "Stories",
-                                         "growth_days": views.GROWTH_DAYS})
+                                         "growth_days": views.GROWTH_DAYS, "new": new, "marks": marks})
 
 
 @router.get("/stories/{story_id}", response_class=HTMLResponse)
 def story(request: Request, story_id: PathId) -> Response:
     data = views.story_view(_store(request), _settings(request), story_id)
-    return render(request, "story.html", {"data": data, "chart": views.story_chart(data),
+    new = read_state.new_since(request, f"story:{story_id}", story_id=story_id)
+    marks = read_state.page_marks(request, [a["article_id"] for a in data["story"]["timeline"]])
+    return render(request, "story.html", {"data": data, "chart": views.story_chart(data), "new": new,
+                                          "marks": marks,
                                           "title": data["story"].get("title") or f"Story {story_id}"})
 
 
 @router.get("/articles/{article_id}", response_class=HTMLResponse)
-def article(request: Request, article_id: PathId, summary: bool = False) -> Response:
+def article(request: Request, article_id: PathId, summary: bool = False, mark: bool = True) -> Response:
+    """The article; opening it marks it read for a logged-in reader (``?mark=0`` leaves it as it is)."""
     data = views.article_view(_store(request), _settings(request), article_id, with_summary=summary)
-    return render(request, "article.html", {"data": data, "title": data["article"]["title"] or "Article"})
+    user = auth.current_user(request)
+    if user is not None and mark and not _settings(request).read_only:
+        _store(request).mark_articles(user.id, [article_id], read=True)
+    marks = read_state.page_marks(request, [article_id])
+    return render(request, "article.html", {"data": data, "title": data["article"]["title"] or "Article",
+                                            "state": marks.get(article_id), "marks": marks})
+
+
+@router.post("/articles/{article_id}/state")
+def mark_article(request: Request, article_id: PathId, csrf_token: str = Form(""), read: str | None = Form(None),
+                 starred: str | None = Form(None), kept: str | None = Form(None),
+                 next: str = Form("")) -> Response:
+    """The article page's buttons without JavaScript: set one or more marks, then go back."""
+    auth.check_csrf(request, csrf_token)
+    user = auth.require_form_caller(request).user
+    if user is None:
+        raise Problem(403, "no user", "marks belong to a user: log in with your name and password")
+    _store(request).get_article(article_id)
+    values = {name: value == "1" for name, value in (("read", read), ("starred", starred), ("kept", kept))
+              if value is not None}
+    _store(request).mark_articles(user.id, [article_id], **values)
+    target = _local_path(next) if next else f"/articles/{article_id}"
+    return RedirectResponse(target, status_code=303)
 
 
 @router.get("/entities", response_class=HTMLResponse)
@@ -77,15 +113,17 @@ def search(request: Request, q: str = "", mode: str = Query("fulltext", pattern=
     data = views.search_view(_store(request), _settings(request), q, filters, mode=mode, cursor=cursor)
     params = {"q": q, "mode": mode, **filters.query()}
     saved = [views.saved_search_row(s) for s in _store(request).list_saved_searches()]
+    marks = read_state.page_marks(request, [h["article_id"] for h in data.get("hits", [])])
     return render(request, "search.html", {"data": data, "params": params, "outlets": views.outlets(_store(request)),
-                                           "saved": saved, "title": f"Search: {q}" if q else "Search"})
+                                           "saved": saved, "marks": marks,
+                                           "title": f"Search: {q}" if q else "Search"})
 
 
 @router.post("/searches")
 def save_search(request: Request, name: str = Form(..., min_length=1, max_length=200), query: str = Form(...),
                 csrf_token: str = Form("")) -> Response:
     auth.check_csrf(request, csrf_token)
-    auth.require_form_writer(request)
+    auth.require_form_caller(request)
     saved = views.save_search(_store(request), name, query)
     return RedirectResponse(f"/search?{saved.query}", status_code=303)
 
@@ -122,23 +160,70 @@ def export_opml(request: Request) -> Response:
 
 
 @router.get("/login", response_class=HTMLResponse)
-def login_page(request: Request, next: str = "/sources") -> Response:
-    return render(request, "login.html", {"next": _local_path(next), "error": None, "title": "Log in"})
+def login_page(request: Request, next: str = "/") -> Response:
+    return _login_form(request, next, None)
+
+
+def _login_form(request: Request, next: str, error: str | None, status: int = 200,
+                headers: dict[str, str] | None = None) -> Response:
+    with_users = _store(request).count_users() > 0
+    response = render(request, "login.html", {"next": _local_path(next), "error": error, "title": "Log in",
+                                              "with_users": with_users}, status=status)
+    response.headers.update(headers or {})
+    return response
+
+
+def _client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
 
 
 @router.post("/login", response_class=HTMLResponse)
-def login(request: Request, token: str = Form(...), csrf_token: str = Form(""), next: str = Form("/sources")
-          ) -> Response:
+def login(request: Request, csrf_token: str = Form(""), next: str = Form("/"), name: str = Form(""),
+          password: str = Form(""), token: str = Form("")) -> Response:
+    """Log in with a user's name and password, or (the older way) by pasting an API token.
+
+    Failures are counted per name and per client address (see :mod:`newsdesk.serve.login_limit`)."""
     auth.check_csrf(request, csrf_token)
     auth.ensure_writable(request)
-    found = _store(request).verify_token(token.strip())
-    if found is None:
-        return render(request, "login.html", {"next": _local_path(next), "title": "Log in",
-                                              "error": "That token is unknown or revoked."}, status=401)
+    limiter: LoginLimiter = request.app.state.login_limiter
+    name_key = "name:" + name.strip().casefold()[:100]
+    keys = ["addr:" + _client_address(request)] + ([name_key] if name.strip() else [])
+    wait = limiter.retry_after(keys)
+    if wait:
+        return _login_form(request, next, f"Too many failed logins. Try again in {max(1, wait // 60)} minute(s).",
+                           status=429, headers={"Retry-After": str(wait)})
+    store = _store(request)
+    if token.strip() and not name.strip():
+        found = store.verify_token(token.strip())
+        if found is None:
+            limiter.failed(keys)
+            return _login_form(request, next, "That token is unknown or revoked.", status=401)
+        value = request.app.state.signer.token_session(found.id)
+    else:
+        user = store.find_user(name)
+        stored = store.password_hash_of(user.id) if user else None
+        if not verify_password(stored, password) or user is None or stored is None:
+            limiter.failed(keys)
+            return _login_form(request, next, "Wrong name or password.", status=401)
+        limiter.succeeded(name_key)
+        stored = _rehashed(store, user.id, stored, password)
+        store.record_login(user.id)
+        value = request.app.state.signer.user_session(user.id, stored)
     response = RedirectResponse(_local_path(next), status_code=303)
-    auth.set_cookie(response, auth.SESSION_COOKIE, request.app.state.signer.session_value(found.id),
-                    max_age=auth.SESSION_SECONDS)
+    auth.set_cookie(response, auth.SESSION_COOKIE, value, max_age=auth.SESSION_SECONDS)
     return response
+
+
+def _rehashed(store: Any, user_id: int, stored: str, password: str) -> str:
+    """The stored hash, renewed with today's argon2 parameters when it was made with weaker ones."""
+    if not needs_rehash(stored):
+        return stored
+    try:
+        renewed = hash_password(password)
+    except InvalidArgumentError:  # a password from before today's rules: keep its hash
+        return stored
+    store.set_password_hash(user_id, renewed)
+    return renewed
 
 
 @router.post("/logout")

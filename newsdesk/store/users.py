@@ -15,7 +15,7 @@ from sqlalchemy import Integer, delete, exists, false, func, insert, literal, se
 
 from newsdesk.errors import ConflictError, InvalidArgumentError, NotFoundError
 from newsdesk.store.database import Database, as_utc, is_row_id, is_storable, upsert, utcnow
-from newsdesk.store.schema import articles, read_state, user_visits, users
+from newsdesk.store.schema import articles, duplicate_links, read_state, user_visits, users
 
 ROLES = ("admin", "reader")
 DIGEST_MODES = ("off", "daily", "weekly")
@@ -84,6 +84,11 @@ def _user(row: Any) -> User:
 
 def _user_select() -> Any:
     return select(*_USER_COLUMNS, (users.c.api_password_hash != "").label("has_api_password"))
+
+
+def _is_original() -> Any:
+    """The article is not a copy of another (copies share the original's read state)."""
+    return ~exists().where(duplicate_links.c.article_id == articles.c.id)
 
 
 def check_user_name(name: str) -> str:
@@ -189,7 +194,12 @@ class UserQueries(Database):
             raise InvalidArgumentError(f"unknown role {values['role']!r}: use {' or '.join(ROLES)}")
         if "digest_mode" in values and values["digest_mode"] not in DIGEST_MODES:
             raise InvalidArgumentError(f"unknown digest mode {values['digest_mode']!r}: use {', '.join(DIGEST_MODES)}")
-        if values:
+        if values.get("role") == "reader" and is_row_id(user_id):
+            with self.transaction() as conn:
+                self.lock(conn, "users")
+                self._keep_an_admin(conn, user_id)
+                conn.execute(update(users).where(users.c.id == user_id).values(**values))
+        elif values:
             self._update_user(user_id, **values)
         return self.get_user(user_id)
 
@@ -205,13 +215,28 @@ class UserQueries(Database):
             raise NotFoundError(f"no user with id {user_id}", source=f"user {user_id}")
 
     def remove_user(self, user_id: int) -> None:
-        """Delete a user with their tokens, read state, visits and watchlists (cascade)."""
+        """Delete a user with their tokens, read state, visits and watchlists (cascade).
+
+        The last admin is never removed (InvalidArgumentError): a desk with users needs one."""
         done = None
         if is_row_id(user_id):
             with self.transaction() as conn:
+                self.lock(conn, "users")
+                self._keep_an_admin(conn, user_id)
                 done = conn.execute(delete(users).where(users.c.id == user_id))
         if done is None or not done.rowcount:
             raise NotFoundError(f"no user with id {user_id}", source=f"user {user_id}")
+
+    @staticmethod
+    def _keep_an_admin(conn: Any, user_id: int) -> None:
+        """Refuse to take away ``user_id``'s admin role when no other admin would be left."""
+        role = conn.execute(select(users.c.role).where(users.c.id == user_id)).scalar()
+        if role != "admin":
+            return
+        others = conn.execute(select(func.count()).select_from(users).where(
+            users.c.role == "admin", users.c.id != user_id)).scalar()
+        if not others:
+            raise InvalidArgumentError("this is the last admin: make another user an admin first")
 
     # -- read state -------------------------------------------------------------------------------
 
@@ -270,7 +295,8 @@ class UserQueries(Database):
 
     def marked_article_ids(self, user_id: int, state: str, *, limit: int = 50,
                            before_id: int | None = None) -> list[int]:
-        """Ids of the articles a user marked ``state`` (read, starred, kept), newest mark first."""
+        """Ids of the articles a user marked ``state`` (read, starred, kept), highest id first,
+        below ``before_id`` (a keyset cursor)."""
         if state not in READ_STATES:
             raise InvalidArgumentError(f"unknown state {state!r}: use {', '.join(READ_STATES)}")
         column = read_state.c[READ_STATES[state]]
@@ -280,6 +306,32 @@ class UserQueries(Database):
         query = query.order_by(read_state.c.article_id.desc()).limit(limit)
         with self.read() as conn:
             return [int(i) for i in conn.execute(query).scalars()]
+
+    def unread_article_ids(self, user_id: int, *, limit: int = 50, before_id: int | None = None,
+                           where: Sequence[Any] = ()) -> list[int]:
+        """Ids of the articles (originals, not copies) the user has not read, highest id first."""
+        read = exists().where(read_state.c.user_id == user_id, read_state.c.article_id == articles.c.id,
+                              read_state.c.is_read.is_(True))
+        query = select(articles.c.id).where(~read, _is_original(), *where)
+        if before_id is not None:
+            query = query.where(articles.c.id < before_id)
+        with self.read() as conn:
+            return [int(i) for i in conn.execute(query.order_by(articles.c.id.desc()).limit(limit)).scalars()]
+
+    def count_new_articles(self, since: datetime, *, story_ids: Sequence[int] | None = None) -> dict[int | None, int]:
+        """Articles (originals) first stored after ``since``: per story id for ``story_ids``, else the
+        whole desk under the key None ("3 new articles since Tuesday")."""
+        query = select(func.count()).select_from(articles).where(
+            articles.c.first_seen > since, _is_original())
+        with self.read() as conn:
+            if story_ids is None:
+                return {None: int(conn.execute(query).scalar() or 0)}
+            ids = sorted({int(i) for i in story_ids if is_row_id(int(i))})
+            if not ids:
+                return {}
+            rows = conn.execute(query.add_columns(articles.c.story_id).where(articles.c.story_id.in_(ids))
+                                .group_by(articles.c.story_id)).all()
+        return {int(r.story_id): int(r[0]) for r in rows}
 
     def count_read(self, user_id: int, *, where: Sequence[Any] = ()) -> int:
         """How many articles matching ``where`` the user has read (unread = matching − read)."""
