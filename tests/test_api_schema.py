@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
 from test_web_corpus import Corpus, client_for, make_corpus
 
+from newsdesk.follow.passwords import hash_password
 from newsdesk.serve.app import create_app
 
 #: examples per operation (half as many invalid ones): enough to reach every parameter, few enough
@@ -40,7 +41,9 @@ def api_schema(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
     """The schema of an app over the web corpus, on SQLite and on PostgreSQL."""
     url = request.getfixturevalue("pg_url") if request.param == "postgresql" else None
     built = make_corpus(tmp_path, database_url=url)
-    TOKEN["secret"] = built.store.create_token("schemathesis")[1]
+    # an admin's token: the routes about "my" marks get a user, the desk's writes an admin
+    admin = built.store.create_user("schemathesis", hash_password("schemathesis password"), role="admin")
+    TOKEN["secret"] = built.store.create_token("schemathesis", user_id=admin.id)[1]
     app = create_app(built.settings, built.store)
     yield schemathesis.openapi.from_asgi("/openapi.json", app).exclude(method="POST", path="/api/sources")
     built.store.close()

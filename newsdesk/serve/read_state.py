@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Query, Request
-from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, WithJsonSchema
 
 from newsdesk.serve import auth, views
 from newsdesk.serve.cursors import ID_PATTERN, decode_id_cursor, encode_id_cursor
@@ -40,15 +40,15 @@ class StateChange(BaseModel):
     """Marks to set on an article; a mark left out (or null) stays as it is (PATCH) or is cleared (PUT)."""
 
     model_config = ConfigDict(extra="forbid")
-    read: bool | None = None
-    starred: bool | None = None
-    kept: bool | None = Field(None, description="kept for later")
+    read: StrictBool | None = None
+    starred: StrictBool | None = None
+    kept: StrictBool | None = Field(None, description="kept for later")
 
 
 class ManyStateChange(StateChange):
     """The same marks on up to 500 articles (ids of missing articles are skipped)."""
 
-    ids: list[Annotated[int, Field(ge=1, le=MAX_ROW_ID)]] = Field(..., min_length=1, max_length=500)
+    ids: list[Annotated[StrictInt, Field(ge=1, le=MAX_ROW_ID)]] = Field(..., min_length=1, max_length=500)
 
 
 def _writer(request: Request) -> User:
