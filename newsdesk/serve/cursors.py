@@ -67,4 +67,6 @@ def decode_id_cursor(cursor: str | None) -> int | None:
     found = re.match(ID_PATTERN, cursor or "")
     if found is None:
         raise _bad(cursor or "", "a position in the list")
-    return min(int(found.group(1)), MAX_ROW_ID + 1) if found.group(1) is not None else None
+    if found.group(1) is None or int(found.group(1)) > MAX_ROW_ID:
+        return None  # above every id: the first page
+    return int(found.group(1))

@@ -11,8 +11,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
+import annotated_types
 from fastapi import APIRouter, Depends, Query, Request
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, WithJsonSchema
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, WithJsonSchema
 
 from newsdesk.serve import auth, views
 from newsdesk.serve.cursors import ID_PATTERN, decode_id_cursor, encode_id_cursor
@@ -28,12 +29,23 @@ router = APIRouter(prefix="/api", tags=["me"])
 LIST_STATES = ("unread", "read", "starred", "kept")
 #: what a route about the caller's own marks can answer besides 200
 OWN = (401, 422)
-OWN_WRITE = (401, 403, 422)
+OWN_WRITE = (400, 401, 403, 422)
 
 ListState = Annotated[str, Query(description="unread, read, starred or kept"),
                       WithJsonSchema({"type": "string", "enum": list(LIST_STATES)})]
 IdCursor = Annotated[str | None, Query(description="the `next_cursor` of the previous page; empty = the first"),
                      WithJsonSchema({"type": "string", "pattern": ID_PATTERN})]
+
+
+def _json_number(value: Any) -> Any:
+    """An id as JSON numbers give it (``52`` or ``52.0``), never a string or a boolean."""
+    if isinstance(value, str | bool):
+        raise ValueError("an id is a JSON number")
+    return value
+
+
+ArticleIdItem = Annotated[int, BeforeValidator(_json_number), annotated_types.Ge(1), annotated_types.Le(MAX_ROW_ID),
+                          WithJsonSchema({"type": "integer", "minimum": 1, "maximum": MAX_ROW_ID})]
 
 
 class StateChange(BaseModel):
@@ -48,7 +60,7 @@ class StateChange(BaseModel):
 class ManyStateChange(StateChange):
     """The same marks on up to 500 articles (ids of missing articles are skipped)."""
 
-    ids: list[Annotated[StrictInt, Field(ge=1, le=MAX_ROW_ID)]] = Field(..., min_length=1, max_length=500)
+    ids: list[ArticleIdItem] = Field(..., min_length=1, max_length=500)
 
 
 def _writer(request: Request) -> User:
