@@ -283,3 +283,17 @@ def test_new_since_the_last_visit_on_home_and_story_pages(client: TestClient, co
     story = client.get(f"/stories/{story_id}").text
     assert f"{expected_story} new article{'s' if expected_story != 1 else ''} in this story since" in story
     assert "new article" in client.get("/").text  # a reload in the same session keeps the marks
+
+
+def test_passwords_are_never_logged_or_echoed(corpus: Corpus, caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    user = new_user(corpus)
+    client = client_for(corpus)
+    pages = [log_in(client, user.name, "a wrong but long password"), log_in(client, user.name)]
+    pages.append(client.get("/"))
+    for answer in pages:
+        assert "a wrong but long password" not in answer.text and PASSWORD not in answer.text
+    assert "a wrong but long password" not in caplog.text and PASSWORD not in caplog.text
+    assert PASSWORD not in str(client.get("/api/me").json())
