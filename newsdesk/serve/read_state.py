@@ -11,7 +11,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
-import annotated_types
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, WithJsonSchema
 
@@ -39,12 +38,14 @@ IdCursor = Annotated[str | None, Query(description="the `next_cursor` of the pre
 
 def _json_number(value: Any) -> Any:
     """An id as JSON numbers give it (``52`` or ``52.0``), never a string or a boolean."""
-    if isinstance(value, str | bool):
+    if isinstance(value, str | bool) or not isinstance(value, int | float):
         raise ValueError("an id is a JSON number")
-    return value
+    if not 1 <= value <= MAX_ROW_ID or value != int(value):
+        raise ValueError(f"an id is a whole number from 1 to {MAX_ROW_ID}")
+    return int(value)
 
 
-ArticleIdItem = Annotated[int, BeforeValidator(_json_number), annotated_types.Ge(1), annotated_types.Le(MAX_ROW_ID),
+ArticleIdItem = Annotated[int, BeforeValidator(_json_number),
                           WithJsonSchema({"type": "integer", "minimum": 1, "maximum": MAX_ROW_ID})]
 
 
