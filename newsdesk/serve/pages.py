@@ -28,7 +28,8 @@ def render(request: Request, template: str, context: dict[str, Any], status: int
     """A page with the shared context (login state, CSRF token, read-only flag)."""
     templates: Jinja2Templates = request.app.state.templates
     shared = {"logged_in": auth.session_token_id(request) is not None, "csrf_token": auth.csrf_token(request),
-              "read_only": _settings(request).read_only, "path": request.url.path, "site": site_url(request)}
+              "read_only": _settings(request).read_only, "path": request.url.path, "site": site_url(request),
+              "reader": auth.current_user(request)}
     response = templates.TemplateResponse(request, template, {**shared, **context}, status_code=status)
     auth.remember_browser(request, response)
     return response
