@@ -116,7 +116,7 @@ def run_watchlist_alerts(store: Store, settings: Settings, watchlist_id: int, *,
         return AlertRun(watchlist.id, queued, 0, note="nothing to send")
     delivery_id = batch_id(watchlist.id, ids)
     deliver_alert(store, settings, watchlist, ids, delivery_id)
-    store.mark_alerts_sent(watchlist.id, ids)
+    store.mark_alerts_sent(watchlist.id, ids, sent_at=now)
     return AlertRun(watchlist.id, queued, len(ids), delivery_id)
 
 

@@ -278,11 +278,14 @@ class WatchlistQueries(ArticleQueries, StoryQueries):
                     watchlist_alerts.c.watchlist_id == watchlist_id, watchlist_alerts.c.status == "pending")
                 .order_by(watchlist_alerts.c.queued_at, watchlist_alerts.c.article_id).limit(limit)).scalars()]
 
-    def mark_alerts_sent(self, watchlist_id: int, article_ids: Sequence[int]) -> int:
-        """Mark these alerts sent (only pending or sending ones change); returns how many changed."""
+    def mark_alerts_sent(self, watchlist_id: int, article_ids: Sequence[int], *,
+                         sent_at: datetime | None = None) -> int:
+        """Mark these alerts sent (only pending or sending ones change) and the watchlist's last
+        alert time (``sent_at``, default now: the clock the alert rule was judged by); returns how
+        many changed."""
         if not article_ids:
             return 0
-        now = utcnow()
+        now = sent_at or utcnow()
         with self.transaction() as conn:
             changed = conn.execute(update(watchlist_alerts).where(
                 watchlist_alerts.c.watchlist_id == watchlist_id,
