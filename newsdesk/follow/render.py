@@ -16,7 +16,7 @@ from newsdesk.follow.digest import Digest, DigestArticle, DigestStory
 from newsdesk.urls import web_url
 
 FORMATS = ("md", "html", "atom", "json")
-_FONT = "font-family:Helvetica,Arial,sans-serif;"
+_FONT = "font-family:Helvetica,Arial,sans-serif;overflow-wrap:anywhere;word-break:break-word;"
 _MUTED = "color:#5f6368;font-size:13px;"
 
 
@@ -84,15 +84,16 @@ def _html_story(story: DigestStory) -> str:
 
 
 def email_html(title: str, intro: str, body_rows: str, footer: str) -> str:
-    """A complete e-mail HTML document: a centred 600px table, inline styles only."""
+    """A complete e-mail HTML document: a centred table at most 600px wide (narrower on a phone),
+    inline styles only."""
     return ('<!DOCTYPE html>\n<html><head><meta charset="utf-8">'
             '<meta name="viewport" content="width=device-width">'
             f"<title>{escape(title)}</title></head>"
             '<body style="margin:0;padding:0;background-color:#f1f3f4;">'
             '<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" '
-            'style="background-color:#f1f3f4;"><tr><td align="center" style="padding:16px;">'
-            '<table role="presentation" width="600" cellpadding="0" cellspacing="0" border="0" '
-            'style="width:600px;max-width:100%;background-color:#ffffff;"><tr><td style="padding:24px;">'
+            'style="background-color:#f1f3f4;"><tr><td align="center" style="padding:8px;">'
+            '<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" '
+            'style="width:100%;max-width:600px;background-color:#ffffff;"><tr><td style="padding:24px;">'
             '<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0">'
             f'<tr><td style="{_FONT}font-size:22px;font-weight:bold;color:#202124;">{escape(title)}</td></tr>'
             f'<tr><td style="{_FONT}{_MUTED}padding:4px 0 8px 0;">{escape(intro)}</td></tr>'
