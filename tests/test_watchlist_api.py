@@ -175,3 +175,31 @@ def test_a_digest_lists_the_stories_that_moved(client: Any, corpus: Corpus, toke
     html = client.get(f"/api/digest?since=2000-01-01&format=html&watchlist={bridge.id}", headers=token)
     assert html.headers["content-type"].startswith("text/html") and "<script" not in html.text
     assert client.get("/api/digest?since=yesterday", headers=token).status_code == 400
+
+
+def test_the_follow_button_makes_a_watchlist_for_the_logged_in_reader(client: Any, corpus: Corpus,
+                                                                      tokens: dict[str, dict[str, str]]) -> None:
+    import re
+
+    story_id = corpus.store.get_article(corpus.ids["water-rise"]).story_id
+    assert "Follow this story" not in client.get(f"/stories/{story_id}").text  # anonymous: no button
+    page = client.get(f"/stories/{story_id}", headers=tokens["bob"])
+    assert page.status_code == 200 and "Follow this story" in page.text
+    form = re.search(r'<form class="follow".*?</form>', page.text, re.S)
+    assert form is not None
+    fields = dict(re.findall(r'name="([a-z_]+)" value="([^"]*)"', form.group(0)))
+    assert fields["kind"] == "story" and fields["target"] == str(story_id)
+    answer = client.post("/watchlists/follow", data=fields, headers=tokens["bob"], follow_redirects=False)
+    assert answer.status_code == 303, answer.text
+    location = answer.headers["location"]
+    assert re.fullmatch(r"/watchlists/\d+", location)
+    shown = client.get(location, headers=tokens["bob"])
+    assert shown.status_code == 200 and "feed.atom?token=" in shown.text
+    assert client.get(location, headers=tokens["alice"]).status_code == 404
+    assert client.post("/watchlists/follow", data={**fields, "csrf_token": "forged"},
+                       headers=tokens["bob"]).status_code == 403
+    search = client.get("/search?q=reservoir", headers=tokens["bob"])
+    assert "Follow this search" in search.text
+    entity_id = corpus.store.find_entity_id("Westmoor Water")
+    assert "Follow Westmoor Water" in client.get(f"/entities/{entity_id}", headers=tokens["bob"]).text
+    assert "Follow Civic Wire" in client.get("/?outlet=Civic+Wire", headers=tokens["bob"]).text

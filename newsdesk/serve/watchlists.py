@@ -219,7 +219,7 @@ def watchlists_page(request: Request) -> Response:
         return RedirectResponse("/login?next=/watchlists", status_code=303)
     store = _store(request)
     rows = [{**_json(request, w), "count": store.count_watchlist_articles(w)} for w in store.list_watchlists(user.id)]
-    return _render(request, "watchlists.html", {"watchlists": rows, "csrf_token": auth.csrf_token(request)})
+    return _render(request, "watchlists.html", {"watchlists": rows, "title": "Watchlists"})
 
 
 @router.get("/watchlists/{watchlist_id}", summary="One watchlist (page)", include_in_schema=False)
@@ -233,7 +233,7 @@ def watchlist_page(request: Request, watchlist_id: PathId) -> Response:
     found = {a.id: a for a in store.get_articles(ids)}
     cards = [views.card(found[i]) for i in ids if i in found]
     return _render(request, "watchlist.html", {"watchlist": _json(request, watchlist), "articles": cards,
-                                               "csrf_token": auth.csrf_token(request)})
+                                               "title": watchlist.name})
 
 
 @router.post("/watchlists/follow", include_in_schema=False)
