@@ -3,6 +3,7 @@ the delay from an article being stored to its alert being received, on the real 
 
     .venv/bin/python bench/follow/run.py --stored 10000 --work /tmp/wl-bench            # what ran here
     .venv/bin/python bench/follow/run.py --stored 100000 --work /tmp/wl-bench          # the 100k desk
+    .venv/bin/python bench/follow/run.py --skip-digest --backend postgresql --work /tmp/wl-bench  # a worker process
 
 **Digest.** The desk is the first ``--stored`` articles of bench/scale's synthetic stream, filled by
 bench/scale/prefill.py (stories, full-text index, copies; no entities). One user follows 50
@@ -199,14 +200,90 @@ class Inbox:
         return "250 OK"
 
 
+class InProcessWorker:
+    """The in-process runner (SQLite: procrastinate's in-memory queue) on an event loop in a thread."""
+
+    def __init__(self, settings: Any, store: Store) -> None:
+        from newsdesk.jobs.desk import JobDesk
+        from newsdesk.jobs.runner import run_jobs
+
+        self.desk = JobDesk(settings, store=store)
+        self.loop = asyncio.new_event_loop()
+        self.worker = self.loop.create_task(run_jobs(self.desk, concurrency=4, install_signal_handlers=False))
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        asyncio.set_event_loop(self.loop)
+        with contextlib.suppress(asyncio.CancelledError):
+            self.loop.run_until_complete(self.worker)
+
+    def start(self) -> None:
+        self.thread.start()
+        time.sleep(1.0)
+
+    def defer_page(self, url: str) -> None:
+        async def defer() -> None:
+            await self.desk.tasks.fetch_page.configure(lock=f"page:{url}", queueing_lock=f"page:{url}").defer_async(
+                url=url, hints={})
+        asyncio.run_coroutine_threadsafe(defer(), self.loop).result(timeout=60)
+
+    def stop(self) -> None:
+        self.loop.call_soon_threadsafe(self.worker.cancel)
+        self.thread.join(timeout=60)
+
+
+class WorkerProcess:
+    """A real ``newsdesk worker`` process on a PostgreSQL desk; jobs deferred from this process."""
+
+    def __init__(self, settings: Any, env: dict[str, str], log: Path) -> None:
+        from newsdesk.jobs.desk import JobDesk
+
+        self.desk = JobDesk(settings)
+        self.env, self.log = env, log
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.desk.prepare()
+        self.desk.app.open()
+        handle = self.log.open("ab")
+        self.process = subprocess.Popen([PYTHON, "-m", "newsdesk", "worker", "--concurrency", "4"], env=self.env,
+                                        cwd=ROOT, stdout=handle, stderr=subprocess.STDOUT)
+        time.sleep(8.0)  # imports and the first heartbeat
+
+    def defer_page(self, url: str) -> None:
+        self.desk.defer_page(url, hints={}, feed_id=None, fallback_html="")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        self.desk.app.close()
+
+
+def _fresh_database(options: argparse.Namespace) -> str:
+    if options.backend == "sqlite":
+        db = options.work / "alerts.db"
+        for leftover in (db, Path(f"{db}-wal"), Path(f"{db}-shm")):
+            leftover.unlink(missing_ok=True)
+        return f"sqlite:///{db}"
+    import psycopg
+
+    admin = os.environ.get("NEWSDESK_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute('DROP DATABASE IF EXISTS "newsdesk_follow_bench"')
+        conn.execute('CREATE DATABASE "newsdesk_follow_bench"')
+    return admin.rsplit("/", 1)[0] + "/newsdesk_follow_bench"
+
+
 def alert_bench(options: argparse.Namespace) -> dict[str, Any]:
     import socket
 
     from aiosmtpd.controller import Controller
 
     from newsdesk.follow.watchlists import WatchlistSpec, create_watchlist
-    from newsdesk.jobs.desk import JobDesk
-    from newsdesk.jobs.runner import run_jobs
 
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -214,13 +291,10 @@ def alert_bench(options: argparse.Namespace) -> dict[str, Any]:
     inbox = Inbox()
     controller = Controller(inbox, hostname="127.0.0.1", port=smtp_port)
     controller.start()
-    db = options.work / "alerts.db"
-    for leftover in (db, Path(f"{db}-wal"), Path(f"{db}-shm")):
-        leftover.unlink(missing_ok=True)
-    settings = load_settings(data_dir=options.work, environ={}, database_url=f"sqlite:///{db}",
-                             allow_private_addresses=True, min_host_delay=0.0, host_delay_jitter=0.0,
-                             smtp_host="127.0.0.1", smtp_port=smtp_port, smtp_security="none",
-                             scheduler_interval=options.tick, spacy_model="rules", base_url="https://news.example")
+    values = {"database_url": _fresh_database(options), "allow_private_addresses": True, "min_host_delay": 0.0,
+              "host_delay_jitter": 0.0, "smtp_host": "127.0.0.1", "smtp_port": smtp_port, "smtp_security": "none",
+              "scheduler_interval": options.tick, "spacy_model": "rules", "base_url": "https://news.example"}
+    settings = load_settings(data_dir=options.work, environ={}, **values)
     store = Store(settings.resolved_database_url)
     user = store.create_user("reader", hash_password("benchmark reader"), email="reader@example.org")
     with Site() as site:
@@ -229,42 +303,34 @@ def alert_bench(options: argparse.Namespace) -> dict[str, Any]:
         create_watchlist(store, settings, user, WatchlistSpec(kind="search", query="lighthouse", name="hook",
                                                               alert_mode="immediate", email="",
                                                               webhook_url=site.url("/hook")))
-        desk = JobDesk(settings, store=store)
-        loop = asyncio.new_event_loop()
-        worker = loop.create_task(run_jobs(desk, concurrency=4, install_signal_handlers=False))
-
-        def run() -> None:
-            asyncio.set_event_loop(loop)
-            with contextlib.suppress(asyncio.CancelledError):
-                loop.run_until_complete(worker)
-
-        thread = threading.Thread(target=run, daemon=True)
-        thread.start()
-        time.sleep(1.0)
-        for n in range(options.alerts):
-            url = site.url(f"/news/{n}")
-
-            async def defer(url: str = url) -> None:
-                await desk.tasks.fetch_page.configure(lock=f"page:{url}", queueing_lock=f"page:{url}").defer_async(
-                    url=url, hints={})
-            asyncio.run_coroutine_threadsafe(defer(), loop).result(timeout=60)
-            time.sleep(options.gap)
-        deadline = time.monotonic() + options.wait
-        while time.monotonic() < deadline:
-            mailed = {aid for _t, m in inbox.mails for aid in _mail_ids(m)}
-            hooked = {a["id"] for _t, body in site.hooks for a in json.loads(body)["articles"]}
-            if len(mailed) >= options.alerts and len(hooked) >= options.alerts:
-                break
-            time.sleep(0.5)
-        loop.call_soon_threadsafe(worker.cancel)
-        thread.join(timeout=60)
+        if options.backend == "sqlite":
+            runner: Any = InProcessWorker(settings, store)
+        else:
+            env = {**os.environ, "NEWSDESK_CONFIG": "/nonexistent", "NEWSDESK_DATA_DIR": str(options.work),
+                   **{f"NEWSDESK_{k.upper()}": str(int(v) if isinstance(v, bool) else v) for k, v in values.items()}}
+            runner = WorkerProcess(settings, env, options.work / "worker.log")
+        runner.start()
+        try:
+            for n in range(options.alerts):
+                runner.defer_page(site.url(f"/news/{n}"))
+                time.sleep(options.gap)
+            deadline = time.monotonic() + options.wait
+            while time.monotonic() < deadline:
+                mailed = {aid for _t, m in inbox.mails for aid in _mail_ids(m)}
+                hooked = {a["id"] for _t, body in site.hooks for a in json.loads(body)["articles"]}
+                if len(mailed) >= options.alerts and len(hooked) >= options.alerts:
+                    break
+                time.sleep(0.5)
+        finally:
+            runner.stop()
     controller.stop()
     stored = {a.id: a.first_seen.timestamp() for a in store.list_articles(limit=options.alerts * 2) if a.first_seen}
     store.close()
     mail_delay = _delays(stored, [(t, _mail_ids(m)) for t, m in inbox.mails])
     hook_delay = _delays(stored, [(t, [a["id"] for a in json.loads(b)["articles"]]) for t, b in site.hooks])
-    result = {"articles": options.alerts, "stored": len(stored), "tick_s": options.tick, "gap_s": options.gap,
-              "emails": len(inbox.mails), "webhooks": len(site.hooks),
+    result = {"backend": options.backend, "runner": "in-process" if options.backend == "sqlite" else
+              "newsdesk worker process", "articles": options.alerts, "stored": len(stored), "tick_s": options.tick,
+              "gap_s": options.gap, "emails": len(inbox.mails), "webhooks": len(site.hooks),
               "email_alerted": len(mail_delay), "webhook_alerted": len(hook_delay),
               "email_p50_s": pct(mail_delay, 0.5), "email_p95_s": pct(mail_delay, 0.95),
               "webhook_p50_s": pct(hook_delay, 0.5), "webhook_p95_s": pct(hook_delay, 0.95),
@@ -303,6 +369,8 @@ def main() -> None:
     parser.add_argument("--gap", type=float, default=2.0, help="seconds between two new articles")
     parser.add_argument("--tick", type=int, default=60, help="scheduler interval (s) of the alert run")
     parser.add_argument("--wait", type=float, default=300.0, help="longest wait for the last alert (s)")
+    parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite",
+                        help="alert run: SQLite with the in-process runner, or PostgreSQL with a newsdesk worker")
     parser.add_argument("--skip-digest", action="store_true")
     parser.add_argument("--skip-alerts", action="store_true")
     parser.add_argument("--work", type=Path, default=Path("/tmp/newsdesk-follow-bench"))
