@@ -83,6 +83,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("base_url", "", str,
             "Public address of the web reader (scheme://host[:port]), used for every absolute URL (feeds, "
             "canonical links); when set, requests naming another Host are refused. Empty = the request's Host"),
+    Setting("smtp_host", "", str, "SMTP server for alert and digest e-mails; empty = e-mail off"),
+    Setting("smtp_port", 587, int, "SMTP server port"),
+    Setting("smtp_user", "", str, "SMTP login; empty = no login"),
+    Setting("smtp_password", "", str, "SMTP password", secret=True),
+    Setting("smtp_from", "newsdesk@localhost", str, "From address of alert and digest e-mails"),
+    Setting("smtp_security", "starttls", str, "starttls (upgrade the connection), ssl (TLS from the start) or none"),
 )
 
 
@@ -136,6 +142,12 @@ class Settings:
     read_only: bool = False
     secret_key: str = ""
     base_url: str = ""
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_from: str = "newsdesk@localhost"
+    smtp_security: str = "starttls"
 
     @property
     def resolved_database_url(self) -> str:
@@ -162,6 +174,10 @@ def _validate(values: dict[str, Any]) -> None:
     if values["min_host_delay"] < 0 or values["host_delay_jitter"] < 0:
         raise ConfigError("delays cannot be negative")
     values["base_url"] = _check_base_url(values["base_url"])
+    if values["smtp_security"] not in ("starttls", "ssl", "none"):
+        raise ConfigError(f"smtp_security must be starttls, ssl or none, got {values['smtp_security']!r}")
+    if not 0 < values["smtp_port"] < 65536:
+        raise ConfigError("smtp_port must be a port number")
 
 
 def _check_base_url(value: str) -> str:

@@ -51,6 +51,8 @@ class RecordedRequest:
     path: str
     headers: dict[str, str]
     at: float = field(default_factory=time.monotonic)
+    #: the body of a POST (read before the answer is made)
+    body: bytes = b""
 
     def header(self, name: str, default: str = "") -> str:
         return self.headers.get(name.lower(), default)
@@ -191,13 +193,11 @@ def _make_handler(server: LoopbackServer) -> type[BaseHTTPRequestHandler]:
 
         def do_POST(self) -> None:  # noqa: N802
             length = int(self.headers.get("Content-Length") or 0)
-            if length:
-                self.rfile.read(length)
-            self._answer()
+            self._answer(self.rfile.read(length) if length else b"")
 
-        def _answer(self) -> None:
+        def _answer(self, body: bytes = b"") -> None:
             headers = {k.lower(): v for k, v in self.headers.items()}
-            request = RecordedRequest(self.command, self.path, headers)
+            request = RecordedRequest(self.command, self.path, headers, body=body)
             key, handler = server._find(self.path)
             server._record(key, request)
             answer: Answer = (404, {"Content-Type": "text/plain"}, b"not found")

@@ -20,6 +20,7 @@ from newsdesk.cli import (  # noqa: E402,F401  isort: skip
     db_cmds,
     job_cmds,
     user_cmds,
+    watch_cmds,
 )
 
 __all__ = ["app", "main"]

@@ -51,7 +51,7 @@ def _run_until_stopped(concurrency: int, queues: list[str] | None, name: str) ->
 @app.command()
 def worker(
     concurrency: int = typer.Option(4, "--concurrency", min=1, help="Jobs run at once by this worker."),
-    queues: str | None = typer.Option(None, "--queues", help="Comma-separated queues (ingest,analysis,schedule); "
+    queues: str | None = typer.Option(None, "--queues", help="Comma-separated queues (ingest,analysis,schedule,alerts); "
                                       "default all."),
 ) -> None:
     """Run jobs from the PostgreSQL queue (start as many as needed, on any machine); Ctrl-C stops."""

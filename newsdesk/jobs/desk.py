@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from newsdesk.ingest import Hints, Ingestor
     from newsdesk.jobs.tasks import DeskTasks
 
-QUEUES = ("ingest", "analysis", "schedule")
+QUEUES = ("ingest", "analysis", "schedule", "alerts")
 
 
 def uses_postgres(settings: Settings) -> bool:
@@ -154,6 +154,18 @@ class JobDesk:
     def defer_summary(self, story_id: int) -> int | None:
         key = f"summary:{story_id}"
         return self.defer(self.tasks.summarize_story, lock=key, queueing_lock=key, story_id=story_id)
+
+    def defer_watchlist_alert(self, watchlist_id: int) -> int | None:
+        key = f"watchlist:{watchlist_id}"
+        return self.defer(self.tasks.alert_watchlist, lock=key, queueing_lock=key, watchlist_id=watchlist_id)
+
+    def defer_immediate_alerts(self) -> int | None:
+        """Queue one look at the immediate watchlists (a waiting one covers every article so far)."""
+        return self.defer(self.tasks.check_immediate_watchlists, queueing_lock="immediate-alerts")
+
+    def defer_digest(self, user_id: int) -> int | None:
+        key = f"digest:{user_id}"
+        return self.defer(self.tasks.send_digest, lock=key, queueing_lock=key, user_id=user_id)
 
 
 def _json_hints(hints: Hints) -> dict[str, Any]:

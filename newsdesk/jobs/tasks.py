@@ -52,6 +52,10 @@ class DeskTasks:
     catch_up_analysis: Any
     retry_stalled_jobs: Any
     remove_old_jobs: Any
+    alert_watchlist: Any
+    check_immediate_watchlists: Any
+    evaluate_watchlists: Any
+    send_digest: Any
 
 
 def scheduler_cron(seconds: int) -> str:
@@ -138,6 +142,8 @@ def register_tasks(desk: JobDesk) -> DeskTasks:
             return  # removed meanwhile
         if "story" not in desk.store.completed_steps(article_id):
             desk.defer_stories()
+        else:
+            desk.defer_immediate_alerts()
         require_complete(result)
 
     # Story assignment compares an article with the stories so far: two at once could each open a
@@ -165,6 +171,8 @@ def register_tasks(desk: JobDesk) -> DeskTasks:
                     grown.add(story_id)
         for story_id in sorted(grown):
             desk.defer_summary(story_id)
+        if tried:
+            desk.defer_immediate_alerts()
 
     @job("summarize_story", "analysis")
     def summarize_story(story_id: int) -> None:
@@ -211,6 +219,49 @@ def register_tasks(desk: JobDesk) -> DeskTasks:
         """Forget succeeded and cancelled jobs after a few days (failed ones stay until retried)."""
         await context.app.job_manager.delete_old_jobs(nb_hours=KEEP_FINISHED_HOURS, include_cancelled=True)
 
+    # --- watchlist alerts and digests (newsdesk.follow.alerts; docs/watchlists.md) ------------
+    @job("alert_watchlist", "alerts")
+    def alert_watchlist(watchlist_id: int) -> None:
+        """Queue a watchlist's new articles in its alert ledger and send a batch if its rule is
+        due; a failed delivery is retried and resends the same batch (same delivery id)."""
+        from newsdesk.follow.alerts import run_watchlist_alerts
+
+        try:
+            run_watchlist_alerts(desk.store, settings, watchlist_id)
+        except NotFoundError:
+            return  # removed meanwhile
+
+    @job("check_immediate_watchlists", "alerts")
+    def check_immediate_watchlists() -> None:
+        """After analysed articles: an alert run for every watchlist alerting immediately."""
+        from newsdesk.follow.alerts import due_watchlist_ids
+
+        for watchlist_id in due_watchlist_ids(desk.store, modes=("immediate",)):
+            desk.defer_watchlist_alert(watchlist_id)
+
+    @app.periodic(cron=scheduler_cron(min(60, settings.scheduler_interval)), periodic_id="watchlists")
+    @job("evaluate_watchlists", "schedule")
+    def evaluate_watchlists(timestamp: int) -> None:
+        """Each minute: an alert run for every watchlist whose rule is due, a digest job for every
+        user whose digest is due."""
+        from newsdesk.follow.alerts import due_digest_user_ids, due_watchlist_ids
+
+        for watchlist_id in due_watchlist_ids(desk.store):
+            desk.defer_watchlist_alert(watchlist_id)
+        for user_id in due_digest_user_ids(desk.store):
+            desk.defer_digest(user_id)
+
+    @job("send_digest", "alerts")
+    def send_digest(user_id: int) -> None:
+        """Build and e-mail one user's scheduled digest if it is due."""
+        from newsdesk.follow.alerts import send_scheduled_digest
+
+        try:
+            send_scheduled_digest(desk.store, settings, user_id)
+        except NotFoundError:
+            return
+
     return DeskTasks(add_target, poll_feed, fetch_page, read_sitemap, analyze_article, assign_stories,
                      summarize_story,
-                     enqueue_due_feeds, catch_up_analysis, retry_stalled_jobs, remove_old_jobs)
+                     enqueue_due_feeds, catch_up_analysis, retry_stalled_jobs, remove_old_jobs,
+                     alert_watchlist, check_immediate_watchlists, evaluate_watchlists, send_digest)

@@ -157,7 +157,7 @@ def create_app(settings: Settings, store: Store | None = None, *, run_worker: bo
     While the app runs (its lifespan), the job queue is open; ``run_worker`` also runs the jobs
     and the schedule in-process (see :mod:`newsdesk.serve.jobs`).
     """
-    from newsdesk.serve import api, feeds_out, jobs, pages, read_state
+    from newsdesk.serve import api, feeds_out, jobs, pages, read_state, watchlists
     from newsdesk.serve.login_limit import LoginLimiter
 
     app = FastAPI(title="newsdesk", version=VERSION, openapi_url="/openapi.json", docs_url=None,
@@ -178,6 +178,8 @@ def create_app(settings: Settings, store: Store | None = None, *, run_worker: bo
     app.include_router(read_state.router)
     app.include_router(jobs.api_router)
     app.include_router(jobs.page_router)
+    app.include_router(watchlists.api_router)
     app.include_router(feeds_out.router)
+    app.include_router(watchlists.router)
     app.include_router(pages.router)
     return app

@@ -6,14 +6,13 @@ article's plain excerpt, never stored HTML.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
-from xml.sax.saxutils import escape, quoteattr
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 
+from newsdesk.feedwriter import ATOM_TYPE, JSON_FEED_TYPE, atom_document, json_feed_document
 from newsdesk.serve import views
 from newsdesk.serve.deps import absolute_url, site_url
 from newsdesk.serve.deps import request_settings as _settings
@@ -23,16 +22,6 @@ from newsdesk.serve.params import Day, PathId
 from newsdesk.serve.sanitize import safe_url, shorten, snippet_text
 
 router = APIRouter(tags=["feeds"])
-ATOM_TYPE = "application/atom+xml; charset=utf-8"
-JSON_FEED_TYPE = "application/feed+json"
-_INVALID_XML = dict.fromkeys([c for c in range(32) if c not in (9, 10, 13)])
-
-
-
-
-def _x(text: Any) -> str:
-    """XML-escaped text with characters XML 1.0 forbids removed."""
-    return escape(str(text or "").translate(_INVALID_XML))
 
 
 def _entry(item: dict[str, Any], base: str) -> dict[str, Any]:
@@ -47,35 +36,11 @@ def _entry(item: dict[str, Any], base: str) -> dict[str, Any]:
 
 
 def atom(title: str, self_url: str, page_url: str, entries: list[dict[str, Any]]) -> Response:
-    updated = max((e["published"] for e in entries if e["published"]), default=None) or datetime.now(UTC).isoformat()
-    parts = ['<?xml version="1.0" encoding="utf-8"?>', '<feed xmlns="http://www.w3.org/2005/Atom">',
-             f"<title>{_x(title)}</title>", f"<id>{_x(self_url)}</id>", f"<updated>{_x(updated)}</updated>",
-             f'<link rel="self" href={quoteattr(self_url)}/>', f'<link rel="alternate" href={quoteattr(page_url)}/>',
-             "<generator>newsdesk</generator>"]
-    for e in entries:
-        when = e["published"] or updated
-        parts += ["<entry>", f"<title>{_x(e['title'])}</title>", f"<id>{_x(e['id'])}</id>",
-                  f'<link rel="alternate" href={quoteattr(e["url"])}/>', f"<updated>{_x(when)}</updated>",
-                  f"<published>{_x(when)}</published>"]
-        if e["external_url"]:
-            parts.append(f'<link rel="via" href={quoteattr(e["external_url"])}/>')
-        if e["author"]:
-            parts.append(f"<author><name>{_x(e['author'])}</name></author>")
-        if e["summary"]:
-            parts.append(f'<summary type="text">{_x(e["summary"])}</summary>')
-        parts.append("</entry>")
-    parts.append("</feed>")
-    return Response("\n".join(parts), media_type=ATOM_TYPE)
+    return Response(atom_document(title, self_url, page_url, entries), media_type=ATOM_TYPE)
 
 
 def json_feed(title: str, self_url: str, page_url: str, entries: list[dict[str, Any]]) -> Response:
-    items = [{"id": e["id"], "url": e["url"], "title": e["title"], "summary": e["summary"] or None,
-              "content_text": e["summary"] or e["title"], "date_published": e["published"],
-              "authors": [{"name": e["author"]}] if e["author"] else [],
-              **({"external_url": e["external_url"]} if e["external_url"] else {})} for e in entries]
-    body = {"version": "https://jsonfeed.org/version/1.1", "title": title, "home_page_url": page_url,
-            "feed_url": self_url, "items": items}
-    return JSONResponse(body, media_type=JSON_FEED_TYPE)
+    return JSONResponse(json_feed_document(title, self_url, page_url, entries), media_type=JSON_FEED_TYPE)
 
 
 def _respond(kind: str, request: Request, title: str, page_path: str, items: list[dict[str, Any]]) -> Response:

@@ -36,7 +36,7 @@ def render(request: Request, template: str, context: dict[str, Any], status: int
     shared: dict[str, Any] = {"logged_in": session is not None, "user": session.user if session else None,
               "is_admin": session is not None and session.is_admin, "csrf_token": auth.csrf_token(request),
               "read_only": _settings(request).read_only, "path": request.url.path, "site": site_url(request),
-              "marks": {}, "new": None}
+              "marks": {}, "new": None, "reader": auth.current_user(request)}
     response = templates.TemplateResponse(request, template, {**shared, **context}, status_code=status)
     auth.remember_browser(request, response)
     return response

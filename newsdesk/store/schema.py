@@ -295,12 +295,13 @@ watchlists = Table(
     Index("ix_watchlists_user", "user_id"),
 )
 
-#: each article is alerted once per watchlist: queued as ``pending``, then ``sent``
+#: each article is alerted once per watchlist: queued as ``pending``, claimed into a batch as
+#: ``sending`` (a crashed send resends the same batch), then ``sent``
 watchlist_alerts = Table(
     "watchlist_alerts", metadata,
     Column("watchlist_id", Integer, ForeignKey("watchlists.id", ondelete="CASCADE"), primary_key=True),
     Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
-    Column("status", String(10), nullable=False, default="pending"),  # pending | sent
+    Column("status", String(10), nullable=False, default="pending"),  # pending | sending | sent
     Column("queued_at", TS, nullable=False),
     Column("sent_at", TS),
     Index("ix_watchlist_alerts_status", "watchlist_id", "status"),

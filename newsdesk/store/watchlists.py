@@ -12,7 +12,7 @@ import json
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, delete, func, or_, select, update
@@ -36,6 +36,8 @@ KINDS = ("search", "story", "entity", "outlet")
 ALERT_MODES = ("off", "immediate", "hourly", "daily")
 #: the search filters a search watchlist may keep (the same as the search page's)
 SEARCH_FILTERS = ("outlet", "language", "since", "until")
+#: most articles one alert run looks at for one watchlist
+MAX_ALERT_SCAN = 1000
 
 
 @dataclass(frozen=True)
@@ -276,15 +278,86 @@ class WatchlistQueries(ArticleQueries, StoryQueries):
                     watchlist_alerts.c.watchlist_id == watchlist_id, watchlist_alerts.c.status == "pending")
                 .order_by(watchlist_alerts.c.queued_at, watchlist_alerts.c.article_id).limit(limit)).scalars()]
 
-    def mark_alerts_sent(self, watchlist_id: int, article_ids: Sequence[int]) -> int:
-        """Mark these alerts sent (only pending ones change); returns how many changed."""
+    def mark_alerts_sent(self, watchlist_id: int, article_ids: Sequence[int], *,
+                         sent_at: datetime | None = None) -> int:
+        """Mark these alerts sent (only pending or sending ones change) and the watchlist's last
+        alert time (``sent_at``, default now: the clock the alert rule was judged by); returns how
+        many changed."""
         if not article_ids:
             return 0
-        now = utcnow()
+        now = sent_at or utcnow()
         with self.transaction() as conn:
             changed = conn.execute(update(watchlist_alerts).where(
                 watchlist_alerts.c.watchlist_id == watchlist_id,
                 watchlist_alerts.c.article_id.in_(sorted(set(article_ids))),
-                watchlist_alerts.c.status == "pending").values(status="sent", sent_at=now)).rowcount or 0
+                watchlist_alerts.c.status.in_(("pending", "sending"))).values(status="sent", sent_at=now)
+            ).rowcount or 0
             conn.execute(update(watchlists).where(watchlists.c.id == watchlist_id).values(last_alert_at=now))
         return int(changed)
+
+    def record_new_matches(self, watchlist: Watchlist, *, checked_at: datetime, lookback: timedelta) -> int:
+        """Queue, once each, the articles the watchlist matches that were first stored after its
+        watermark minus ``lookback`` (an article stored earlier may match only once its analysis is
+        done; the ledger keeps those looked at twice from being queued twice), then move the
+        watermark to ``checked_at``. Serialised with the "alerts" lock. Returns how many were new."""
+        with self.transaction() as conn:
+            self.lock(conn, "alerts")
+            row = conn.execute(select(watchlists.c.checked_at, watchlists.c.created_at)
+                               .where(watchlists.c.id == watchlist.id)).first()
+        if row is None:
+            return 0
+        created, checked = as_utc(row.created_at), as_utc(row.checked_at)
+        after = max(created, checked - lookback) if created and checked else created or checked
+        ids = self.watchlist_article_ids(watchlist, stored_after=after, limit=MAX_ALERT_SCAN)
+        added = self.queue_alerts(watchlist.id, ids)
+        with self.transaction() as conn:
+            self.lock(conn, "alerts")
+            conn.execute(update(watchlists).where(watchlists.c.id == watchlist.id,
+                                                  watchlists.c.checked_at < checked_at)
+                         .values(checked_at=checked_at))
+        return added
+
+    def count_pending_alerts(self, watchlist_id: int) -> int:
+        with self.read() as conn:
+            return int(conn.execute(select(func.count()).select_from(watchlist_alerts).where(
+                watchlist_alerts.c.watchlist_id == watchlist_id,
+                watchlist_alerts.c.status.in_(("pending", "sending")))).scalar() or 0)
+
+    def claim_alert_batch(self, watchlist_id: int, *, limit: int = 200) -> list[int]:
+        """The next batch to send, as article ids. A batch claimed before and never marked sent (its
+        sender crashed) comes back unchanged, so its resend carries the same delivery id; otherwise
+        the oldest pending alerts become the batch (status ``sending``)."""
+        with self.transaction() as conn:
+            self.lock(conn, "alerts")
+            claimed = [int(i) for i in conn.execute(
+                select(watchlist_alerts.c.article_id).where(
+                    watchlist_alerts.c.watchlist_id == watchlist_id, watchlist_alerts.c.status == "sending")
+                .order_by(watchlist_alerts.c.article_id)).scalars()]
+            if claimed:
+                return claimed
+            ids = [int(i) for i in conn.execute(
+                select(watchlist_alerts.c.article_id).where(
+                    watchlist_alerts.c.watchlist_id == watchlist_id, watchlist_alerts.c.status == "pending")
+                .order_by(watchlist_alerts.c.queued_at, watchlist_alerts.c.article_id).limit(limit)).scalars()]
+            if ids:
+                conn.execute(update(watchlist_alerts).where(
+                    watchlist_alerts.c.watchlist_id == watchlist_id, watchlist_alerts.c.article_id.in_(ids))
+                    .values(status="sending"))
+            return sorted(ids)
+
+    def find_outlet_id(self, name_or_id: str | int) -> int:
+        """The id of the outlet with this name (any case) or id; NotFoundError otherwise."""
+        text = str(name_or_id).strip()
+        found = None
+        if is_storable(text) and text:
+            with self.read() as conn:
+                found = conn.execute(select(outlets.c.id).where(func.lower(outlets.c.name) == text.lower())).scalar()
+                if found is None and text.isdigit() and is_row_id(int(text)):
+                    found = conn.execute(select(outlets.c.id).where(outlets.c.id == int(text))).scalar()
+        if found is None:
+            raise NotFoundError(f"no outlet named {text!r}", source=text)
+        return int(found)
+
+    def outlet_name(self, outlet_id: int) -> str:
+        with self.read() as conn:
+            return str(conn.execute(select(outlets.c.name).where(outlets.c.id == outlet_id)).scalar() or "")
