@@ -164,8 +164,8 @@ Handler = Callable[[Request, Call], Awaitable[Response]]
 
 
 def reader_route(path: str, methods: tuple[str, ...] = ("GET", "POST"), *, login: bool = True,
-                 write: bool = False, slash: bool = True) -> Callable[[Handler], Handler]:
-    """Register ``path`` with and without a trailing slash (``slash``); log the caller in (``login``), check
+                 write: bool = False, slash: bool = True, on: APIRouter = router) -> Callable[[Handler], Handler]:
+    """Register ``path`` on router ``on`` with and without a trailing slash (``slash``); log the caller in (``login``), check
     the edit token (``write``), and turn newsdesk errors into the protocol's plain-text answers."""
 
     def register(handler: Handler) -> Handler:
@@ -187,7 +187,7 @@ def reader_route(path: str, methods: tuple[str, ...] = ("GET", "POST"), *, login
 
         endpoint.__name__, endpoint.__doc__ = handler.__name__, handler.__doc__  # not wraps: FastAPI reads
         for each in (path, path + "/") if slash else (path,):  # the signature it would copy
-            router.add_api_route(each, endpoint, methods=list(methods), include_in_schema=False)
+            on.add_api_route(each, endpoint, methods=list(methods), include_in_schema=False)
         return handler
 
     return register
@@ -197,7 +197,7 @@ def _json(body: dict[str, Any]) -> JSONResponse:
     return JSONResponse(body, headers={"Cache-Control": "private, no-store"})
 
 
-def _user(call: Call) -> User:
+def login_user(call: Call) -> User:
     assert call.user is not None
     return call.user
 
@@ -286,14 +286,14 @@ async def token(request: Request, call: Call) -> Response:
 
 @reader_route("/reader/api/0/user-info")
 async def user_info(request: Request, call: Call) -> Response:
-    user = _user(call)
+    user = login_user(call)
     return _json({"userId": str(user.id), "userName": user.name, "userProfileId": str(user.id),
                   "userEmail": user.email, "isBloggerUser": False, "signupTimeSec": _seconds(user.created_at)})
 
 
 @reader_route("/reader/api/0/tag/list")
 async def tag_list(request: Request, call: Call) -> Response:
-    store, user = request_store(request), _user(call)
+    store, user = request_store(request), login_user(call)
     tags: list[dict[str, Any]] = [{"id": f"user/{user.id}/state/com.google/starred"}]
     folder_names = set()
     for folder in store.list_folders(user.id):
@@ -313,13 +313,13 @@ def _subscription_json(sub: Subscription) -> dict[str, Any]:
 
 @reader_route("/reader/api/0/subscription/list")
 async def subscription_list(request: Request, call: Call) -> Response:
-    subs = request_store(request).list_subscriptions(_user(call).id)
+    subs = request_store(request).list_subscriptions(login_user(call).id)
     return _json({"subscriptions": [_subscription_json(s) for s in subs]})
 
 
 @reader_route("/reader/api/0/unread-count")
 async def unread_count(request: Request, call: Call) -> Response:
-    store, user = request_store(request), _user(call)
+    store, user = request_store(request), login_user(call)
     per_source = store.unread_by_source(user.id)
     counts: list[dict[str, Any]] = []
     folders: dict[str, list[int]] = {}
@@ -401,11 +401,11 @@ def _continuation(call: Call) -> int | None:
     return int(value)
 
 
-def _page(request: Request, call: Call, stream: Stream, ceiling: int) -> tuple[list[int], str | None]:
+def page(request: Request, call: Call, stream: Stream, ceiling: int) -> tuple[list[int], str | None]:
     """A page of article ids of ``stream`` as the call asks, and the continuation of the next one."""
     limit = _count_param(call, 20, ceiling)
     ids = request_store(request).stream_article_ids(
-        _user(call).id, stream, limit=limit, after=_continuation(call), oldest_first=call.get("r") == "o",
+        login_user(call).id, stream, limit=limit, after=_continuation(call), oldest_first=call.get("r") == "o",
         exclude=_states(call, "xt"), include=_states(call, "it"),
         newer_than=_time_param(call, "ot"), older_than=_time_param(call, "nt"))
     return ids, (str(ids[-1]) if len(ids) == limit else None)
@@ -444,7 +444,7 @@ def item_json(item: PageItem, sub: Subscription | None, watchlists: list[str], s
     }
 
 
-def _items(request: Request, user: User, ids: list[int]) -> list[dict[str, Any]]:
+def items_json(request: Request, user: User, ids: list[int]) -> list[dict[str, Any]]:
     store = request_store(request)
     subs, watchlists = _labels(store, user, ids)
     site = site_url(request)
@@ -452,12 +452,11 @@ def _items(request: Request, user: User, ids: list[int]) -> list[dict[str, Any]]
             for item in page_items(store, user.id, ids)]
 
 
-def _stream_id_from_path(request: Request, rest: str) -> str:
-    """The stream id after ``stream/contents/``, from the raw path so ``%2F`` and ``%3F`` survive."""
+def stream_id_from_path(request: Request, rest: str, marker: str = "/stream/contents/") -> str:
+    """The stream id after ``marker`` in the path, from the raw path so ``%2F`` and ``%3F`` survive."""
     raw = request.scope.get("raw_path")
     if isinstance(raw, bytes):
         path = raw.decode("latin-1").split("?", 1)[0]
-        marker = "/stream/contents/"
         if marker in path:
             return unquote(path.split(marker, 1)[1])
     return rest
@@ -471,22 +470,22 @@ async def stream_contents_default(request: Request, call: Call) -> Response:
 @reader_route("/reader/api/0/stream/contents/{stream:path}", slash=False)
 async def stream_contents(request: Request, call: Call) -> Response:
     """``stream/contents/<stream id>`` (the id may hold ``/``, escaped as ``%2F`` or not)."""
-    return _stream_contents(request, call, _stream_id_from_path(request, str(request.path_params["stream"])))
+    return _stream_contents(request, call, stream_id_from_path(request, str(request.path_params["stream"])))
 
 
 def _stream_contents(request: Request, call: Call, stream_id: str) -> Response:
-    store, user = request_store(request), _user(call)
+    store, user = request_store(request), login_user(call)
     stream = parse_stream(store, user, stream_id)
-    ids, continuation = _page(request, call, stream, MAX_ITEMS)
-    body: dict[str, Any] = {"direction": "ltr", "id": stream_id, "title": _stream_title(store, user, stream),
+    ids, continuation = page(request, call, stream, MAX_ITEMS)
+    body: dict[str, Any] = {"direction": "ltr", "id": stream_id, "title": stream_title(store, user, stream),
                             "self": [{"href": str(request.url)}], "updated": int(datetime.now(UTC).timestamp()),
-                            "items": _items(request, user, ids)}
+                            "items": items_json(request, user, ids)}
     if continuation:
         body["continuation"] = continuation
     return _json(body)
 
 
-def _stream_title(store: Store, user: User, stream: Stream) -> str:
+def stream_title(store: Store, user: User, stream: Stream) -> str:
     if stream.kind == "source":
         sub = next((s for s in store.list_subscriptions(user.id, include_hidden=True) if s.source == stream.value), None)
         return sub.title if sub else ""
@@ -499,9 +498,9 @@ def _stream_title(store: Store, user: User, stream: Stream) -> str:
 
 @reader_route("/reader/api/0/stream/items/ids")
 async def stream_item_ids(request: Request, call: Call) -> Response:
-    store, user = request_store(request), _user(call)
+    store, user = request_store(request), login_user(call)
     stream = parse_stream(store, user, call.get("s") or READING_LIST)
-    ids, continuation = _page(request, call, stream, MAX_IDS)
+    ids, continuation = page(request, call, stream, MAX_IDS)
     stored = {a.id: a.first_seen for a in store.get_articles(ids)}
     refs = [{"id": str(item_number(i)), "directStreamIds": [], "timestampUsec": str(_usec(stored.get(i)))}
             for i in ids]
@@ -513,13 +512,13 @@ async def stream_item_ids(request: Request, call: Call) -> Response:
 
 @reader_route("/reader/api/0/stream/items/contents")
 async def stream_item_contents(request: Request, call: Call) -> Response:
-    user = _user(call)
+    user = login_user(call)
     wanted = call.all("i")
     if len(wanted) > MAX_ITEMS:
         raise InvalidArgumentError(f"at most {MAX_ITEMS} items at once")
     ids = list(dict.fromkeys(parse_item_id(i) for i in wanted))
     originals = request_store(request).originals_of(ids)
-    items = _items(request, user, sorted(originals, reverse=True))
+    items = items_json(request, user, sorted(originals, reverse=True))
     return _json({"direction": "ltr", "id": READING_LIST, "title": "Reading list",
                   "updated": int(datetime.now(UTC).timestamp()), "items": items})
 
@@ -548,13 +547,13 @@ async def edit_tag(request: Request, call: Call) -> Response:
     if marks.get("read"):
         marks.setdefault("kept", False)
     if marks:
-        request_store(request).mark_with_copies(_user(call).id, ids, **marks)
+        request_store(request).mark_with_copies(login_user(call).id, ids, **marks)
     return PlainTextResponse("OK")
 
 
 @reader_route("/reader/api/0/mark-all-as-read", write=True)
 async def mark_all_as_read(request: Request, call: Call) -> Response:
-    store, user = request_store(request), _user(call)
+    store, user = request_store(request), login_user(call)
     stream = parse_stream(store, user, call.get("s") or READING_LIST)
     store.mark_stream_read(user.id, stream, until=_time_param(call, "ts"))
     return PlainTextResponse("OK")
@@ -585,7 +584,7 @@ def _subscribe_source(request: Request, user: User, stream_id: str) -> tuple[str
 
 @reader_route("/reader/api/0/subscription/edit", write=True)
 async def subscription_edit(request: Request, call: Call) -> Response:
-    store, user = request_store(request), _user(call)
+    store, user = request_store(request), login_user(call)
     action = call.get("ac", "edit")
     if action not in ("subscribe", "edit", "unsubscribe"):
         raise InvalidArgumentError("ac is subscribe, edit or unsubscribe")
@@ -610,7 +609,7 @@ async def subscription_edit(request: Request, call: Call) -> Response:
 
 @reader_route("/reader/api/0/subscription/quickadd", write=True)
 async def subscription_quickadd(request: Request, call: Call) -> Response:
-    store, user = request_store(request), _user(call)
+    store, user = request_store(request), login_user(call)
     query = call.get("quickadd").strip()
     stream_id = query if query.startswith("feed/") else f"feed/{query}"
     source, title = _subscribe_source(request, user, stream_id)
@@ -622,7 +621,7 @@ async def subscription_quickadd(request: Request, call: Call) -> Response:
 
 @reader_route("/reader/api/0/rename-tag", write=True)
 async def rename_tag(request: Request, call: Call) -> Response:
-    store, user = request_store(request), _user(call)
+    store, user = request_store(request), login_user(call)
     old, new = _folder_name(call.get("s") or call.get("t")), _folder_name(call.get("dest"))
     if store.find_folder(user.id, old) is None:
         watchlist = _watchlist_named(store, user, old)
@@ -636,7 +635,7 @@ async def rename_tag(request: Request, call: Call) -> Response:
 
 @reader_route("/reader/api/0/disable-tag", write=True)
 async def disable_tag(request: Request, call: Call) -> Response:
-    store, user = request_store(request), _user(call)
+    store, user = request_store(request), login_user(call)
     name = _folder_name(call.get("s") or call.get("t"))
     if store.find_folder(user.id, name) is None:
         raise ReaderError(400, "a watchlist label is removed on the watchlist's page, not here")
