@@ -380,3 +380,25 @@ def test_read_only_mode_refuses_writes(desk: Desk, settings: Settings, tmp_path:
     answer = client.post(f"{API}/edit-tag", data={"i": item_id(desk.ids["ferry-timetable"]), "a": READ},
                          headers=headers)
     assert answer.status_code == 403
+
+
+def test_atom_streams_for_older_clients(client: TestClient, desk: Desk) -> None:
+    import xml.etree.ElementTree as ET
+
+    headers = login(client)
+    client.post(f"{API}/edit-tag", data={"i": item_id(desk.ids["ferry-timetable"]), "a": READ}, headers=headers)
+    answer = client.get(f"/reader/atom/{quote(f'feed/{HARBOUR_FEED}', safe='')}", params={"n": 1}, headers=headers)
+    assert answer.status_code == 200 and answer.headers["content-type"].startswith("application/atom+xml")
+    ns = {"a": "http://www.w3.org/2005/Atom", "gr": "http://www.google.com/schemas/reader/atom/"}
+    feed = ET.fromstring(answer.content)
+    (entry,) = feed.findall("a:entry", ns)
+    labels = {c.get("label") for c in entry.findall("a:category", ns)}
+    assert entry.findtext("a:id", namespaces=ns) == item_id(desk.ids["ferry-timetable"])
+    assert "read" in labels and "fresh" not in labels
+    continuation = feed.findtext("gr:continuation", namespaces=ns)
+    assert continuation
+    second = ET.fromstring(client.get(f"/reader/atom/feed/{HARBOUR_FEED}", params={"n": 1, "c": continuation},
+                                      headers=headers).content)
+    (older,) = second.findall("a:entry", ns)
+    assert {c.get("label") for c in older.findall("a:category", ns)} >= {"fresh", "reading-list"}
+    assert client.get(f"/reader/atom/feed/{HARBOUR_FEED}").status_code == 401
