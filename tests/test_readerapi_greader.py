@@ -402,3 +402,10 @@ def test_atom_streams_for_older_clients(client: TestClient, desk: Desk) -> None:
     (older,) = second.findall("a:entry", ns)
     assert {c.get("label") for c in older.findall("a:category", ns)} >= {"fresh", "reading-list"}
     assert client.get(f"/reader/atom/feed/{HARBOUR_FEED}").status_code == 401
+
+
+def test_the_reader_protocols_stay_out_of_the_json_api_schema(client: TestClient) -> None:
+    """Their answers are the protocols' (plain text, Atom, Fever's JSON), not problem+json: the
+    OpenAPI schema (and schemathesis over it) covers the JSON API only."""
+    paths = client.get("/openapi.json").json()["paths"]
+    assert not [p for p in paths if p.startswith(("/reader", "/accounts", "/fever", "/settings"))]
