@@ -4,7 +4,6 @@ continuations over 1,000+ items, auth failures, and one user never seeing anothe
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -374,12 +373,16 @@ def test_paths_with_and_without_trailing_slash_and_escaped_stream_ids(client: Te
                       headers=headers).status_code == 404
 
 
-def test_read_only_mode_refuses_writes(desk: Desk, settings: Settings, tmp_path: Path) -> None:
-    client = TestClient(create_app(settings.replace(read_only=True), desk.store, run_worker=False))
-    headers = login(client)
-    answer = client.post(f"{API}/edit-tag", data={"i": item_id(desk.ids["ferry-timetable"]), "a": READ},
-                         headers=headers)
+def test_read_only_mode_refuses_logins_and_writes(client: TestClient, desk: Desk, settings: Settings) -> None:
+    headers = login(client)  # a login from before the desk went read-only
+    read_only = TestClient(create_app(settings.replace(read_only=True), desk.store, run_worker=False))
+    refused = read_only.post("/accounts/ClientLogin", data={"Email": "alice", "Passwd": ALICE_PASSWORD})
+    assert refused.status_code == 403
+    assert read_only.get(f"{API}/subscription/list", headers=headers).status_code == 200
+    answer = read_only.post(f"{API}/edit-tag", data={"i": item_id(desk.ids["ferry-timetable"]), "a": READ},
+                            headers=headers)
     assert answer.status_code == 403
+    assert not desk.store.read_states(desk.alice, [desk.ids["ferry-timetable"]])
 
 
 def test_atom_streams_for_older_clients(client: TestClient, desk: Desk) -> None:

@@ -29,7 +29,7 @@ from urllib.parse import unquote
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
-from newsdesk.errors import InvalidArgumentError, NewsdeskError, NotFoundError
+from newsdesk.errors import ConflictError, InvalidArgumentError, NewsdeskError, NotFoundError
 from newsdesk.serve.deps import request_settings, request_store, site_url
 from newsdesk.serve.reader_common import PageItem, article_html, login_with_api_password, page_items
 from newsdesk.serve.sanitize import safe_url
@@ -270,6 +270,8 @@ def _feed_source(store: Store, stream_id: str) -> str:
 @reader_route("/accounts/ClientLogin", login=False)
 async def client_login(request: Request, call: Call) -> Response:
     store = request_store(request)
+    if request_settings(request).read_only:  # a login makes a token: a write, as for the login page
+        raise ReaderError(403, "Error=ServiceUnavailable\nthis newsdesk serves in read-only mode\n")
     user = login_with_api_password(store, call.get("Email"), call.get("Passwd"))
     if user is None:
         raise ReaderError(401, "Error=BadAuthentication\n")
@@ -627,6 +629,8 @@ async def rename_tag(request: Request, call: Call) -> Response:
         watchlist = _watchlist_named(store, user, old)
         if watchlist is None:
             raise NotFoundError(f"no folder named {old[:200]!r}", source=old[:200])
+        if _watchlist_named(store, user, new) is not None:
+            raise ConflictError(f"you have a watchlist named {new[:200]!r} already", source=new[:200])
         store.update_watchlist(watchlist.id, user.id, name=new)
     else:
         store.rename_folder(user.id, old, new)
