@@ -275,7 +275,8 @@ async def client_login(request: Request, call: Call) -> Response:
     user = login_with_api_password(store, call.get("Email"), call.get("Passwd"))
     if user is None:
         raise ReaderError(401, "Error=BadAuthentication\n")
-    _token, secret = store.create_token(f"reader app login ({call.get('source', 'client')[:60]})", user_id=user.id)
+    client = "".join(ch for ch in call.get("source", "client")[:60] if ch.isprintable()) or "client"
+    _token, secret = store.create_token(f"reader app login ({client})", user_id=user.id)
     if call.get("output") == "json":
         return _json({"SID": secret, "LSID": secret, "Auth": secret})
     return PlainTextResponse(f"SID={secret}\nLSID={secret}\nAuth={secret}\n")

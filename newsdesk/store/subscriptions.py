@@ -189,7 +189,7 @@ class ReaderQueries(WatchlistQueries, UserQueries):
         check_source(source)
         changes: dict[str, Any] = {}
         if title is not None:
-            changes["title"] = " ".join(title.split())[:500]
+            changes["title"] = " ".join("".join(ch for ch in title if ch.isprintable()).split())[:500]
         if folder is not None:
             changes["folder_id"] = self.ensure_folder(user_id, folder).id if folder else None
         if hidden is not None:
