@@ -9,7 +9,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test setup browser lint typecheck bench demo clean
+.PHONY: run test setup browser clients lint typecheck bench demo clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,12 @@ browser:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
+# The feed-reader API tests drive real clients: newsboat (through tmux); install them when missing.
+clients:
+	@{ command -v newsboat >/dev/null 2>&1 && command -v tmux >/dev/null 2>&1; } || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq newsboat tmux >/dev/null; }
+
 demo: $(STAMP)
 	$(BIN)/newsdesk demo
 
@@ -38,7 +44,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-test: $(STAMP) browser
+test: $(STAMP) browser clients
 	$(BIN)/ruff check newsdesk tests bench
 	$(BIN)/mypy
 	$(BIN)/pytest -n 2 -q

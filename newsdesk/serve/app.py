@@ -157,7 +157,18 @@ def create_app(settings: Settings, store: Store | None = None, *, run_worker: bo
     While the app runs (its lifespan), the job queue is open; ``run_worker`` also runs the jobs
     and the schedule in-process (see :mod:`newsdesk.serve.jobs`).
     """
-    from newsdesk.serve import api, feeds_out, jobs, pages, read_state, watchlists
+    from newsdesk.serve import (
+        api,
+        apps_page,
+        feeds_out,
+        fever,
+        greader,
+        greader_atom,
+        jobs,
+        pages,
+        read_state,
+        watchlists,
+    )
     from newsdesk.serve.login_limit import LoginLimiter
 
     app = FastAPI(title="newsdesk", version=VERSION, openapi_url="/openapi.json", docs_url=None,
@@ -182,4 +193,8 @@ def create_app(settings: Settings, store: Store | None = None, *, run_worker: bo
     app.include_router(feeds_out.router)
     app.include_router(watchlists.router)
     app.include_router(pages.router)
+    app.include_router(greader.router)
+    app.include_router(greader_atom.router)
+    app.include_router(fever.router)
+    app.include_router(apps_page.router)
     return app

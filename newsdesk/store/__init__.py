@@ -1,7 +1,7 @@
 """The one door to the database. Nothing outside ``newsdesk.store`` writes SQL.
 
 :class:`Store` is composed of one query mixin per concern (articles, feeds, stories,
-entities, caches, tokens, users and read state, watchlists, host politeness); each mixin works through ``self.transaction()`` /
+entities, caches, tokens, users and read state, watchlists, feed-reader apps, host politeness); each mixin works through ``self.transaction()`` /
 ``self.read()`` from :class:`~newsdesk.store.database.Database`.
 """
 
@@ -16,12 +16,13 @@ from newsdesk.store.entities import EntityQueries
 from newsdesk.store.feeds import FeedQueries
 from newsdesk.store.hosts import HostStateQueries
 from newsdesk.store.stories import StoryQueries
+from newsdesk.store.subscriptions import ReaderQueries
 from newsdesk.store.tokens import TokenQueries
 from newsdesk.store.users import UserQueries
 from newsdesk.store.watchlists import WatchlistQueries
 
 
-class Store(WatchlistQueries, ArticleQueries, AnalysisQueries, FeedQueries, StoryQueries, EntityQueries, CacheQueries,
+class Store(ReaderQueries, WatchlistQueries, ArticleQueries, AnalysisQueries, FeedQueries, StoryQueries, EntityQueries, CacheQueries,
             TokenQueries, UserQueries, HostStateQueries, Database):
     """All storage operations of newsdesk over one SQLAlchemy engine."""
 

@@ -381,3 +381,28 @@ job_errors = Table(
     Column("error", Text, nullable=False, default=""),
     Column("failed_at", TS, nullable=False),
 )
+
+# --- feed-reader apps (0010): what a user's Google Reader / Fever client shows -------------------
+#: a user's folders (Google Reader labels of type folder, Fever groups); ids are the Fever group ids
+reader_folders = Table(
+    "reader_folders", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("created_at", TS, nullable=False),
+    UniqueConstraint("user_id", "name", name="uq_reader_folders_user_name"),
+)
+
+#: a user's settings for one source of articles (``feed:<id>``, ``outlet:<id>`` for pages, files
+#: and archives added directly, ``other``): their own title, folder, and whether they unsubscribed.
+#: No row means: subscribed, the source's own title, no folder.
+reader_subscriptions = Table(
+    "reader_subscriptions", metadata,
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("source", String(40), primary_key=True),
+    Column("title", Text, nullable=False, default=""),
+    Column("folder_id", Integer, ForeignKey("reader_folders.id", ondelete="SET NULL")),
+    Column("hidden", Boolean, nullable=False, default=False),
+    Column("updated_at", TS, nullable=False),
+    Index("ix_reader_subscriptions_folder", "folder_id"),
+)
