@@ -19,6 +19,7 @@ from newsdesk.cli import (  # noqa: E402,F401  isort: skip
     serve_cmds,
     db_cmds,
     job_cmds,
+    publish_cmds,
 )
 
 __all__ = ["app", "main"]

@@ -157,7 +157,7 @@ def create_app(settings: Settings, store: Store | None = None, *, run_worker: bo
     While the app runs (its lifespan), the job queue is open; ``run_worker`` also runs the jobs
     and the schedule in-process (see :mod:`newsdesk.serve.jobs`).
     """
-    from newsdesk.serve import api, feeds_out, jobs, pages
+    from newsdesk.serve import api, feeds_out, jobs, pages, publish_api
 
     app = FastAPI(title="newsdesk", version=VERSION, openapi_url="/openapi.json", docs_url=None,
                   redoc_url=None, description="Read stories, articles, entities and searches; add sources.",
@@ -173,6 +173,7 @@ def create_app(settings: Settings, store: Store | None = None, *, run_worker: bo
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.include_router(api.router)
+    app.include_router(publish_api.router)
     app.include_router(jobs.api_router)
     app.include_router(jobs.page_router)
     app.include_router(feeds_out.router)

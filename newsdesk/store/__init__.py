@@ -1,7 +1,8 @@
 """The one door to the database. Nothing outside ``newsdesk.store`` writes SQL.
 
 :class:`Store` is composed of one query mixin per concern (articles, feeds, stories,
-entities, caches, tokens, host politeness); each mixin works through ``self.transaction()`` /
+entities, caches, tokens, host politeness,
+reads for publishing); each mixin works through ``self.transaction()`` /
 ``self.read()`` from :class:`~newsdesk.store.database.Database`.
 """
 
@@ -15,11 +16,12 @@ from newsdesk.store.database import Database, migrate, utcnow
 from newsdesk.store.entities import EntityQueries
 from newsdesk.store.feeds import FeedQueries
 from newsdesk.store.hosts import HostStateQueries
+from newsdesk.store.publish import PublishQueries
 from newsdesk.store.stories import StoryQueries
 from newsdesk.store.tokens import TokenQueries
 
 
-class Store(ArticleQueries, AnalysisQueries, FeedQueries, StoryQueries, EntityQueries, CacheQueries, TokenQueries,
+class Store(PublishQueries, ArticleQueries, AnalysisQueries, FeedQueries, StoryQueries, EntityQueries, CacheQueries, TokenQueries,
             HostStateQueries, Database):
     """All storage operations of newsdesk over one SQLAlchemy engine."""
 
