@@ -149,14 +149,19 @@ def csl_json(records: list[CitationRecord]) -> str:
 # --- BibTeX ---------------------------------------------------------------------------------------
 
 _LATEX = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "%": r"\%",
-          "#": r"\#", "_": r"\_", "^": r"\textasciicircum{}", "~": r"\textasciitilde{}",
-          "<": r"\textless{}", ">": r"\textgreater{}"}
+          "#": r"\#", "_": r"\_", "^": r"\textasciicircum{}", "~": r"\textasciitilde{}"}
 _LATEX_SPECIAL = re.compile("|".join(re.escape(c) for c in _LATEX))
 
 
+#: doubled characters TeX would print as one ligature (``--`` an en dash, ``''`` a closing quote)
+_LIGATURE = re.compile(r"([-'`<>!?,])(?=\1)|([!?])(?=`)")
+
+
 def latex_escape(text: str) -> str:
-    """Text safe inside a braced BibTeX field: every TeX special character escaped."""
-    return _LATEX_SPECIAL.sub(lambda m: _LATEX[m.group(0)], clean(text))
+    """Text safe inside a braced BibTeX field, printed as written: every TeX special character
+    escaped, and ligatures (``--``, ``''``, ``<<``, ``!```) broken up with an empty group."""
+    escaped = _LATEX_SPECIAL.sub(lambda m: _LATEX[m.group(0)], clean(text))
+    return _LIGATURE.sub(lambda m: m.group(0) + "{}", escaped)
 
 
 def bibtex_url(url: str) -> str:
