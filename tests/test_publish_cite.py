@@ -15,7 +15,7 @@ import bibtexparser
 import pytest
 import rispy
 from bibtexparser import middlewares
-from test_web_corpus import VECTORS, Corpus, make_corpus
+from test_web_corpus import Corpus, make_corpus
 
 from newsdesk.models import ExtractedArticle
 from newsdesk.publish.cite import bibtex, citation_records, csl_json, latex_escape, ris

@@ -8,12 +8,14 @@ session and a valid CSRF token.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from newsdesk.serve import auth, sources, views
+from newsdesk.publish.selection import Selection
+from newsdesk.serve import auth, publish_views, sources, views
 from newsdesk.serve.deps import request_settings as _settings
 from newsdesk.serve.deps import request_store as _store
 from newsdesk.serve.deps import site_url
@@ -44,16 +46,23 @@ def home(request: Request, since: str | None = None, until: str | None = None, o
 
 
 @router.get("/stories/{story_id}", response_class=HTMLResponse)
-def story(request: Request, story_id: PathId) -> Response:
+def story(request: Request, story_id: PathId, cite_style: str | None = None) -> Response:
     data = views.story_view(_store(request), _settings(request), story_id)
-    return render(request, "story.html", {"data": data, "chart": views.story_chart(data),
+    story_id = data["story"]["id"]
+    cite = publish_views.cite_panel(_store(request), Selection.of_story(story_id), f"/api/stories/{story_id}/cite",
+                                    cite_style)
+    return render(request, "story.html", {"data": data, "chart": views.story_chart(data), "cite": cite,
+                                          "briefing": publish_views.brief_links(f"/api/stories/{story_id}/brief"),
                                           "title": data["story"].get("title") or f"Story {story_id}"})
 
 
 @router.get("/articles/{article_id}", response_class=HTMLResponse)
-def article(request: Request, article_id: PathId, summary: bool = False) -> Response:
+def article(request: Request, article_id: PathId, summary: bool = False, cite_style: str | None = None) -> Response:
     data = views.article_view(_store(request), _settings(request), article_id, with_summary=summary)
-    return render(request, "article.html", {"data": data, "title": data["article"]["title"] or "Article"})
+    cite = publish_views.cite_panel(_store(request), Selection.of_articles([article_id]),
+                                    f"/api/articles/{article_id}/cite", cite_style)
+    return render(request, "article.html", {"data": data, "cite": cite,
+                                            "title": data["article"]["title"] or "Article"})
 
 
 @router.get("/entities", response_class=HTMLResponse)
@@ -77,8 +86,15 @@ def search(request: Request, q: str = "", mode: str = Query("fulltext", pattern=
     data = views.search_view(_store(request), _settings(request), q, filters, mode=mode, cursor=cursor)
     params = {"q": q, "mode": mode, **filters.query()}
     saved = [views.saved_search_row(s) for s in _store(request).list_saved_searches()]
+    publish = None
+    if q.strip() and mode == "fulltext":
+        publish = {"briefing": publish_views.brief_links("/api/search/brief", q=q),
+                   "cite": publish_views.cite_panel(_store(request), Selection.of_search(q), "/api/search/cite", None, q=q),
+                   "export": [{"label": label, "href": f"/api/export?{urlencode({'q': q, 'format': fmt})}"}
+                              for fmt, label in (("csv", "CSV"), ("jsonl", "JSON Lines"))]}
     return render(request, "search.html", {"data": data, "params": params, "outlets": views.outlets(_store(request)),
-                                           "saved": saved, "title": f"Search: {q}" if q else "Search"})
+                                           "saved": saved, "publish": publish,
+                                           "title": f"Search: {q}" if q else "Search"})
 
 
 @router.post("/searches")
