@@ -25,6 +25,8 @@ and flattened::
     │   └── PDFError                 a PDF that cannot be read
     │       ├── NoTextLayerError     a scanned PDF: pages but no text
     │       └── EncryptedPDFError    a PDF that needs a password
+    ├── AuthenticationError          a login, password or token is wrong (401)
+    ├── PermissionDeniedError        the user may not do this: not an admin, not theirs (403)
     ├── StoreError                   the database refused or is unreachable
     │   ├── ConflictError            a row with that key or name exists already
     │   └── NotFoundError            no row with that id / name
@@ -193,6 +195,22 @@ class EncryptedPDFError(PDFError):
     """A PDF that needs a password."""
 
     title = "encrypted PDF"
+
+
+class AuthenticationError(NewsdeskError):
+    """A login name, password or token did not check out (never says which of them was wrong)."""
+
+    title = "authentication failed"
+    status = 401
+    exit_code = 2
+
+
+class PermissionDeniedError(NewsdeskError):
+    """The user is known but may not do this (a reader changing sources, another user's watchlist)."""
+
+    title = "permission denied"
+    status = 403
+    exit_code = 2
 
 
 class StoreError(NewsdeskError):

@@ -20,9 +20,11 @@ from fastapi import Request
 from starlette.responses import Response
 
 from newsdesk.config import Settings
+from newsdesk.errors import NotFoundError
 from newsdesk.serve.deps import request_store as _store
 from newsdesk.serve.deps import site_url
 from newsdesk.serve.problems import Problem
+from newsdesk.store.users import User
 
 SESSION_COOKIE = "nd_session"
 CSRF_COOKIE = "nd_csrf"
@@ -94,6 +96,44 @@ def session_token_id(request: Request) -> int | None:
     if token_id is None or not _store(request).is_token_active(token_id):
         return None
     return token_id
+
+
+def _token_user(request: Request, token_user_id: int | None) -> User | None:
+    if token_user_id is None:
+        return None
+    try:
+        return _store(request).get_user(token_user_id)
+    except NotFoundError:
+        return None
+
+
+def current_user(request: Request) -> User | None:
+    """The user this request acts for — a valid Bearer token's user, else the logged-in session's —
+    or None (anonymous, or a desk token made before any user existed). Remembered per request."""
+    if hasattr(request.state, "current_user"):
+        cached: User | None = request.state.current_user
+        return cached
+    user: User | None = None
+    secret = bearer_token(request)
+    if secret is not None:
+        token = _store(request).verify_token(secret)
+        user = _token_user(request, token.user_id) if token else None
+    else:
+        token_id = session_token_id(request)
+        if token_id is not None:
+            user = _token_user(request, _store(request).get_token(token_id).user_id)
+    request.state.current_user = user
+    return user
+
+
+def require_user(request: Request) -> User:
+    """Routes about one reader's own things (read state, watchlists, digests): 401 when anonymous."""
+    user = current_user(request)
+    if user is None:
+        raise Problem(401, "login required", "log in, or send a user's API token as 'Authorization: Bearer "
+                      "<token>' (create one with 'newsdesk token create NAME --user USER')",
+                      {"WWW-Authenticate": "Bearer"})
+    return user
 
 
 def ensure_writable(request: Request) -> None:

@@ -1,8 +1,8 @@
 """The one door to the database. Nothing outside ``newsdesk.store`` writes SQL.
 
 :class:`Store` is composed of one query mixin per concern (articles, feeds, stories,
-entities, caches, tokens, host politeness,
-reads for publishing); each mixin works through ``self.transaction()`` /
+entities, caches, tokens, users and read state, watchlists, host politeness, reads for
+publishing); each mixin works through ``self.transaction()`` /
 ``self.read()`` from :class:`~newsdesk.store.database.Database`.
 """
 
@@ -19,10 +19,12 @@ from newsdesk.store.hosts import HostStateQueries
 from newsdesk.store.publish import PublishQueries
 from newsdesk.store.stories import StoryQueries
 from newsdesk.store.tokens import TokenQueries
+from newsdesk.store.users import UserQueries
+from newsdesk.store.watchlists import WatchlistQueries
 
 
-class Store(PublishQueries, ArticleQueries, AnalysisQueries, FeedQueries, StoryQueries, EntityQueries, CacheQueries, TokenQueries,
-            HostStateQueries, Database):
+class Store(PublishQueries, WatchlistQueries, ArticleQueries, AnalysisQueries, FeedQueries, StoryQueries, EntityQueries,
+            CacheQueries, TokenQueries, UserQueries, HostStateQueries, Database):
     """All storage operations of newsdesk over one SQLAlchemy engine."""
 
 

@@ -39,7 +39,7 @@ MAX_ROW_ID = 2**31 - 1
 _migrate_lock = threading.Lock()
 
 #: the concerns :meth:`Database.lock` serialises; each is one advisory-lock key per schema
-LOCK_CONCERNS = frozenset({"stories", "copies", "migrate"})
+LOCK_CONCERNS = frozenset({"stories", "copies", "migrate", "alerts"})
 
 
 def utcnow() -> datetime:

@@ -211,6 +211,28 @@ embeddings = Table(
     Column("vector", LargeBinary, nullable=False),  # float32
 )
 
+# --- accounts (0008) ---------------------------------------------------------------------------
+#: readers and admins. ``password_hash`` and ``api_password_hash`` are argon2 hashes; ``fever_key``
+#: is the Fever API's md5("name:api password") (that protocol's own scheme), empty when unset.
+users = Table(
+    "users", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(100), nullable=False, unique=True),
+    Column("password_hash", Text, nullable=False),
+    Column("role", String(10), nullable=False, default="reader"),  # admin | reader
+    Column("time_zone", String(64), nullable=False, default="UTC"),
+    Column("email", Text, nullable=False, default=""),
+    Column("api_password_hash", Text, nullable=False, default=""),
+    Column("fever_key", String(32), nullable=False, default=""),
+    Column("digest_mode", String(10), nullable=False, default="off"),  # off | daily | weekly
+    Column("digest_time", String(5), nullable=False, default="07:00"),  # HH:MM in time_zone
+    Column("digest_weekday", Integer, nullable=False, default=0),  # 0 = Monday (weekly digests)
+    Column("last_digest_at", TS),
+    Column("created_at", TS, nullable=False),
+    Column("last_login", TS),
+    Index("ix_users_fever_key", "fever_key"),
+)
+
 api_tokens = Table(
     "api_tokens", metadata,
     Column("id", Integer, primary_key=True),
@@ -219,6 +241,69 @@ api_tokens = Table(
     Column("created_at", TS, nullable=False),
     Column("last_used", TS),
     Column("revoked", Boolean, nullable=False, default=False),
+    #: the user the token acts for; NULL for a desk token made before any user existed (acts as admin)
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE")),
+)
+
+#: per user and article: read, starred, kept for later. No row means unread, not starred, not kept.
+read_state = Table(
+    "read_state", metadata,
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("is_read", Boolean, nullable=False, default=False),
+    Column("starred", Boolean, nullable=False, default=False),
+    Column("kept", Boolean, nullable=False, default=False),
+    Column("updated_at", TS, nullable=False),
+    Index("ix_read_state_user_starred", "user_id", "starred"),
+    Index("ix_read_state_user_kept", "user_id", "kept"),
+)
+
+#: when a user last looked at a place ("home", "story:12", "watchlist:3"): ``seen_at`` is the
+#: latest visit, ``previous_seen_at`` the visit before the current session ("new since …")
+user_visits = Table(
+    "user_visits", metadata,
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("place", String(100), primary_key=True),
+    Column("seen_at", TS, nullable=False),
+    Column("previous_seen_at", TS),
+)
+
+#: what a user follows: a search (``query`` + JSON ``filters``), a story, an entity or an outlet
+#: (``target_id``), with its alert rule. ``checked_at`` is the alert watermark: articles stored
+#: after it have not been looked at for alerts yet.
+watchlists = Table(
+    "watchlists", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("kind", String(10), nullable=False),  # search | story | entity | outlet
+    Column("query", Text, nullable=False, default=""),
+    Column("filters", Text, nullable=False, default="{}"),
+    Column("target_id", Integer),
+    Column("alert_mode", String(10), nullable=False, default="off"),  # off | immediate | hourly | daily
+    Column("alert_time", String(5), nullable=False, default="08:00"),  # HH:MM, user's time zone (daily)
+    Column("min_new", Integer, nullable=False, default=1),
+    Column("email", Text, nullable=False, default=""),
+    Column("webhook_url", Text, nullable=False, default=""),
+    Column("webhook_secret", Text, nullable=False, default=""),
+    #: part of the private feed token; a new nonce revokes the old feed URLs
+    Column("feed_nonce", String(64), nullable=False),
+    Column("created_at", TS, nullable=False),
+    Column("checked_at", TS, nullable=False),
+    Column("last_alert_at", TS),
+    UniqueConstraint("user_id", "name", name="uq_watchlists_user_name"),
+    Index("ix_watchlists_user", "user_id"),
+)
+
+#: each article is alerted once per watchlist: queued as ``pending``, then ``sent``
+watchlist_alerts = Table(
+    "watchlist_alerts", metadata,
+    Column("watchlist_id", Integer, ForeignKey("watchlists.id", ondelete="CASCADE"), primary_key=True),
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("status", String(10), nullable=False, default="pending"),  # pending | sent
+    Column("queued_at", TS, nullable=False),
+    Column("sent_at", TS),
+    Index("ix_watchlist_alerts_status", "watchlist_id", "status"),
 )
 
 saved_searches = Table(

@@ -36,10 +36,12 @@ class ApiToken:
     created_at: datetime | None
     last_used: datetime | None
     revoked: bool
+    #: the user the token acts for; None for a desk token made before any user (acts as an admin)
+    user_id: int | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "id": self.id, "name": self.name, "revoked": self.revoked,
+            "id": self.id, "name": self.name, "revoked": self.revoked, "user_id": self.user_id,
             "created_at": self.created_at.isoformat() if self.created_at else None,
             "last_used": self.last_used.isoformat() if self.last_used else None,
         }
@@ -59,14 +61,14 @@ class SavedSearch:
 
 def _token_row(row: Any) -> ApiToken:
     return ApiToken(id=row.id, name=row.name, created_at=as_utc(row.created_at),
-                    last_used=as_utc(row.last_used), revoked=bool(row.revoked))
+                    last_used=as_utc(row.last_used), revoked=bool(row.revoked), user_id=row.user_id)
 
 
 class TokenQueries(Database):
     """API tokens (hashed) and saved searches."""
 
-    def create_token(self, name: str) -> tuple[ApiToken, str]:
-        """A new token named ``name``: returns the stored record and the secret (shown once)."""
+    def create_token(self, name: str, *, user_id: int | None = None) -> tuple[ApiToken, str]:
+        """A new token named ``name`` acting for ``user_id``: the stored record and the secret (shown once)."""
         name = name.strip()
         if not name:
             raise StoreError("a token needs a name", source="api_tokens")
@@ -74,13 +76,17 @@ class TokenQueries(Database):
         now = utcnow()
         with self.transaction() as conn:
             result = conn.execute(insert(api_tokens).values(
-                name=name, token_hash=hash_token(secret), created_at=now, revoked=False))
+                name=name, token_hash=hash_token(secret), created_at=now, revoked=False, user_id=user_id))
             token_id = int(result.inserted_primary_key[0])  # type: ignore[index]
-        return ApiToken(token_id, name, now, None, False), secret
+        return ApiToken(token_id, name, now, None, False, user_id), secret
 
-    def list_tokens(self) -> list[ApiToken]:
+    def list_tokens(self, *, user_id: int | None = None) -> list[ApiToken]:
+        """Every token, or only ``user_id``'s."""
+        query = select(api_tokens).order_by(api_tokens.c.id)
+        if user_id is not None:
+            query = query.where(api_tokens.c.user_id == user_id)
         with self.read() as conn:
-            rows = conn.execute(select(api_tokens).order_by(api_tokens.c.id)).all()
+            rows = conn.execute(query).all()
         return [_token_row(row) for row in rows]
 
     def get_token(self, token_id: int) -> ApiToken:

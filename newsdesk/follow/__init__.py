@@ -1,0 +1,1 @@
+"""Following the desk: accounts, read state, watchlists, alerts and digests."""
