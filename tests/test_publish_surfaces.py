@@ -155,3 +155,39 @@ def test_command_errors_have_their_exit_codes(corpus: Corpus, args: tuple[str, .
     found, out, err = _cli(corpus, *args)
     assert found == code, (out, err)
     assert err.startswith("error: ") and len(err.strip().splitlines()) == 1
+
+
+# --- watchlists: one more selection, each reader's own ---------------------------------------------
+
+@pytest.fixture(scope="module")
+def watcher(corpus: Corpus) -> dict[str, object]:
+    store = corpus.store
+    alice = store.create_user("alice-cite", "not-a-real-hash")
+    bob = store.create_user("bob-cite", "not-a-real-hash")
+    watchlist = store.create_watchlist(alice.id, "Water bills", "search", query="water")
+    _token, secret = store.create_token("alice phone", user_id=alice.id)
+    _token, other = store.create_token("bob phone", user_id=bob.id)
+    return {"id": watchlist.id, "alice": secret, "bob": other}
+
+
+def test_a_watchlist_briefs_cites_and_exports(corpus: Corpus, client: TestClient, watcher: dict[str, object]) -> None:
+    wid, auth = watcher["id"], {"Authorization": f"Bearer {watcher['alice']}"}
+    briefing = client.get(f"/api/watchlists/{wid}/brief?format=json", headers=auth).json()
+    assert briefing["title"] == "Water bills"
+    assert {s["title"] for s in briefing["sources"]} == {"Westmoor Water seeks nine per cent bill rise",
+                                                         "Regulator to rule on Westmoor Water price review in May"}
+    cited = rispy.loads(client.get(f"/api/watchlists/{wid}/cite?format=ris", headers=auth).text)
+    assert len(cited) == 2
+    exported = client.get(f"/api/watchlists/{wid}/export?format=jsonl", headers=auth)
+    assert exported.headers["content-disposition"] == f'attachment; filename="watchlist-{wid}.jsonl"'
+    assert len(exported.text.splitlines()) == 2
+    code, out, _ = _cli(corpus, "brief", "--watchlist", str(wid), "--format", "md")
+    assert code == 0 and out.startswith("# Water bills")
+
+
+def test_a_watchlist_is_its_owners_only(client: TestClient, watcher: dict[str, object]) -> None:
+    wid = watcher["id"]
+    assert client.get(f"/api/watchlists/{wid}/brief").status_code == 401
+    other = {"Authorization": f"Bearer {watcher['bob']}"}
+    for route in ("brief", "cite", "export"):
+        assert client.get(f"/api/watchlists/{wid}/{route}", headers=other).status_code == 404

@@ -7,6 +7,7 @@ import os
 import sys
 import tempfile
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import typer
@@ -18,7 +19,8 @@ from newsdesk.publish.selection import SEARCH_LIMIT, Selection
 
 _STORY = typer.Option(None, "--story", min=1, metavar="ID", help="A story (see `newsdesk stories`).")
 _SEARCH = typer.Option(None, "--search", metavar="QUERY", help="The articles a full-text search finds.")
-_WATCHLIST = typer.Option(None, "--watchlist", min=1, metavar="ID", help="A watchlist's articles.")
+_WATCHLIST = typer.Option(None, "--watchlist", min=1, metavar="ID",
+                          help="A watchlist's articles (any user's: the command line runs as the desk's owner).")
 _OUTPUT = typer.Option(None, "-o", "--output", metavar="FILE", help="Write to FILE (default: stdout).")
 
 
@@ -36,7 +38,7 @@ def _selection(*, story: int | None, search: str | None, watchlist: int | None, 
     if search is not None:
         return Selection.of_search(search, limit=limit)
     if watchlist is not None:
-        return Selection.of_watchlist(watchlist)
+        return replace(Selection.of_watchlist(watchlist), limit=limit)
     if ids:
         return Selection.of_articles(ids)
     return None  # --all
@@ -84,7 +86,7 @@ def brief(
     fmt: str = typer.Option("md", "--format", "-f", help="md, html, pdf or docx."),
     output: Path | None = _OUTPUT,
     paper: str = typer.Option("a4", help="PDF page size: a4 or letter."),
-    limit: int = typer.Option(SEARCH_LIMIT, min=1, max=500, help="Search hits a --search briefing covers."),
+    limit: int = typer.Option(SEARCH_LIMIT, min=1, max=500, help="Articles a --search or --watchlist briefing covers."),
     as_json: bool = typer.Option(False, "--json", help="The briefing's content as JSON instead of a file."),
 ) -> None:
     """A one-page briefing: summary with numbered citations, timeline, framing, entities, sources."""
@@ -116,7 +118,7 @@ def cite(
                                                 "(apa, chicago-author-date, …; see --styles)."),
     styles: bool = typer.Option(False, "--styles", help="List the offered citation styles."),
     output: Path | None = _OUTPUT,
-    limit: int = typer.Option(SEARCH_LIMIT, min=1, max=1000, help="Search hits a --search bibliography covers."),
+    limit: int = typer.Option(SEARCH_LIMIT, min=1, max=1000, help="Articles a --search or --watchlist bibliography covers."),
     as_json: bool = typer.Option(False, "--json", help="With --style or --styles: a JSON list."),
 ) -> None:
     """Citations of articles, a story, a search or a watchlist: one entry per original, copies folded."""

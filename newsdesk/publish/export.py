@@ -42,10 +42,8 @@ def export_rows(store: Store, selection: Selection | None) -> Iterator[ExportRow
     if selection.kind == "articles":
         return store.iter_export_rows(article_ids=list(selection.article_ids))
     if selection.kind == "watchlist":
-        ids = getattr(store, "watchlist_article_ids", None)
-        if ids is None:
-            raise InvalidArgumentError("this desk has no watchlists yet", source=f"watchlist {selection.watchlist_id}")
-        return store.iter_export_rows(article_ids=list(ids(selection.watchlist_id, selection.user_id)))
+        watchlist = store.get_watchlist(int(selection.watchlist_id or 0), selection.user_id)
+        return store.iter_export_rows(watchlist=watchlist)
     raise InvalidArgumentError(f"unknown selection {selection.kind!r}")
 
 

@@ -159,16 +159,16 @@ def _articles(store: Store, selection: Selection) -> SelectedSources:
 
 
 def _watchlist(store: Store, selection: Selection) -> SelectedSources:
-    """A watchlist's articles, through the accounts store (``store/users.py``) when this desk has it."""
-    article_ids = getattr(store, "watchlist_article_ids", None)
-    get_watchlist = getattr(store, "get_watchlist", None)
-    if article_ids is None or get_watchlist is None:
-        raise InvalidArgumentError("this desk has no watchlists yet", source=f"watchlist {selection.watchlist_id}")
-    watchlist = get_watchlist(selection.watchlist_id, selection.user_id)
-    ids = list(article_ids(selection.watchlist_id, selection.user_id))
+    """The newest originals a watchlist matches (``user_id`` ``None``: whoever's, as the CLI runs)."""
+    watchlist = store.get_watchlist(int(selection.watchlist_id or 0), selection.user_id)
+    ids = store.watchlist_article_ids(watchlist, limit=selection.limit)
     originals, copies = _fold(store, store.get_articles(ids))
-    name = getattr(watchlist, "name", None) or f"Watchlist {selection.watchlist_id}"
-    return SelectedSources(str(name), selection, number_sources(originals, copies))
+    notes = []
+    total = store.count_watchlist_articles(watchlist)
+    if total > len(ids):
+        notes.append(f"the {len(ids)} newest of {total} articles the watchlist follows")
+    return SelectedSources(watchlist.name or f"Watchlist {watchlist.id}", selection,
+                           number_sources(originals, copies), notes)
 
 
 def resolve(store: Store, selection: Selection) -> SelectedSources:

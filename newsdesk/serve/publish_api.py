@@ -5,6 +5,7 @@ export of an article, a story, a search or explicit ids — downloads with their
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -182,3 +183,35 @@ def export(request: Request, format: ExportFormat = "csv",
     name = f"story-{story_id}" if story_id is not None else ("search" if q is not None else "articles")
     return StreamingResponse(_stream(chunks), media_type=exports.MEDIA_TYPES[format],
                              headers=_disposition(f"{name}.{format}"))
+
+
+# --- a reader's watchlists (their own only: another reader's is "not found") -------------------------
+
+def _watchlist(request: Request, watchlist_id: int) -> Selection:
+    from newsdesk.serve.auth import require_user
+
+    return Selection.of_watchlist(watchlist_id, require_user(request).id)
+
+
+@router.get("/watchlists/{watchlist_id}/brief", summary="A briefing on one of your watchlists",
+            response_class=Response, responses={**BRIEF_OK, **answers(401, 404, 422)})
+def brief_watchlist(request: Request, watchlist_id: PathId, format: BriefFormat = "html", paper: Paper = "a4",
+                    limit: SearchLimit = SEARCH_LIMIT) -> Response:
+    selection = replace(_watchlist(request, watchlist_id), limit=limit)
+    return _brief_response(request, selection, format, paper, f"watchlist-{watchlist_id}-briefing")
+
+
+@router.get("/watchlists/{watchlist_id}/cite", summary="Cite the newest articles of one of your watchlists",
+            response_class=Response, responses={**CITE_OK, **answers(401, 404, 422)})
+def cite_watchlist(request: Request, watchlist_id: PathId, format: CiteFormat = "bibtex",
+                   limit: SearchLimit = SEARCH_LIMIT) -> Response:
+    selection = replace(_watchlist(request, watchlist_id), limit=limit)
+    return _cite_response(request, selection, format, f"watchlist-{watchlist_id}")
+
+
+@router.get("/watchlists/{watchlist_id}/export", summary="Export every article one of your watchlists follows",
+            response_class=StreamingResponse, responses={**EXPORT_OK, **answers(401, 404, 422)})
+def export_watchlist(request: Request, watchlist_id: PathId, format: ExportFormat = "csv") -> StreamingResponse:
+    chunks = exports.export_chunks(_store(request), _watchlist(request, watchlist_id), format, public=True)
+    return StreamingResponse(_stream(chunks), media_type=exports.MEDIA_TYPES[format],
+                             headers=_disposition(f"watchlist-{watchlist_id}.{format}"))

@@ -20,6 +20,7 @@ from newsdesk.store.database import as_utc, is_row_id
 from newsdesk.store.entities import EntityInfo, EntityQueries
 from newsdesk.store.schema import article_entities, articles, duplicate_links, entities, outlets
 from newsdesk.store.stories import StoryQueries
+from newsdesk.store.watchlists import Watchlist, WatchlistQueries
 
 #: rows per keyset page of an export
 EXPORT_PAGE = 1000
@@ -51,15 +52,18 @@ class OutletDocuments:
     pdf_documents: int
 
 
-class PublishQueries(ArticleQueries, StoryQueries, EntityQueries):
+class PublishQueries(WatchlistQueries, ArticleQueries, StoryQueries, EntityQueries):
     """Streamed export rows, outlet document profiles and the entities of a selection."""
 
     def _export_condition(self, *, story_id: int | None, article_ids: Sequence[int] | None,
-                          query: str | None) -> tuple[list[Any], Any, dict[str, Any]]:
+                          query: str | None, watchlist: Watchlist | None) -> tuple[list[Any], Any, dict[str, Any]]:
         """(where clauses, extra FROM source or None, bind parameters) of an export selection."""
         where: list[Any] = []
         params: dict[str, Any] = {}
         source = None
+        if watchlist is not None:
+            condition, params = self._watchlist_condition(watchlist)
+            where.append(condition)
         if story_id is not None:
             where.append(self._member_condition(story_id) if is_row_id(story_id) else false())
         if article_ids is not None:
@@ -74,13 +78,16 @@ class PublishQueries(ArticleQueries, StoryQueries, EntityQueries):
         return where, source, params
 
     def iter_export_rows(self, *, story_id: int | None = None, article_ids: Sequence[int] | None = None,
-                         query: str | None = None, page: int = EXPORT_PAGE) -> Iterator[ExportRow]:
+                         query: str | None = None, watchlist: Watchlist | None = None,
+                         page: int = EXPORT_PAGE) -> Iterator[ExportRow]:
         """Every article of the selection (none given: all), copies included, by id, one page at a time.
 
         ``story_id`` takes the story's articles and their copies; ``query`` every article matching
-        the full-text query (copies too: an export is the data, not a ranking).
+        the full-text query (copies too: an export is the data, not a ranking); ``watchlist``
+        every article it follows.
         """
-        where, source, params = self._export_condition(story_id=story_id, article_ids=article_ids, query=query)
+        where, source, params = self._export_condition(story_id=story_id, article_ids=article_ids, query=query,
+                                                       watchlist=watchlist)
         joined = (articles.outerjoin(outlets, outlets.c.id == articles.c.outlet_id)
                   .outerjoin(duplicate_links, duplicate_links.c.article_id == articles.c.id))
         if source is not None:
