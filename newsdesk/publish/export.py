@@ -36,7 +36,7 @@ def export_rows(store: Store, selection: Selection | None) -> Iterator[ExportRow
     if selection.kind == "story":
         story_id = store.resolve_story_id(int(selection.story_id or 0))
         store.get_story(story_id)  # NotFoundError now, not in the middle of a streamed answer
-        return store.iter_export_rows(story_id=story_id)
+        return store.iter_export_rows(story_id=story_id, query=selection.query)  # a query narrows the story
     if selection.kind == "search":
         return store.iter_export_rows(query=selection.query or "")
     if selection.kind == "articles":

