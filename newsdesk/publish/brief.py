@@ -7,13 +7,12 @@ Every number in the summary, timeline and framing is a source's number in ``sour
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from typing import Any
 
 from newsdesk.analyze.framing import compare_outlets
 from newsdesk.config import Settings
 from newsdesk.models import FramingInput, Summary
+from newsdesk.publish.briefing import Briefing, CitedSentence, EntityRow, FramingRow, SourceRow, TimelineRow
 from newsdesk.publish.cite import clean, source_kind
 from newsdesk.publish.selection import SelectedSources, Selection, resolve
 from newsdesk.store import Store
@@ -25,68 +24,6 @@ MEDIA_TYPES = {"md": "text/markdown; charset=utf-8", "html": "text/html; charset
                "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 SUMMARY_SENTENCES = 5
 KEY_ENTITIES = 12
-
-
-@dataclass
-class CitedSentence:
-    text: str
-    number: int | None
-
-
-@dataclass
-class TimelineRow:
-    date: str
-    outlet: str
-    title: str
-    number: int
-    copies: int
-
-
-@dataclass
-class FramingRow:
-    outlet: str
-    lead: str
-    phrases: list[str]
-    numbers: list[int]
-
-
-@dataclass
-class EntityRow:
-    name: str
-    type: str
-    articles: int
-
-
-@dataclass
-class SourceRow:
-    number: int
-    outlet: str
-    author: str
-    date: str
-    title: str
-    url: str
-    kind: str
-    article_id: int
-    #: the copies: "NewsLoop (2026-09-25)", linked where they have a web address
-    also_run_by: list[dict[str, str]] = field(default_factory=list)
-
-
-@dataclass
-class Briefing:
-    title: str
-    scope: str
-    generated: datetime
-    summary: list[CitedSentence]
-    timeline: list[TimelineRow]
-    framing: list[FramingRow]
-    entities: list[EntityRow]
-    sources: list[SourceRow]
-    notes: list[str] = field(default_factory=list)
-
-    def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["generated"] = self.generated.isoformat()
-        return data
 
 
 def _day(value: datetime | None) -> str:

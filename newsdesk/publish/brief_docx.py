@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from newsdesk.publish.brief import Briefing
+from newsdesk.publish.briefing import Briefing
 
 
 def _hyperlink(paragraph: Any, url: str, label: str) -> None:

@@ -11,7 +11,7 @@ import io
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from newsdesk.publish.brief import Briefing
+from newsdesk.publish.briefing import Briefing
 
 #: TrueType fonts tried in order (regular, bold) — the first pair found is embedded
 FONT_CANDIDATES = [

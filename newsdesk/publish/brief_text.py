@@ -8,7 +8,7 @@ import re
 
 from jinja2 import Environment, select_autoescape
 
-from newsdesk.publish.brief import Briefing
+from newsdesk.publish.briefing import Briefing
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 _MD_ENTITY = re.compile(r"&(?=#?\w+;)")
