@@ -43,7 +43,7 @@ def _entities(store: Store, selected: SelectedSources) -> list[EntityRow]:
         rows = store.story_entity_rows(store.resolve_story_id(selected.selection.story_id), limit=KEY_ENTITIES)
     else:
         rows = store.selection_entity_rows([a.id for a in selected.originals], limit=KEY_ENTITIES)
-    return [EntityRow(clean(e.name), e.type, e.article_count) for e in rows]
+    return [EntityRow(clean(e.name), e.type, e.mentions) for e in rows]
 
 
 def _sources(store: Store, selected: SelectedSources) -> list[SourceRow]:

@@ -73,7 +73,7 @@ def docx(b: Briefing) -> bytes:
                 paragraph.add_run(f"\nonly here: {'; '.join(f.phrases)}").italic = True
     if b.entities:
         document.add_heading("Key entities", level=1)
-        document.add_paragraph(", ".join(f"{e.name} ({e.type}, {e.articles})" for e in b.entities))
+        document.add_paragraph(", ".join(f"{e.name} ({e.type}, {e.mentions} mentions)" for e in b.entities))
     document.add_heading("Sources", level=1)
     for s in b.sources:
         paragraph = document.add_paragraph()

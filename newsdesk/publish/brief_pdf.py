@@ -83,7 +83,7 @@ def pdf(b: Briefing, *, paper: str = "a4") -> bytes:
                                  if f.phrases else "") for f in b.framing]))
     if b.entities:
         story.append(Paragraph("Key entities", heading))
-        story.append(Paragraph(", ".join(f"{_x(e.name)} ({e.type}, {e.articles})" for e in b.entities), body))
+        story.append(Paragraph(", ".join(f"{_x(e.name)} ({e.type}, {e.mentions} mentions)" for e in b.entities), body))
     story.append(Paragraph("Sources", heading))
     rows = []
     for s in b.sources:

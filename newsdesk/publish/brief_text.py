@@ -53,7 +53,7 @@ def markdown(b: Briefing) -> str:
                 out.append(f"  - only here: {md_escape('; '.join(f.phrases))}")
         out.append("")
     if b.entities:
-        out += ["## Key entities", "", ", ".join(f"{md_escape(e.name)} ({e.type}, {e.articles})" for e in b.entities), ""]
+        out += ["## Key entities", "", ", ".join(f"{md_escape(e.name)} ({e.type}, {e.mentions} mentions)" for e in b.entities), ""]
     out += ["## Sources", ""]
     for s in b.sources:
         parts = [md_escape(p) for p in (s.outlet, s.author, s.date) if p]
@@ -109,7 +109,7 @@ _TEMPLATE = """<!DOCTYPE html>
 <li><b>{{ f.outlet }}</b>{% for n in f.numbers %} <a class="cite" href="#source-{{ n }}">[{{ n }}]</a>{% endfor %}: {{ f.lead }}{% if f.phrases %}<br><span class="phrases">only here: {{ f.phrases | join('; ') }}</span>{% endif %}</li>{% endfor %}
 </ul>{% endif %}
 {% if b.entities %}<h2>Key entities</h2>
-<p>{% for e in b.entities %}{{ e.name }} <span class="also">({{ e.type }}, {{ e.articles }})</span>{% if not loop.last %}, {% endif %}{% endfor %}</p>{% endif %}
+<p>{% for e in b.entities %}{{ e.name }} <span class="also">({{ e.type }}, {{ e.mentions }} mentions)</span>{% if not loop.last %}, {% endif %}{% endfor %}</p>{% endif %}
 <h2>Sources</h2>
 <ol>{% for s in b.sources %}
 <li id="source-{{ s.number }}" value="{{ s.number }}">{% for part in [s.outlet, s.author, s.date] if part %}{{ part }}{% if not loop.last %} · {% endif %}{% endfor %} — {% if s.url %}<a href="{{ s.url }}">{{ s.title }}</a><br><span class="url">{{ s.url }}</span>{% else %}{{ s.title }}{% endif %}{% if s.also_run_by %}<br><span class="also">also run by {% for c in s.also_run_by %}{% if c.url %}<a href="{{ c.url }}">{{ c.outlet }}</a>{% else %}{{ c.outlet }}{% endif %}{% if c.date %} ({{ c.date }}){% endif %}{% if not loop.last %}, {% endif %}{% endfor %}</span>{% endif %}</li>{% endfor %}

@@ -36,7 +36,8 @@ class FramingRow:
 class EntityRow:
     name: str
     type: str
-    articles: int
+    #: mentions in the selection's articles
+    mentions: int
 
 
 @dataclass
