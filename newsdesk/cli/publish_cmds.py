@@ -67,10 +67,17 @@ def _write(chunks: Iterable[bytes], output: Path | None, *, binary: bool) -> Non
         with os.fdopen(handle, "wb") as out:
             for chunk in chunks:
                 out.write(chunk)
+        os.chmod(temporary, 0o666 & ~_umask())  # what open() would have made, not mkstemp's 0600
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    current = os.umask(0o022)
+    os.umask(current)
+    return current
 
 
 def _encoded(chunks: Iterable[str]) -> Iterator[bytes]:
