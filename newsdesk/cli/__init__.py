@@ -21,6 +21,7 @@ from newsdesk.cli import (  # noqa: E402,F401  isort: skip
     job_cmds,
     user_cmds,
     watch_cmds,
+    publish_cmds,
 )
 
 __all__ = ["app", "main"]

@@ -166,6 +166,7 @@ def create_app(settings: Settings, store: Store | None = None, *, run_worker: bo
         greader_atom,
         jobs,
         pages,
+        publish_api,
         read_state,
         watchlists,
     )
@@ -187,6 +188,7 @@ def create_app(settings: Settings, store: Store | None = None, *, run_worker: bo
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.include_router(api.router)
     app.include_router(read_state.router)
+    app.include_router(publish_api.router)
     app.include_router(jobs.api_router)
     app.include_router(jobs.page_router)
     app.include_router(watchlists.api_router)

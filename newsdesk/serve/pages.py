@@ -10,6 +10,7 @@ visit, and opening an article marks it read.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -17,7 +18,8 @@ from fastapi.templating import Jinja2Templates
 
 from newsdesk.errors import InvalidArgumentError
 from newsdesk.follow.passwords import hash_password, needs_rehash, verify_password
-from newsdesk.serve import auth, read_state, sources, views
+from newsdesk.publish.selection import Selection
+from newsdesk.serve import auth, publish_views, read_state, sources, views
 from newsdesk.serve.deps import request_settings as _settings
 from newsdesk.serve.deps import request_store as _store
 from newsdesk.serve.deps import site_url
@@ -54,25 +56,32 @@ def home(request: Request, since: str | None = None, until: str | None = None, o
 
 
 @router.get("/stories/{story_id}", response_class=HTMLResponse)
-def story(request: Request, story_id: PathId) -> Response:
+def story(request: Request, story_id: PathId, cite_style: str | None = None) -> Response:
     data = views.story_view(_store(request), _settings(request), story_id)
+    story_id = data["story"]["id"]
     new = read_state.new_since(request, f"story:{story_id}", story_id=story_id)
     marks = read_state.page_marks(request, [a["article_id"] for a in data["story"]["timeline"]])
+    cite = publish_views.cite_panel(_store(request), Selection.of_story(story_id), f"/api/stories/{story_id}/cite",
+                                    cite_style)
     return render(request, "story.html", {"data": data, "chart": views.story_chart(data), "new": new,
-                                          "marks": marks,
+                                          "marks": marks, "cite": cite,
+                                          "briefing": publish_views.brief_links(f"/api/stories/{story_id}/brief"),
                                           "title": data["story"].get("title") or f"Story {story_id}"})
 
 
 @router.get("/articles/{article_id}", response_class=HTMLResponse)
-def article(request: Request, article_id: PathId, summary: bool = False, mark: bool = True) -> Response:
+def article(request: Request, article_id: PathId, summary: bool = False, mark: bool = True,
+            cite_style: str | None = None) -> Response:
     """The article; opening it marks it read for a logged-in reader (``?mark=0`` leaves it as it is)."""
     data = views.article_view(_store(request), _settings(request), article_id, with_summary=summary)
     user = auth.current_user(request)
     if user is not None and mark and not _settings(request).read_only:
         _store(request).mark_articles(user.id, [article_id], read=True)
     marks = read_state.page_marks(request, [article_id])
+    cite = publish_views.cite_panel(_store(request), Selection.of_articles([article_id]),
+                                    f"/api/articles/{article_id}/cite", cite_style)
     return render(request, "article.html", {"data": data, "title": data["article"]["title"] or "Article",
-                                            "state": marks.get(article_id), "marks": marks})
+                                            "state": marks.get(article_id), "marks": marks, "cite": cite})
 
 
 @router.post("/articles/{article_id}/state")
@@ -114,8 +123,14 @@ def search(request: Request, q: str = "", mode: str = Query("fulltext", pattern=
     params = {"q": q, "mode": mode, **filters.query()}
     saved = [views.saved_search_row(s) for s in _store(request).list_saved_searches()]
     marks = read_state.page_marks(request, [h["article_id"] for h in data.get("hits", [])])
+    publish = None
+    if q.strip() and mode == "fulltext":
+        publish = {"briefing": publish_views.brief_links("/api/search/brief", q=q),
+                   "cite": publish_views.cite_panel(_store(request), Selection.of_search(q), "/api/search/cite", None, q=q),
+                   "export": [{"label": label, "href": f"/api/export?{urlencode({'q': q, 'format': fmt})}"}
+                              for fmt, label in (("csv", "CSV"), ("jsonl", "JSON Lines"))]}
     return render(request, "search.html", {"data": data, "params": params, "outlets": views.outlets(_store(request)),
-                                           "saved": saved, "marks": marks,
+                                           "saved": saved, "publish": publish, "marks": marks,
                                            "title": f"Search: {q}" if q else "Search"})
 
 

@@ -1,7 +1,8 @@
 """The one door to the database. Nothing outside ``newsdesk.store`` writes SQL.
 
 :class:`Store` is composed of one query mixin per concern (articles, feeds, stories,
-entities, caches, tokens, users and read state, watchlists, feed-reader apps, host politeness); each mixin works through ``self.transaction()`` /
+entities, caches, tokens, users and read state, watchlists, feed-reader apps, host politeness, reads for
+publishing); each mixin works through ``self.transaction()`` /
 ``self.read()`` from :class:`~newsdesk.store.database.Database`.
 """
 
@@ -15,6 +16,7 @@ from newsdesk.store.database import Database, migrate, utcnow
 from newsdesk.store.entities import EntityQueries
 from newsdesk.store.feeds import FeedQueries
 from newsdesk.store.hosts import HostStateQueries
+from newsdesk.store.publish import PublishQueries
 from newsdesk.store.stories import StoryQueries
 from newsdesk.store.subscriptions import ReaderQueries
 from newsdesk.store.tokens import TokenQueries
@@ -22,8 +24,8 @@ from newsdesk.store.users import UserQueries
 from newsdesk.store.watchlists import WatchlistQueries
 
 
-class Store(ReaderQueries, WatchlistQueries, ArticleQueries, AnalysisQueries, FeedQueries, StoryQueries, EntityQueries, CacheQueries,
-            TokenQueries, UserQueries, HostStateQueries, Database):
+class Store(PublishQueries, ReaderQueries, WatchlistQueries, ArticleQueries, AnalysisQueries, FeedQueries, StoryQueries,
+            EntityQueries, CacheQueries, TokenQueries, UserQueries, HostStateQueries, Database):
     """All storage operations of newsdesk over one SQLAlchemy engine."""
 
 
