@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from newsdesk.serve import auth, sources, views
+from newsdesk.serve.deps import request_refresh as _refresh
 from newsdesk.serve.deps import request_settings as _settings
 from newsdesk.serve.deps import request_store as _store
 from newsdesk.serve.deps import site_url
@@ -38,21 +39,23 @@ def render(request: Request, template: str, context: dict[str, Any], status: int
 def home(request: Request, since: str | None = None, until: str | None = None, outlet: str | None = None,
          language: str | None = None, entity: str | None = None, cursor: str | None = None) -> Response:
     filters = views.parse_filters(since, until, outlet, language, entity)
-    data = views.home_view(_store(request), _settings(request), filters, cursor=cursor)
+    data = views.home_view(_store(request), _settings(request), filters, cursor=cursor,
+                           refresh=_refresh(request))
     return render(request, "home.html", {"data": data, "query": filters.query(), "title": "Stories",
                                          "growth_days": views.GROWTH_DAYS})
 
 
 @router.get("/stories/{story_id}", response_class=HTMLResponse)
 def story(request: Request, story_id: PathId) -> Response:
-    data = views.story_view(_store(request), _settings(request), story_id)
+    data = views.story_view(_store(request), _settings(request), story_id, refresh=_refresh(request))
     return render(request, "story.html", {"data": data, "chart": views.story_chart(data),
                                           "title": data["story"].get("title") or f"Story {story_id}"})
 
 
 @router.get("/articles/{article_id}", response_class=HTMLResponse)
 def article(request: Request, article_id: PathId, summary: bool = False) -> Response:
-    data = views.article_view(_store(request), _settings(request), article_id, with_summary=summary)
+    data = views.article_view(_store(request), _settings(request), article_id, with_summary=summary,
+                              refresh=_refresh(request))
     return render(request, "article.html", {"data": data, "title": data["article"]["title"] or "Article"})
 
 

@@ -1,7 +1,7 @@
 """The one door to the database. Nothing outside ``newsdesk.store`` writes SQL.
 
 :class:`Store` is composed of one query mixin per concern (articles, feeds, stories,
-entities, caches, tokens, host politeness); each mixin works through ``self.transaction()`` /
+entities, caches, tokens, host politeness, page digests); each mixin works through ``self.transaction()`` /
 ``self.read()`` from :class:`~newsdesk.store.database.Database`.
 """
 
@@ -12,6 +12,7 @@ from newsdesk.store.analysis import AnalysisQueries
 from newsdesk.store.articles import ArticleQueries
 from newsdesk.store.cache import CacheQueries
 from newsdesk.store.database import Database, migrate, utcnow
+from newsdesk.store.digests import DigestQueries
 from newsdesk.store.entities import EntityQueries
 from newsdesk.store.feeds import FeedQueries
 from newsdesk.store.hosts import HostStateQueries
@@ -20,7 +21,7 @@ from newsdesk.store.tokens import TokenQueries
 
 
 class Store(ArticleQueries, AnalysisQueries, FeedQueries, StoryQueries, EntityQueries, CacheQueries, TokenQueries,
-            HostStateQueries, Database):
+            HostStateQueries, DigestQueries, Database):
     """All storage operations of newsdesk over one SQLAlchemy engine."""
 
 

@@ -141,6 +141,13 @@ class ArticleQueries(Database):
         with self.read() as conn:
             return [dict(row._mapping) for row in conn.execute(query)]
 
+    def outlet_names(self) -> list[dict[str, Any]]:
+        """Every outlet's name and domain, by name: one read of the outlets table (no counting),
+        what the filter forms need."""
+        with self.read() as conn:
+            return [dict(row._mapping) for row in conn.execute(
+                select(outlets.c.name, outlets.c.domain).order_by(outlets.c.name))]
+
     # --- writing -------------------------------------------------------------------------
     def save_article(
         self, conn: Connection, extracted: ExtractedArticle, *, canonical_url: str, content_hash: str,
