@@ -128,6 +128,7 @@ def test_the_refresh_job_stores_the_grown_story(store: Store, tmp_path: Path) ->
     desk = JobDesk(settings, store=store)
 
     async def run() -> None:
+        await asyncio.to_thread(desk.prepare)  # procrastinate's schema on PostgreSQL
         async with desk.app.open_async():
             first = await asyncio.to_thread(desk.defer_story_refresh, story_id)
             second = await asyncio.to_thread(desk.defer_story_refresh, story_id)

@@ -27,6 +27,7 @@ from newsdesk.config import VERSION, Settings
 from newsdesk.errors import NewsdeskError
 from newsdesk.serve import filters
 from newsdesk.serve.auth import Signer, load_secret_key
+from newsdesk.serve.caching import ConditionalGet
 from newsdesk.serve.deps import site_url
 from newsdesk.serve.problems import Problem
 from newsdesk.store import Store, open_store
@@ -170,6 +171,7 @@ def create_app(settings: Settings, store: Store | None = None, *, run_worker: bo
     _install_error_handlers(app)
     if settings.base_url:
         app.add_middleware(KnownHost, base_url=settings.base_url)
+    app.add_middleware(ConditionalGet)
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.include_router(api.router)

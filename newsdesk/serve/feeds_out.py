@@ -7,6 +7,7 @@ article's plain excerpt, never stored HTML.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from email.utils import format_datetime
 from typing import Any
 from urllib.parse import urlencode
 from xml.sax.saxutils import escape, quoteattr
@@ -46,6 +47,20 @@ def _entry(item: dict[str, Any], base: str) -> dict[str, Any]:
             "external_url": safe_url(item.get("url"))}
 
 
+def _last_modified(entries: list[dict[str, Any]]) -> dict[str, str]:
+    """``Last-Modified`` for a feed: its newest entry's date (feed readers send it back as
+    ``If-Modified-Since`` and get a 304 while nothing newer came)."""
+    newest = max((e["published"] for e in entries if e["published"]), default=None)
+    if newest is None:
+        return {}
+    try:
+        when = datetime.fromisoformat(newest)
+    except ValueError:
+        return {}
+    return {"Last-Modified": format_datetime((when if when.tzinfo else when.replace(tzinfo=UTC)).astimezone(UTC),
+                                             usegmt=True)}
+
+
 def atom(title: str, self_url: str, page_url: str, entries: list[dict[str, Any]]) -> Response:
     updated = max((e["published"] for e in entries if e["published"]), default=None) or datetime.now(UTC).isoformat()
     parts = ['<?xml version="1.0" encoding="utf-8"?>', '<feed xmlns="http://www.w3.org/2005/Atom">',
@@ -65,7 +80,7 @@ def atom(title: str, self_url: str, page_url: str, entries: list[dict[str, Any]]
             parts.append(f'<summary type="text">{_x(e["summary"])}</summary>')
         parts.append("</entry>")
     parts.append("</feed>")
-    return Response("\n".join(parts), media_type=ATOM_TYPE)
+    return Response("\n".join(parts), media_type=ATOM_TYPE, headers=_last_modified(entries))
 
 
 def json_feed(title: str, self_url: str, page_url: str, entries: list[dict[str, Any]]) -> Response:
@@ -75,7 +90,7 @@ def json_feed(title: str, self_url: str, page_url: str, entries: list[dict[str, 
               **({"external_url": e["external_url"]} if e["external_url"] else {})} for e in entries]
     body = {"version": "https://jsonfeed.org/version/1.1", "title": title, "home_page_url": page_url,
             "feed_url": self_url, "items": items}
-    return JSONResponse(body, media_type=JSON_FEED_TYPE)
+    return JSONResponse(body, media_type=JSON_FEED_TYPE, headers=_last_modified(entries))
 
 
 def _respond(kind: str, request: Request, title: str, page_path: str, items: list[dict[str, Any]]) -> Response:
