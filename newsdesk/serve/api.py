@@ -98,10 +98,13 @@ def entity(request: Request, name_or_id: str) -> dict[str, Any]:
 def search(request: Request, q: str = Query(..., min_length=1),
            mode: str = Query("fulltext", pattern="^(fulltext|semantic)$"), since: Day = None,
            until: Day = None, outlet: str | None = None, language: str | None = None,
-           cursor: OffsetCursor = None, limit: int = Query(20, ge=1, le=100)) -> dict[str, Any]:
+           cursor: OffsetCursor = None, limit: int = Query(20, ge=1, le=100),
+           count: bool = Query(False, description="count every match for `total` (costs a full search "
+                               "on common words; otherwise `total` is null while more pages follow)")
+           ) -> dict[str, Any]:
     filters = views.parse_filters(since, until, outlet, language)
     return views.search_view(_store(request), _settings(request), q, filters, mode=mode, cursor=cursor,
-                             limit=limit)
+                             limit=limit, count=count)
 
 
 class SaveSearch(BaseModel):

@@ -65,6 +65,11 @@ def lifespan(run_worker: bool) -> Any:
     return open_jobs
 
 
+def request_desk(request: Request) -> JobDesk:
+    """The server's job queue (a 503 problem when it was started without one)."""
+    return _desk(request)
+
+
 def _desk(request: Request) -> JobDesk:
     desk: JobDesk | None = getattr(request.app.state, "jobs", None)
     if desk is None:

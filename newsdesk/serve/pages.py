@@ -7,6 +7,7 @@ session and a valid CSRF token.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
@@ -102,12 +103,22 @@ def sources_page(request: Request) -> Response:
 
 
 @router.post("/sources", response_class=HTMLResponse)
-def add_source(request: Request, target: str = Form(...), csrf_token: str = Form("")) -> Response:
+async def add_source(request: Request, target: str = Form(...), csrf_token: str = Form("")) -> Response:
+    """Queue the target as a job (fetching a feed and its pages takes long: never in the request,
+    so one slow source never holds up the pages of others); the page links to the job."""
+    from newsdesk.models import IngestOutcome
+    from newsdesk.serve.jobs import request_desk
+
     auth.check_csrf(request, csrf_token)
-    auth.require_form_writer(request)
-    outcomes = sources.add_targets(_store(request), _settings(request), [target])
-    return render(request, "sources.html", {"data": views.sources_view(_store(request)),
-                                            "outcomes": [o.to_json() for o in outcomes], "title": "Sources"})
+    await asyncio.to_thread(auth.require_form_writer, request)
+    desk = request_desk(request)
+    outcomes = []
+    for cleaned in sources.web_targets([target]):
+        job_id = await desk.defer_target_async(cleaned)
+        outcomes.append(IngestOutcome(cleaned, "queued", detail=f"job {job_id}: see Sources → Jobs"))
+    data = await asyncio.to_thread(views.sources_view, _store(request))
+    return render(request, "sources.html", {"data": data, "outcomes": [o.to_json() for o in outcomes],
+                                            "title": "Sources"})
 
 
 @router.post("/sources/opml", response_class=HTMLResponse)

@@ -313,7 +313,7 @@ def coverage_chart(rows: list[dict[str, Any]], label: str) -> Any:
 # --- search -------------------------------------------------------------------------------------
 
 def search_view(store: Store, settings: Settings, query: str, filters: Filters, *, mode: str = "fulltext",
-                cursor: str | None = None, limit: int = 20) -> dict[str, Any]:
+                cursor: str | None = None, limit: int = 20, count: bool = False) -> dict[str, Any]:
     offset = decode_offset(cursor)
     base: dict[str, Any] = {"query": query, "mode": mode, "filters": filters.to_json(), "hits": [],
                             "total": 0, "offset": offset, "next_cursor": None, "prev_cursor": None,
@@ -333,9 +333,9 @@ def search_view(store: Store, settings: Settings, query: str, filters: Filters, 
                               "language": filters.language}
     found = store.search(query, limit=limit + 1, offset=offset, **kwargs)
     hits, more = found[:limit], len(found) > limit
-    # counting every match costs a full search on common words: the total is given when this page
-    # is the last one, and left null ("more than shown") otherwise
-    total = None if more else offset + len(hits)
+    # counting every match costs a full search on common words: the total is counted when asked
+    # for (``count``), given when this page is the last one, and left null ("more") otherwise
+    total = store.count_search(query, **kwargs) if count else None if more else offset + len(hits)
     return {**base, "hits": [h.to_json() for h in hits], "total": total,
             "next_cursor": encode_offset(offset + limit) if more else None,
             "prev_cursor": encode_offset(max(offset - limit, 0)) if offset > 0 else None}
