@@ -182,10 +182,33 @@ def bench_corpus(name: str, data_dir: Path, levels: list[int], duration: float, 
                 print(f"[{name}] {endpoint:<18} c={level:<3} {count / elapsed:8.1f} req/s  "
                       f"p50 {results[-1].pct(0.5):7.1f} ms  p95 {results[-1].pct(0.95):7.1f} ms  "
                       f"p99 {results[-1].pct(0.99):7.1f} ms  errors {errors}", flush=True)
+        rss = server_rss_mb(server.pid)
+        print(f"[{name}] server RSS after the load: {rss}", flush=True)
+        RSS[name] = rss
     finally:
         server.terminate()
         server.wait(timeout=30)
     return results
+
+
+#: resident memory (MB) of each server process after the load, by corpus
+RSS: dict[str, list[float]] = {}
+
+
+def server_rss_mb(pid: int) -> list[float]:
+    """VmRSS of the serve process and its children (the ``--workers`` processes), in MB."""
+    pids = [pid]
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        pids += [int(c) for c in (task / "children").read_text().split()]
+    sizes = []
+    for each in pids:
+        try:
+            status = Path(f"/proc/{each}/status").read_text()
+        except OSError:
+            continue
+        kb = next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0)
+        sizes.append(round(kb / 1024, 1))
+    return sizes
 
 
 def table(results: list[Result]) -> str:
@@ -250,8 +273,10 @@ def main() -> None:
               f"and {os.getloadavg()[1]:.1f} at the end: anything above 2 means other work shared the CPUs.\n\n"
               "`p95 ×static` = the row's p95 latency over the p95 of `/static/app.css` served by the same "
               "server at the same concurrency in the same run (the floor).\n\n")
+    memory = "".join(f"\nServer RSS after the load ({name}; supervisor first, then each server process): "
+                     f"{', '.join(f'{mb:g} MB' for mb in sizes)}.\n" for name, sizes in RSS.items())
     with options.results.open("a", encoding="utf-8") as out:
-        out.write("\n## Run\n\n" + header + report + "\n")
+        out.write("\n## Run\n\n" + header + report + "\n" + memory)
     print(f"appended to {options.results}")
 
 

@@ -41,6 +41,7 @@ def serve(
     settings = state.settings.replace(read_only=True) if read_only else state.settings
     run_worker = not (no_worker and uses_postgres(settings)) and not settings.read_only
     configure_logging()
+    application = create_app(settings, run_worker=run_worker) if workers == 1 else None
     listener = listen(host, port)
     port = int(listener.getsockname()[1])
     jobs_note = "jobs run in this process" if run_worker else "jobs left to workers"
@@ -50,11 +51,11 @@ def serve(
     if host not in {"127.0.0.1", "localhost", "::1"}:
         console.print("note: login cookies are Secure; browsers send them over plain HTTP only to loopback, "
                       "so put newsdesk behind HTTPS when serving other machines", highlight=False)
-    if workers > 1:
+    if application is None:
         serve_processes(settings, listener, workers=workers, run_worker=run_worker)
         return
-    config = uvicorn.Config(create_app(settings, run_worker=run_worker), host=host, port=port,
-                            log_level="warning", access_log=False, proxy_headers=False)
+    config = uvicorn.Config(application, host=host, port=port, log_level="warning", access_log=False,
+                            proxy_headers=False)
     uvicorn.Server(config).run(sockets=[listener])
 
 

@@ -62,3 +62,14 @@ def request_refresh(request: Request) -> QueuedRefresh | None:
     if desk is None or request_settings(request).read_only:
         return None
     return QueuedRefresh(desk)
+
+
+def request_desk(request: Request) -> Any:
+    """The server's job queue (a :class:`~newsdesk.jobs.desk.JobDesk`); a 503 problem when the
+    server was started without one."""
+    from newsdesk.serve.problems import Problem
+
+    desk = getattr(request.app.state, "jobs", None)
+    if desk is None:
+        raise Problem(503, "job queue not running", "this server was started without its job queue")
+    return desk

@@ -15,6 +15,7 @@ from xml.sax.saxutils import escape, quoteattr
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 
+from newsdesk.errors import NotFoundError
 from newsdesk.serve import views
 from newsdesk.serve.deps import absolute_url, site_url
 from newsdesk.serve.deps import request_settings as _settings
@@ -26,6 +27,8 @@ from newsdesk.serve.sanitize import safe_url, shorten, snippet_text
 router = APIRouter(tags=["feeds"])
 ATOM_TYPE = "application/atom+xml; charset=utf-8"
 JSON_FEED_TYPE = "application/feed+json"
+#: entries in a story's feed (its newest articles)
+FEED_ENTRIES = 50
 _INVALID_XML = dict.fromkeys([c for c in range(32) if c not in (9, 10, 13)])
 
 
@@ -105,13 +108,13 @@ def _respond(kind: str, request: Request, title: str, page_path: str, items: lis
 @router.get("/stories/{story_id}/feed.{kind}", summary="A story as Atom or JSON Feed", response_class=Response,
             responses={**FEED_OK, **answers(404, 422)})
 def story_feed(request: Request, story_id: PathId, kind: str = Path(..., pattern="^(atom|json)$")) -> Response:
-    from newsdesk.analyze import stories
-
     store = _store(request)
-    info = stories.story_detail(store, story_id, _settings(request)).info
-    members = [views.card(a) or {} for a in store.get_story_articles(info.id) if a.duplicate_of is None]
-    items = sorted(members, key=lambda a: a.get("published") or "", reverse=True)
-    return _respond(kind, request, f"newsdesk story: {info.title or story_id}", f"/stories/{info.id}", items)
+    record = store.get_story(store.resolve_story_id(story_id))
+    newest = store.list_articles(story_id=record.id, include_duplicates=False, limit=FEED_ENTRIES)
+    if not newest:
+        raise NotFoundError(f"story {story_id} has no articles", source=f"story {story_id}")
+    items = [views.card(a) or {} for a in newest]  # newest first, the newest FEED_ENTRIES only
+    return _respond(kind, request, f"newsdesk story: {record.title or story_id}", f"/stories/{record.id}", items)
 
 
 @router.get("/entities/{name_or_id}/feed.{kind}", summary="Articles mentioning an entity, as Atom or JSON Feed",

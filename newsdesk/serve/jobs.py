@@ -44,6 +44,7 @@ def lifespan(run_worker: bool) -> Any:
         from newsdesk.jobs.runner import run_jobs
 
         settings = app.state.settings
+        preload = asyncio.create_task(asyncio.to_thread(_import_page_modules))  # in the background
         desk = JobDesk(settings, concurrency=SERVE_CONCURRENCY, store=app.state.store)
         await asyncio.to_thread(desk.prepare)
         async with desk.app.open_async():
@@ -55,6 +56,7 @@ def lifespan(run_worker: bool) -> Any:
             try:
                 yield
             finally:
+                preload.cancel()
                 app.state.jobs = None
                 if worker is not None:
                     worker.cancel()
@@ -65,9 +67,12 @@ def lifespan(run_worker: bool) -> Any:
     return open_jobs
 
 
-def request_desk(request: Request) -> JobDesk:
-    """The server's job queue (a 503 problem when it was started without one)."""
-    return _desk(request)
+def _import_page_modules() -> None:
+    """Import what the pages use before the first request comes (not in the middle of one)."""
+    import importlib
+
+    for name in ("stories", "summarize", "entities", "related", "digests", "framing"):
+        importlib.import_module(f"newsdesk.analyze.{name}")
 
 
 def _desk(request: Request) -> JobDesk:

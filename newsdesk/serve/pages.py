@@ -107,7 +107,7 @@ async def add_source(request: Request, target: str = Form(...), csrf_token: str 
     """Queue the target as a job (fetching a feed and its pages takes long: never in the request,
     so one slow source never holds up the pages of others); the page links to the job."""
     from newsdesk.models import IngestOutcome
-    from newsdesk.serve.jobs import request_desk
+    from newsdesk.serve.deps import request_desk
 
     auth.check_csrf(request, csrf_token)
     await asyncio.to_thread(auth.require_form_writer, request)

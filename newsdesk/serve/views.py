@@ -162,8 +162,11 @@ def _summary_lines(store: Store, settings: Settings, rows: list[dict[str, Any]],
     lines: dict[int, str] = {}
     for row in rows:
         line, fresh = stored.get(row["id"], (None, False))
-        if line is None:
+        if line is None and refresh is None:
             line = story_summary_line(store, settings, row["id"])
+        elif line is None:  # until its refresh has run: the newest article's excerpt
+            newest = store.list_articles(story_id=row["id"], include_duplicates=False, limit=1)
+            line = newest[0].excerpt if newest else ""
         if not fresh and refresh is not None:
             refresh.story(row["id"])
         lines[row["id"]] = line
