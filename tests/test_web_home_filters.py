@@ -63,7 +63,6 @@ def fill(store: Store) -> dict[int, int]:
 def filled(any_store: Store, tmp_path: Path) -> Iterator[tuple[Store, Settings, dict[int, int]]]:
     settings = load_settings(data_dir=tmp_path, environ={})
     yield any_store, settings, fill(any_store)
-    views.MEMO.clear()
 
 
 def walk(client: TestClient, query: dict[str, str]) -> list[list[int]]:
@@ -115,5 +114,4 @@ def test_the_language_filter_costs_no_query_per_story(store: Store, tmp_path: Pa
         views.home_view(store, settings, plain, limit=8)
     with statements(store) as filtered:
         views.home_view(store, settings, german, limit=8)
-    views.MEMO.clear()
     assert len(filtered) <= len(unfiltered), filtered

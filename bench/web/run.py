@@ -75,33 +75,13 @@ def wait_up(url: str, process: subprocess.Popen[bytes], timeout: float = 60) -> 
     raise RuntimeError(f"{url} did not answer")
 
 
-def start_newsdesk(data_dir: Path, port: int, env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
+def start_newsdesk(data_dir: Path, port: int, env: dict[str, str] | None = None,
+                   workers: int = 1) -> subprocess.Popen[bytes]:
     """``newsdesk serve`` on ``port``; ``env`` replaces the environment (e.g. NEWSDESK_DATABASE_URL)."""
-    process = subprocess.Popen([PYTHON, "-m", "newsdesk", "--data-dir", str(data_dir), "serve", "--port", str(port)],
+    process = subprocess.Popen([PYTHON, "-m", "newsdesk", "--data-dir", str(data_dir), "serve", "--port", str(port),
+                                "--workers", str(workers)],
                                cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     wait_up(f"http://127.0.0.1:{port}/api", process)
-    return process
-
-
-FLOOR_APP = """
-import sys, uvicorn
-body = open(sys.argv[1], 'rb').read()
-async def app(scope, receive, send):
-    if scope['type'] != 'http':
-        return
-    await send({'type': 'http.response.start', 'status': 200,
-                'headers': [(b'content-type', b'text/html; charset=utf-8')]})
-    await send({'type': 'http.response.body', 'body': body})
-uvicorn.run(app, host='127.0.0.1', port=int(sys.argv[2]), log_level='warning', access_log=False)
-"""
-
-
-def start_floor(body: bytes, port: int) -> subprocess.Popen[bytes]:
-    page = Path(tempfile.mkstemp(suffix=".html")[1])
-    page.write_bytes(body)
-    process = subprocess.Popen([PYTHON, "-c", FLOOR_APP, str(page), str(port)], stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
-    wait_up(f"http://127.0.0.1:{port}/", process)
     return process
 
 
@@ -140,25 +120,38 @@ async def load(base: str, paths: list[str], concurrency: int, duration: float) -
     return len(latencies), errors, latencies, elapsed
 
 
+#: words every generated article uses (bench/web/generate.py's COMMON list) or the demo's often do
+COMMON_WORDS = ["government", "council", "minister", "officials", "report", "people", "city", "plan"]
+
+
 def sample_paths(data_dir: Path, database_url: str | None = None) -> dict[str, list[str]]:
-    """URLs per endpoint: a rotating sample of real ids and search words from the database."""
+    """URLs per endpoint: a rotating sample of real ids and search words from the database. The
+    floor, ``static``, is a static file served by the same server."""
     from newsdesk.config import load_settings
     from newsdesk.store import open_store
 
     store = open_store(load_settings(data_dir=data_dir, database_url=database_url))
     stories = [s.id for s in store.list_stories(limit=40, min_size=2)] or [s.id for s in store.list_stories(limit=40)]
     articles = [a.id for a in store.list_articles(limit=60, include_duplicates=False)]
+    from newsdesk.analyze.entities import list_entities
+
+    entities = [e.id for e in list_entities(store, limit=30)]
     words: list[str] = []
     for article in store.list_articles(limit=200, include_duplicates=False):
         words += [w.strip(".,:;'\"").lower() for w in article.title.split() if len(w.strip(".,:;'\"")) > 5]
-    words = list(dict.fromkeys(words))[:30] or ["news"]
+    rare = [w for w in dict.fromkeys(words) if w not in COMMON_WORDS][:30] or ["news"]
     store.close()
-    return {
+    groups = {
+        "static": ["/static/app.css"],
         "home": ["/"], "story": [f"/stories/{i}" for i in stories], "article": [f"/articles/{i}" for i in articles],
-        "search": [f"/search?q={w}" for w in words],
+        "entity": [f"/entities/{i}" for i in entities],
+        "search rare": [f"/search?q={w}" for w in rare], "search common": [f"/search?q={w}" for w in COMMON_WORDS],
         "api home": ["/api/stories"], "api story": [f"/api/stories/{i}" for i in stories],
-        "api article": [f"/api/articles/{i}" for i in articles], "api search": [f"/api/search?q={w}" for w in words],
+        "api article": [f"/api/articles/{i}" for i in articles], "api entity": [f"/api/entities/{i}" for i in entities],
+        "api search rare": [f"/api/search?q={w}" for w in rare],
+        "api search common": [f"/api/search?q={w}" for w in COMMON_WORDS],
     }
+    return {k: v for k, v in groups.items() if v}
 
 
 def warm(base: str, groups: dict[str, list[str]]) -> float:
@@ -170,46 +163,61 @@ def warm(base: str, groups: dict[str, list[str]]) -> float:
     return time.perf_counter() - began
 
 
-def bench_corpus(name: str, data_dir: Path, levels: list[int], duration: float) -> list[Result]:
-    groups = sample_paths(data_dir)
+def bench_corpus(name: str, data_dir: Path, levels: list[int], duration: float, workers: int = 1,
+                 database_url: str | None = None) -> list[Result]:
+    groups = sample_paths(data_dir, database_url)
     port = free_port()
-    server = start_newsdesk(data_dir, port)
+    env = {**os.environ, **({"NEWSDESK_DATABASE_URL": database_url} if database_url else {})}
+    server = start_newsdesk(data_dir, port, env=env, workers=workers)
     results: list[Result] = []
     try:
         base = f"http://127.0.0.1:{port}"
         print(f"[{name}] warming caches: {sum(map(len, groups.values()))} URLs in {warm(base, groups):.1f} s",
               flush=True)
-        home = httpx.get(base + "/").content
+        time.sleep(min(30.0, duration * 2))  # the refreshes the warm-up queued run before the load
         for endpoint, paths in groups.items():
             for level in levels:
                 count, errors, latencies, elapsed = asyncio.run(load(base, paths, level, duration))
                 results.append(Result(name, endpoint, level, count, errors, elapsed, latencies))
-                print(f"[{name}] {endpoint:<12} c={level:<3} {count / elapsed:8.1f} req/s  "
-                      f"p50 {results[-1].pct(0.5):7.1f} ms  p99 {results[-1].pct(0.99):7.1f} ms  errors {errors}",
-                      flush=True)
+                print(f"[{name}] {endpoint:<18} c={level:<3} {count / elapsed:8.1f} req/s  "
+                      f"p50 {results[-1].pct(0.5):7.1f} ms  p95 {results[-1].pct(0.95):7.1f} ms  "
+                      f"p99 {results[-1].pct(0.99):7.1f} ms  errors {errors}", flush=True)
+        rss = server_rss_mb(server.pid)
+        print(f"[{name}] server RSS after the load: {rss}", flush=True)
+        RSS[name] = rss
     finally:
         server.terminate()
-        server.wait(timeout=20)
-    floor_port = free_port()
-    floor = start_floor(home, floor_port)
-    try:
-        for level in levels:
-            count, errors, latencies, elapsed = asyncio.run(load(f"http://127.0.0.1:{floor_port}", ["/"], level,
-                                                                 duration))
-            results.append(Result(name, "floor (home bytes)", level, count, errors, elapsed, latencies))
-    finally:
-        floor.terminate()
-        floor.wait(timeout=20)
+        server.wait(timeout=30)
     return results
 
 
+#: resident memory (MB) of each server process after the load, by corpus
+RSS: dict[str, list[float]] = {}
+
+
+def server_rss_mb(pid: int) -> list[float]:
+    """VmRSS of the serve process and its children (the ``--workers`` processes), in MB."""
+    pids = [pid]
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        pids += [int(c) for c in (task / "children").read_text().split()]
+    sizes = []
+    for each in pids:
+        try:
+            status = Path(f"/proc/{each}/status").read_text()
+        except OSError:
+            continue
+        kb = next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0)
+        sizes.append(round(kb / 1024, 1))
+    return sizes
+
+
 def table(results: list[Result]) -> str:
-    floors = {(r.corpus, r.concurrency): r.rps for r in results if r.endpoint.startswith("floor")}
-    lines = ["| corpus | endpoint | clients | req/s | p50 ms | p95 ms | p99 ms | errors | ×floor |",
+    floors = {(r.corpus, r.concurrency): r.pct(0.95) for r in results if r.endpoint == "static"}
+    lines = ["| corpus | endpoint | clients | req/s | p50 ms | p95 ms | p99 ms | errors | p95 ×static |",
              "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
     for r in results:
         floor = floors.get((r.corpus, r.concurrency))
-        ratio = f"{floor / r.rps:.1f}" if floor and r.rps else "–"
+        ratio = f"{r.pct(0.95) / floor:.1f}" if floor else "–"
         lines.append(f"| {r.corpus} | {r.endpoint} | {r.concurrency} | {r.rps:.1f} | {r.pct(0.5):.1f} | "
                      f"{r.pct(0.95):.1f} | {r.pct(0.99):.1f} | {r.errors} | {ratio} |")
     return "\n".join(lines)
@@ -238,6 +246,9 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--duration", type=float, default=5.0, help="seconds per endpoint and level")
     parser.add_argument("--clients", type=int, nargs="+", default=[10, 50])
+    parser.add_argument("--workers", type=int, default=2, help="newsdesk serve --workers")
+    parser.add_argument("--database-url", default=None, help="the big corpus on this database (PostgreSQL)")
+    parser.add_argument("--results", type=Path, default=HERE / "RESULTS.md")
     options = parser.parse_args()
     load_before = os.getloadavg()[1]
     results: list[Result] = []
@@ -247,22 +258,26 @@ def main() -> None:
     if options.corpus in ("big", "both"):
         corpora.append((f"{options.articles // 1000}k", ensure_big(options.big_dir, options.articles)))
     for name, data_dir in corpora:
-        results += bench_corpus(name, data_dir, options.clients, options.duration)
+        url = options.database_url if name != "demo" else None
+        results += bench_corpus(name, data_dir, options.clients, options.duration, options.workers, url)
     report = table(results)
     print(report)
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
                             text=True).stdout.strip()
-    header = (f"# Web benchmark\n\n`{' '.join(['.venv/bin/python', 'bench/web/run.py', *sys.argv[1:]])}` "
+    database = "PostgreSQL" if options.database_url else "SQLite"
+    header = (f"`{' '.join(['.venv/bin/python', 'bench/web/run.py', *sys.argv[1:]])}` "
               f"at commit {commit}, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; "
               f"{os.cpu_count()} CPUs shared by server and client, Python {platform.python_version()}, "
-              f"SQLite, one uvicorn process, {options.duration:g} s per row, warm caches. Machine load "
-              f"(5-minute average) {load_before:.1f} at the start and {os.getloadavg()[1]:.1f} at the end: "
-              "anything above 2 means other work shared the CPUs and every figure is lower than on an idle "
-              "machine.\n\n"
-              "`×floor` = how many times fewer requests/s than uvicorn serving the same home-page bytes from memory "
-              "(the peer run in the same session: the most any Python ASGI app gets here).\n\n")
-    (HERE / "RESULTS.md").write_text(header + report + "\n", encoding="utf-8")
-    print(f"wrote {HERE / 'RESULTS.md'}")
+              f"{database}, `newsdesk serve --workers {options.workers}`, {options.duration:g} s per row, after "
+              f"a warm-up visiting every URL once. Machine load (5-minute average) {load_before:.1f} at the start "
+              f"and {os.getloadavg()[1]:.1f} at the end: anything above 2 means other work shared the CPUs.\n\n"
+              "`p95 ×static` = the row's p95 latency over the p95 of `/static/app.css` served by the same "
+              "server at the same concurrency in the same run (the floor).\n\n")
+    memory = "".join(f"\nServer RSS after the load ({name}; supervisor first, then each server process): "
+                     f"{', '.join(f'{mb:g} MB' for mb in sizes)}.\n" for name, sizes in RSS.items())
+    with options.results.open("a", encoding="utf-8") as out:
+        out.write("\n## Run\n\n" + header + report + "\n" + memory)
+    print(f"appended to {options.results}")
 
 
 if __name__ == "__main__":

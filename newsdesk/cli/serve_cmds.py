@@ -9,6 +9,7 @@ import typer
 
 from newsdesk.cli.base import app, get_store, state
 from newsdesk.cli.output import console, print_json, safe
+from newsdesk.config import Settings
 from newsdesk.errors import InvalidArgumentError
 from newsdesk.store.database import redact_url
 
@@ -25,6 +26,9 @@ def serve(
     read_only: bool = typer.Option(False, "--read-only", help="Refuse every write (adding sources, login)."),
     no_worker: bool = typer.Option(False, "--no-worker", help="PostgreSQL: leave the jobs and the schedule to "
                                    "`newsdesk worker` processes (on SQLite they always run in serve)."),
+    workers: int = typer.Option(1, "--workers", min=1, max=64,
+                                help="Server processes sharing the port (SQLite readers run in parallel in "
+                                "WAL mode); each runs its own job worker unless --no-worker on PostgreSQL."),
 ) -> None:
     """Serve the web reader and the JSON API (OpenAPI schema at /openapi.json), and keep the desk
     current: the schedule and the jobs run in this process (see docs/jobs.md)."""
@@ -37,18 +41,38 @@ def serve(
     settings = state.settings.replace(read_only=True) if read_only else state.settings
     run_worker = not (no_worker and uses_postgres(settings)) and not settings.read_only
     configure_logging()
-    application = create_app(settings, run_worker=run_worker)
+    application = create_app(settings, run_worker=run_worker) if workers == 1 else None
     listener = listen(host, port)
     port = int(listener.getsockname()[1])
     jobs_note = "jobs run in this process" if run_worker else "jobs left to workers"
     console.print(f"newsdesk serving {redact_url(settings.resolved_database_url)} on http://{host}:{port}"
-                  f"{' (read-only)' if settings.read_only else ''}; {jobs_note}", highlight=False)
+                  f"{' (read-only)' if settings.read_only else ''}"
+                  f"{f' with {workers} processes' if workers > 1 else ''}; {jobs_note}", highlight=False)
     if host not in {"127.0.0.1", "localhost", "::1"}:
         console.print("note: login cookies are Secure; browsers send them over plain HTTP only to loopback, "
                       "so put newsdesk behind HTTPS when serving other machines", highlight=False)
+    if application is None:
+        serve_processes(settings, listener, workers=workers, run_worker=run_worker)
+        return
     config = uvicorn.Config(application, host=host, port=port, log_level="warning", access_log=False,
                             proxy_headers=False)
     uvicorn.Server(config).run(sockets=[listener])
+
+
+def serve_processes(settings: Settings, listener: socket.socket, *, workers: int, run_worker: bool) -> None:
+    """``workers`` uvicorn processes accepting on one listening socket (uvicorn's supervisor
+    restarts one that dies); each builds the app from the settings handed over in its environment."""
+    import os
+
+    import uvicorn
+    from uvicorn.supervisors import Multiprocess
+
+    from newsdesk.serve.app import settings_to_environment
+
+    os.environ.update(settings_to_environment(settings, run_worker=run_worker))
+    config = uvicorn.Config("newsdesk.serve.app:app_from_environment", factory=True, workers=workers,
+                            log_level="warning", access_log=False, proxy_headers=False)
+    Multiprocess(config, sockets=[listener]).run()
 
 
 def listen(host: str, port: int) -> socket.socket:

@@ -168,6 +168,18 @@ class JobDesk:
         return self.defer(self.tasks.send_digest, lock=key, queueing_lock=key, user_id=user_id)
 
 
+    def defer_story_refresh(self, story_id: int) -> int | None:
+        """Queue the refresh of a story's stored page data; repeated requests while one waits
+        coalesce into it (a running refresh is not enough: it may have read the story before
+        the change)."""
+        return self.defer(self.tasks.refresh_story, lock=f"digest:{story_id}",
+                          queueing_lock=f"digest-waiting:{story_id}", story_id=story_id)
+
+    def defer_related_refresh(self, article_id: int) -> int | None:
+        return self.defer(self.tasks.refresh_related, lock=f"related:{article_id}",
+                          queueing_lock=f"related-waiting:{article_id}", article_id=article_id)
+
+
 def _json_hints(hints: Hints) -> dict[str, Any]:
     """Feed hints as JSON values (a job's arguments are stored as JSON)."""
     out: dict[str, Any] = {}

@@ -48,6 +48,8 @@ class DeskTasks:
     analyze_article: Any
     assign_stories: Any
     summarize_story: Any
+    refresh_story: Any
+    refresh_related: Any
     enqueue_due_feeds: Any
     catch_up_analysis: Any
     retry_stalled_jobs: Any
@@ -154,7 +156,7 @@ def register_tasks(desk: JobDesk) -> DeskTasks:
     @job("assign_stories", "analysis", retry=False)
     def assign_stories() -> None:
         """Put every article whose entities are done into a story (joining or opening one), in
-        publication order; then refresh the summaries of the stories that grew."""
+        publication order; then refresh the stored page data (summary, timeline, framing…) of the stories that grew."""
         from newsdesk.analyze.pipeline import analyze_article as run_steps
 
         grown: set[int] = set()
@@ -170,7 +172,7 @@ def register_tasks(desk: JobDesk) -> DeskTasks:
                 if story_id is not None and result.complete:
                     grown.add(story_id)
         for story_id in sorted(grown):
-            desk.defer_summary(story_id)
+            desk.defer_story_refresh(story_id)
         if tried:
             desk.defer_immediate_alerts()
 
@@ -183,6 +185,21 @@ def register_tasks(desk: JobDesk) -> DeskTasks:
             summarize(desk.store, story_id, settings)
         except NotFoundError:
             return
+
+    @job("refresh_story", "analysis")
+    def refresh_story(story_id: int) -> None:
+        """Recompute a story's stored page data (its digest: summary line, timeline, summary,
+        entities, framing, coverage) and the related lists of its newest articles."""
+        from newsdesk.analyze.digests import refresh_story as refresh
+
+        refresh(desk.store, settings, story_id)
+
+    @job("refresh_related", "analysis")
+    def refresh_related(article_id: int) -> None:
+        """Recompute an article's stored related list."""
+        from newsdesk.analyze.digests import refresh_article
+
+        refresh_article(desk.store, settings, article_id)
 
     cron = scheduler_cron(settings.scheduler_interval)
 
@@ -262,6 +279,6 @@ def register_tasks(desk: JobDesk) -> DeskTasks:
             return
 
     return DeskTasks(add_target, poll_feed, fetch_page, read_sitemap, analyze_article, assign_stories,
-                     summarize_story,
+                     summarize_story, refresh_story, refresh_related,
                      enqueue_due_feeds, catch_up_analysis, retry_stalled_jobs, remove_old_jobs,
                      alert_watchlist, check_immediate_watchlists, evaluate_watchlists, send_digest)

@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field
 from newsdesk.config import VERSION
 from newsdesk.serve import auth, sources, views
 from newsdesk.serve.cursors import decode_keyset, encode_keyset
+from newsdesk.serve.deps import request_refresh as _refresh
 from newsdesk.serve.deps import request_settings as _settings
 from newsdesk.serve.deps import request_store as _store
 from newsdesk.serve.openapi import WRITE, answers
@@ -43,13 +44,14 @@ def stories(request: Request, since: Day = None, until: Day = None, outlet: str 
             language: str | None = None, entity: str | None = None, cursor: OffsetCursor = None,
             limit: int = Query(30, ge=1, le=200)) -> dict[str, Any]:
     filters = views.parse_filters(since, until, outlet, language, entity)
-    return views.home_view(_store(request), _settings(request), filters, cursor=cursor, limit=limit)
+    return views.home_view(_store(request), _settings(request), filters, cursor=cursor, limit=limit,
+                           refresh=_refresh(request))
 
 
 @router.get("/stories/{story_id}", summary="One story: summary, timeline, coverage, framing",
             responses=answers(404, 422))
 def story(request: Request, story_id: PathId) -> dict[str, Any]:
-    return views.story_view(_store(request), _settings(request), story_id)
+    return views.story_view(_store(request), _settings(request), story_id, refresh=_refresh(request))
 
 
 @router.get("/articles", summary="Articles, newest first (keyset cursor)", responses=answers(400, 422))
@@ -71,7 +73,7 @@ def articles(request: Request, outlet: str | None = None, since: Day = None, unt
 @router.get("/articles/{article_id}", summary="One article with its text, related, neighbours, copies",
             responses=answers(404, 422))
 def article(request: Request, article_id: PathId) -> dict[str, Any]:
-    return views.article_view(_store(request), _settings(request), article_id)
+    return views.article_view(_store(request), _settings(request), article_id, refresh=_refresh(request))
 
 
 @router.get("/articles/{article_id}/summary", summary="The article's summary (computed once, then cached)",
@@ -97,10 +99,13 @@ def entity(request: Request, name_or_id: str) -> dict[str, Any]:
 def search(request: Request, q: str = Query(..., min_length=1),
            mode: str = Query("fulltext", pattern="^(fulltext|semantic)$"), since: Day = None,
            until: Day = None, outlet: str | None = None, language: str | None = None,
-           cursor: OffsetCursor = None, limit: int = Query(20, ge=1, le=100)) -> dict[str, Any]:
+           cursor: OffsetCursor = None, limit: int = Query(20, ge=1, le=100),
+           count: bool = Query(False, description="count every match for `total` (costs a full search "
+                               "on common words; otherwise `total` is null while more pages follow)")
+           ) -> dict[str, Any]:
     filters = views.parse_filters(since, until, outlet, language)
     return views.search_view(_store(request), _settings(request), q, filters, mode=mode, cursor=cursor,
-                             limit=limit)
+                             limit=limit, count=count)
 
 
 class SaveSearch(BaseModel):

@@ -27,6 +27,7 @@ from newsdesk.config import VERSION, Settings
 from newsdesk.errors import NewsdeskError
 from newsdesk.serve import filters
 from newsdesk.serve.auth import Signer, load_secret_key
+from newsdesk.serve.caching import ConditionalGet
 from newsdesk.serve.deps import site_url
 from newsdesk.serve.problems import Problem
 from newsdesk.store import Store, open_store
@@ -184,6 +185,7 @@ def create_app(settings: Settings, store: Store | None = None, *, run_worker: bo
     _install_error_handlers(app)
     if settings.base_url:
         app.add_middleware(KnownHost, base_url=settings.base_url)
+    app.add_middleware(ConditionalGet)
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.include_router(api.router)
@@ -200,3 +202,29 @@ def create_app(settings: Settings, store: Store | None = None, *, run_worker: bo
     app.include_router(fever.router)
     app.include_router(apps_page.router)
     return app
+
+
+#: the environment variable ``newsdesk serve --workers N`` hands each server process its settings in
+SETTINGS_ENV = "NEWSDESK_SERVE_SETTINGS"
+#: ... and whether that process runs the job worker
+WORKER_ENV = "NEWSDESK_SERVE_RUN_WORKER"
+
+
+def settings_to_environment(settings: Settings, *, run_worker: bool) -> dict[str, str]:
+    """What a server process of ``serve --workers N`` needs to build the same app."""
+    import dataclasses
+    import json
+
+    values = {k: str(v) if isinstance(v, Path) else v for k, v in dataclasses.asdict(settings).items()}
+    return {SETTINGS_ENV: json.dumps(values), WORKER_ENV: "1" if run_worker else ""}
+
+
+def app_from_environment() -> FastAPI:
+    """The app factory each process of ``serve --workers N`` calls (uvicorn ``factory=True``)."""
+    import json
+    import os
+
+    from newsdesk.config import load_settings
+
+    settings = load_settings(environ={}, **json.loads(os.environ[SETTINGS_ENV]))
+    return create_app(settings, run_worker=bool(os.environ.get(WORKER_ENV)))

@@ -6,12 +6,15 @@ article's plain excerpt, never stored HTML.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from email.utils import format_datetime
 from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 
+from newsdesk.errors import NotFoundError
 from newsdesk.feedwriter import ATOM_TYPE, JSON_FEED_TYPE, atom_document, json_feed_document
 from newsdesk.serve import views
 from newsdesk.serve.deps import absolute_url, site_url
@@ -22,6 +25,8 @@ from newsdesk.serve.params import Day, PathId
 from newsdesk.serve.sanitize import safe_url, shorten, snippet_text
 
 router = APIRouter(tags=["feeds"])
+#: entries in a story's feed (its newest articles)
+FEED_ENTRIES = 50
 
 
 def _entry(item: dict[str, Any], base: str) -> dict[str, Any]:
@@ -35,12 +40,28 @@ def _entry(item: dict[str, Any], base: str) -> dict[str, Any]:
             "external_url": safe_url(item.get("url"))}
 
 
+def _last_modified(entries: list[dict[str, Any]]) -> dict[str, str]:
+    """``Last-Modified`` for a feed: its newest entry's date (feed readers send it back as
+    ``If-Modified-Since`` and get a 304 while nothing newer came)."""
+    newest = max((e["published"] for e in entries if e["published"]), default=None)
+    if newest is None:
+        return {}
+    try:
+        when = datetime.fromisoformat(newest)
+    except ValueError:
+        return {}
+    return {"Last-Modified": format_datetime((when if when.tzinfo else when.replace(tzinfo=UTC)).astimezone(UTC),
+                                             usegmt=True)}
+
+
 def atom(title: str, self_url: str, page_url: str, entries: list[dict[str, Any]]) -> Response:
-    return Response(atom_document(title, self_url, page_url, entries), media_type=ATOM_TYPE)
+    return Response(atom_document(title, self_url, page_url, entries), media_type=ATOM_TYPE,
+                    headers=_last_modified(entries))
 
 
 def json_feed(title: str, self_url: str, page_url: str, entries: list[dict[str, Any]]) -> Response:
-    return JSONResponse(json_feed_document(title, self_url, page_url, entries), media_type=JSON_FEED_TYPE)
+    return JSONResponse(json_feed_document(title, self_url, page_url, entries), media_type=JSON_FEED_TYPE,
+                        headers=_last_modified(entries))
 
 
 def _respond(kind: str, request: Request, title: str, page_path: str, items: list[dict[str, Any]]) -> Response:
@@ -55,13 +76,13 @@ def _respond(kind: str, request: Request, title: str, page_path: str, items: lis
 @router.get("/stories/{story_id}/feed.{kind}", summary="A story as Atom or JSON Feed", response_class=Response,
             responses={**FEED_OK, **answers(404, 422)})
 def story_feed(request: Request, story_id: PathId, kind: str = Path(..., pattern="^(atom|json)$")) -> Response:
-    from newsdesk.analyze import stories
-
     store = _store(request)
-    info = stories.story_detail(store, story_id, _settings(request)).info
-    members = [views.card(a) or {} for a in store.get_story_articles(info.id) if a.duplicate_of is None]
-    items = sorted(members, key=lambda a: a.get("published") or "", reverse=True)
-    return _respond(kind, request, f"newsdesk story: {info.title or story_id}", f"/stories/{info.id}", items)
+    record = store.get_story(store.resolve_story_id(story_id))
+    newest = store.list_articles(story_id=record.id, include_duplicates=False, limit=FEED_ENTRIES)
+    if not newest:
+        raise NotFoundError(f"story {story_id} has no articles", source=f"story {story_id}")
+    items = [views.card(a) or {} for a in newest]  # newest first, the newest FEED_ENTRIES only
+    return _respond(kind, request, f"newsdesk story: {record.title or story_id}", f"/stories/{record.id}", items)
 
 
 @router.get("/entities/{name_or_id}/feed.{kind}", summary="Articles mentioning an entity, as Atom or JSON Feed",

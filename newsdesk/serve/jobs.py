@@ -44,6 +44,7 @@ def lifespan(run_worker: bool) -> Any:
         from newsdesk.jobs.runner import run_jobs
 
         settings = app.state.settings
+        preload = asyncio.create_task(asyncio.to_thread(_import_page_modules))  # in the background
         desk = JobDesk(settings, concurrency=SERVE_CONCURRENCY, store=app.state.store)
         await asyncio.to_thread(desk.prepare)
         async with desk.app.open_async():
@@ -55,6 +56,7 @@ def lifespan(run_worker: bool) -> Any:
             try:
                 yield
             finally:
+                preload.cancel()
                 app.state.jobs = None
                 if worker is not None:
                     worker.cancel()
@@ -63,6 +65,14 @@ def lifespan(run_worker: bool) -> Any:
                 desk.close()
 
     return open_jobs
+
+
+def _import_page_modules() -> None:
+    """Import what the pages use before the first request comes (not in the middle of one)."""
+    import importlib
+
+    for name in ("stories", "summarize", "entities", "related", "digests", "framing"):
+        importlib.import_module(f"newsdesk.analyze.{name}")
 
 
 def _desk(request: Request) -> JobDesk:

@@ -9,6 +9,7 @@ visit, and opening an article marks it read.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 from urllib.parse import urlencode
 
@@ -20,6 +21,7 @@ from newsdesk.errors import InvalidArgumentError
 from newsdesk.follow.passwords import hash_password, needs_rehash, verify_password
 from newsdesk.publish.selection import Selection
 from newsdesk.serve import auth, publish_views, read_state, sources, views
+from newsdesk.serve.deps import request_refresh as _refresh
 from newsdesk.serve.deps import request_settings as _settings
 from newsdesk.serve.deps import request_store as _store
 from newsdesk.serve.deps import site_url
@@ -48,7 +50,8 @@ def render(request: Request, template: str, context: dict[str, Any], status: int
 def home(request: Request, since: str | None = None, until: str | None = None, outlet: str | None = None,
          language: str | None = None, entity: str | None = None, cursor: str | None = None) -> Response:
     filters = views.parse_filters(since, until, outlet, language, entity)
-    data = views.home_view(_store(request), _settings(request), filters, cursor=cursor)
+    data = views.home_view(_store(request), _settings(request), filters, cursor=cursor,
+                           refresh=_refresh(request))
     new = None if cursor else read_state.new_since(request, "home", story_ids=[s["id"] for s in data["stories"]])
     marks = read_state.page_marks(request, [a["id"] for a in data["latest"]])
     return render(request, "home.html", {"data": data, "query": filters.query(), "title": "Stories",
@@ -57,7 +60,7 @@ def home(request: Request, since: str | None = None, until: str | None = None, o
 
 @router.get("/stories/{story_id}", response_class=HTMLResponse)
 def story(request: Request, story_id: PathId, cite_style: str | None = None) -> Response:
-    data = views.story_view(_store(request), _settings(request), story_id)
+    data = views.story_view(_store(request), _settings(request), story_id, refresh=_refresh(request))
     story_id = data["story"]["id"]
     new = read_state.new_since(request, f"story:{story_id}", story_id=story_id)
     marks = read_state.page_marks(request, [a["article_id"] for a in data["story"]["timeline"]])
@@ -73,7 +76,8 @@ def story(request: Request, story_id: PathId, cite_style: str | None = None) -> 
 def article(request: Request, article_id: PathId, summary: bool = False, mark: bool = True,
             cite_style: str | None = None) -> Response:
     """The article; opening it marks it read for a logged-in reader (``?mark=0`` leaves it as it is)."""
-    data = views.article_view(_store(request), _settings(request), article_id, with_summary=summary)
+    data = views.article_view(_store(request), _settings(request), article_id, with_summary=summary,
+                              refresh=_refresh(request))
     user = auth.current_user(request)
     if user is not None and mark and not _settings(request).read_only:
         _store(request).mark_articles(user.id, [article_id], read=True)
@@ -152,12 +156,22 @@ def sources_page(request: Request) -> Response:
 
 
 @router.post("/sources", response_class=HTMLResponse)
-def add_source(request: Request, target: str = Form(...), csrf_token: str = Form("")) -> Response:
+async def add_source(request: Request, target: str = Form(...), csrf_token: str = Form("")) -> Response:
+    """Queue the target as a job (fetching a feed and its pages takes long: never in the request,
+    so one slow source never holds up the pages of others); the page links to the job."""
+    from newsdesk.models import IngestOutcome
+    from newsdesk.serve.deps import request_desk
+
     auth.check_csrf(request, csrf_token)
-    auth.require_form_writer(request)
-    outcomes = sources.add_targets(_store(request), _settings(request), [target])
-    return render(request, "sources.html", {"data": views.sources_view(_store(request)),
-                                            "outcomes": [o.to_json() for o in outcomes], "title": "Sources"})
+    await asyncio.to_thread(auth.require_form_writer, request)
+    desk = request_desk(request)
+    outcomes = []
+    for cleaned in sources.web_targets([target]):
+        job_id = await desk.defer_target_async(cleaned)
+        outcomes.append(IngestOutcome(cleaned, "queued", detail=f"job {job_id}: see Sources → Jobs"))
+    data = await asyncio.to_thread(views.sources_view, _store(request))
+    return render(request, "sources.html", {"data": data, "outcomes": [o.to_json() for o in outcomes],
+                                            "title": "Sources"})
 
 
 @router.post("/sources/opml", response_class=HTMLResponse)

@@ -6,7 +6,6 @@ from dataclasses import replace
 
 from fastapi.responses import Response
 
-from newsdesk.config import Settings
 from newsdesk.errors import UnsupportedTargetError
 from newsdesk.models import IngestOutcome
 from newsdesk.serve.sanitize import safe_url
@@ -23,15 +22,6 @@ def web_targets(targets: list[str]) -> list[str]:
             raise UnsupportedTargetError("only http:// and https:// URLs can be added from the web",
                                          source=target[:200])
     return cleaned
-
-
-def add_targets(store: Store, settings: Settings, targets: list[str]) -> list[IngestOutcome]:
-    """Subscribe to feeds / ingest pages given by http(s) URL, at once (the Sources page's form)."""
-    from newsdesk.ingest import Ingestor
-
-    cleaned = web_targets(targets)
-    with Ingestor(store, settings) as ingestor:
-        return ingestor.add(cleaned)
 
 
 def import_opml(store: Store, content: bytes, filename: str) -> list[IngestOutcome]:

@@ -12,8 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from functools import partial
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 from urllib.parse import parse_qsl, urlencode
 
 from newsdesk.config import Settings
@@ -21,9 +20,9 @@ from newsdesk.errors import ModelUnavailableError, NotFoundError
 from newsdesk.models import Article
 from newsdesk.serve import charts
 from newsdesk.serve.cursors import decode_offset, encode_offset
-from newsdesk.serve.memo import Memo
 from newsdesk.serve.problems import Problem
 from newsdesk.store import Store
+from newsdesk.store.database import is_row_id
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -31,16 +30,20 @@ T = TypeVar("T")
 GROWTH_DAYS = 3
 #: at most this many recent articles are counted to find growing stories
 RECENT_SCAN = 2000
-#: related publications (a new article joins older articles' lists within the hour) and the home
-#: page's summary lines (keyed by story size and last update, so they follow the story)
-MEMO = Memo(ttl=3600.0)
-#: the outlet list of the filter forms (a count over every article) for a minute
-SHORT_MEMO = Memo(ttl=60.0, maxsize=64)
+
+
+class Refresh(Protocol):
+    """Asks for stored page data to be recomputed (the job queue of the server); a page that
+    finds a stale digest shows it and asks for a refresh."""
+
+    def story(self, story_id: int) -> None: ...
+
+    def related(self, article_id: int) -> None: ...
 
 
 def outlets(store: Store) -> list[dict[str, Any]]:
-    """Outlets with article counts, most prolific first (remembered for a minute)."""
-    return SHORT_MEMO.get((store.url, "outlets"), store.outlets)
+    """The outlets the filter forms offer, by name (one query over the outlets, not the articles)."""
+    return store.outlet_names()
 
 
 @dataclass
@@ -141,29 +144,44 @@ def _filtered_stories(store: Store, filters: Filters, *, limit: int, offset: int
 
 
 def _recent_counts(store: Store, rows: list[dict[str, Any]]) -> dict[int, int]:
-    """Originals per story published in the :data:`GROWTH_DAYS` before the newest update shown."""
+    """Originals per story published in the :data:`GROWTH_DAYS` before the newest update shown
+    (one grouped count over the stories shown)."""
     latest = max((datetime.fromisoformat(r["last_seen"]) for r in rows if r.get("last_seen")), default=None)
     if latest is None:
         return {}
-    recent = store.list_articles(since=latest - timedelta(days=GROWTH_DAYS), include_duplicates=False,
-                                 limit=RECENT_SCAN)
-    counts: dict[int, int] = {}
-    for article in recent:
-        if article.story_id is not None:
-            counts[article.story_id] = counts.get(article.story_id, 0) + 1
-    return counts
+    return store.recent_story_counts([r["id"] for r in rows], since=latest - timedelta(days=GROWTH_DAYS))
 
 
-def _with_extras(store: Store, settings: Settings, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _summary_lines(store: Store, settings: Settings, rows: list[dict[str, Any]],
+                   refresh: Refresh | None) -> dict[int, str]:
+    """Each story's stored summary line; a missing one is computed now (its story's refresh is
+    asked for), a stale one shown while its refresh runs."""
     from newsdesk.analyze.summarize import story_summary_line
 
+    stored = store.story_lines([r["id"] for r in rows])
+    lines: dict[int, str] = {}
+    for row in rows:
+        line, fresh = stored.get(row["id"], (None, False))
+        if line is None and refresh is None:
+            line = story_summary_line(store, settings, row["id"])
+        elif line is None:  # until its refresh has run: the newest article's excerpt
+            newest = store.list_articles(story_id=row["id"], include_duplicates=False, limit=1)
+            line = newest[0].excerpt if newest else ""
+        if not fresh and refresh is not None:
+            refresh.story(row["id"])
+        lines[row["id"]] = line
+    return lines
+
+
+def _with_extras(store: Store, settings: Settings, rows: list[dict[str, Any]],
+                 refresh: Refresh | None = None) -> list[dict[str, Any]]:
     recent = _recent_counts(store, rows)
+    lines = _summary_lines(store, settings, rows, refresh)
     done = []
     for row in rows:
-        key = (store.url, "line", row["id"], row["size"], row.get("last_seen"))
-        line = row.get("summary_line") or MEMO.get(key, partial(story_summary_line, store, settings, row["id"]))
         count = recent.get(row["id"], 0)
-        done.append({**row, "summary_line": line, "recent": count, "growing": count >= 2})
+        done.append({**row, "summary_line": row.get("summary_line") or lines[row["id"]], "recent": count,
+                     "growing": count >= 2})
     return done
 
 
@@ -181,13 +199,13 @@ def _latest_articles(store: Store, filters: Filters, rows: list[dict[str, Any]],
 
 
 def home_view(store: Store, settings: Settings, filters: Filters, *, cursor: str | None = None,
-              limit: int = 30) -> dict[str, Any]:
+              limit: int = 30, refresh: Refresh | None = None) -> dict[str, Any]:
     offset = decode_offset(cursor)
     found = _filtered_stories(store, filters, limit=limit + 1, offset=offset)
     more = len(found) > limit
     rows = [s.to_json() for s in found[:limit]]
     latest = _latest_articles(store, filters, rows)
-    rows = _with_extras(store, settings, rows)
+    rows = _with_extras(store, settings, rows, refresh)
     growing = sorted((r for r in rows if r["growing"]), key=lambda r: (-r["recent"], -len(r["outlets"])))[:4]
     return {"stories": rows, "growing": growing if offset == 0 else [], "latest": [card(a) for a in latest],
             "outlets": outlets(store), "filters": filters.to_json(),
@@ -196,14 +214,27 @@ def home_view(store: Store, settings: Settings, filters: Filters, *, cursor: str
 
 # --- story --------------------------------------------------------------------------------------
 
-def story_view(store: Store, settings: Settings, story_id: int) -> dict[str, Any]:
-    from newsdesk.analyze import stories
+def story_view(store: Store, settings: Settings, story_id: int, *, refresh: Refresh | None = None
+               ) -> dict[str, Any]:
+    """The story's stored page data (its digest, read in one query); computed and stored now when
+    there is none, shown while a refresh runs when it is stale (recomputed now without a queue)."""
+    from newsdesk.analyze import digests
 
-    detail = stories.story_detail(store, story_id, settings)
-    members = store.get_story_articles(detail.info.id)
-    days = charts.counts_by_day((a.published or a.first_seen, a.outlet) for a in members)
-    return {"story": detail.to_json(),
-            "coverage": [{"day": d.isoformat(), "outlets": per} for d, per in sorted(days.items())]}
+    stored = store.get_story_digest(story_id)
+    if stored is not None and stored.fresh:
+        return dict(stored.body)
+    survivor = store.resolve_story_id(story_id) if is_row_id(story_id) else story_id
+    if survivor != story_id:  # merged: the survivor's page
+        stored = store.get_story_digest(survivor)
+    if stored is not None and (stored.fresh or refresh is not None):
+        if not stored.fresh and refresh is not None:
+            refresh.story(survivor)
+        return dict(stored.body)
+    page = digests.refresh_story(store, settings, survivor)
+    if page is None:
+        store.get_story(story_id)  # NotFoundError for an unknown id
+        raise NotFoundError(f"story {story_id} has no articles", source=f"story {story_id}")
+    return page
 
 
 def story_chart(view: dict[str, Any]) -> Any:
@@ -220,8 +251,8 @@ def article_summary(store: Store, settings: Settings, article_id: int) -> dict[s
     return dict(to_json(summarize.summarize_article(store, article_id, settings, sentences=3)))
 
 
-def article_view(store: Store, settings: Settings, article_id: int, *, with_summary: bool = False
-                 ) -> dict[str, Any]:
+def article_view(store: Store, settings: Settings, article_id: int, *, with_summary: bool = False,
+                 refresh: Refresh | None = None) -> dict[str, Any]:
     article = store.get_article(article_id)
     original = store.original_of(article_id)
     head = original or article
@@ -230,10 +261,14 @@ def article_view(store: Store, settings: Settings, article_id: int, *, with_summ
     prev_outlet, next_outlet = store.neighbours(article_id, "outlet")
 
     def related() -> Any:
-        from newsdesk.analyze import related as related_mod
+        from newsdesk.analyze import digests
 
-        return MEMO.get((store.url, "related", article_id), lambda: to_json(
-            related_mod.related_articles(store, article_id, settings, limit=8)))
+        stored = store.get_article_digest(article_id)
+        if stored is None or (not stored.fresh and refresh is None):
+            return digests.refresh_article(store, settings, article_id)
+        if not stored.fresh and refresh is not None:
+            refresh.related(article_id)
+        return stored.body
 
     def entities() -> Any:
         from newsdesk.analyze import entities as entities_mod
@@ -281,7 +316,7 @@ def coverage_chart(rows: list[dict[str, Any]], label: str) -> Any:
 # --- search -------------------------------------------------------------------------------------
 
 def search_view(store: Store, settings: Settings, query: str, filters: Filters, *, mode: str = "fulltext",
-                cursor: str | None = None, limit: int = 20) -> dict[str, Any]:
+                cursor: str | None = None, limit: int = 20, count: bool = False) -> dict[str, Any]:
     offset = decode_offset(cursor)
     base: dict[str, Any] = {"query": query, "mode": mode, "filters": filters.to_json(), "hits": [],
                             "total": 0, "offset": offset, "next_cursor": None, "prev_cursor": None,
@@ -301,9 +336,9 @@ def search_view(store: Store, settings: Settings, query: str, filters: Filters, 
                               "language": filters.language}
     found = store.search(query, limit=limit + 1, offset=offset, **kwargs)
     hits, more = found[:limit], len(found) > limit
-    # counting every match costs a full search on common words: the total is given when this page
-    # is the last one, and left null ("more than shown") otherwise
-    total = None if more else offset + len(hits)
+    # counting every match costs a full search on common words: the total is counted when asked
+    # for (``count``), given when this page is the last one, and left null ("more") otherwise
+    total = store.count_search(query, **kwargs) if count else None if more else offset + len(hits)
     return {**base, "hits": [h.to_json() for h in hits], "total": total,
             "next_cursor": encode_offset(offset + limit) if more else None,
             "prev_cursor": encode_offset(max(offset - limit, 0)) if offset > 0 else None}

@@ -2,7 +2,7 @@
 
 :class:`Store` is composed of one query mixin per concern (articles, feeds, stories,
 entities, caches, tokens, users and read state, watchlists, feed-reader apps, host politeness, reads for
-publishing); each mixin works through ``self.transaction()`` /
+publishing, page digests); each mixin works through ``self.transaction()`` /
 ``self.read()`` from :class:`~newsdesk.store.database.Database`.
 """
 
@@ -13,6 +13,7 @@ from newsdesk.store.analysis import AnalysisQueries
 from newsdesk.store.articles import ArticleQueries
 from newsdesk.store.cache import CacheQueries
 from newsdesk.store.database import Database, migrate, utcnow
+from newsdesk.store.digests import DigestQueries
 from newsdesk.store.entities import EntityQueries
 from newsdesk.store.feeds import FeedQueries
 from newsdesk.store.hosts import HostStateQueries
@@ -25,7 +26,7 @@ from newsdesk.store.watchlists import WatchlistQueries
 
 
 class Store(PublishQueries, ReaderQueries, WatchlistQueries, ArticleQueries, AnalysisQueries, FeedQueries, StoryQueries,
-            EntityQueries, CacheQueries, TokenQueries, UserQueries, HostStateQueries, Database):
+            EntityQueries, CacheQueries, TokenQueries, UserQueries, HostStateQueries, DigestQueries, Database):
     """All storage operations of newsdesk over one SQLAlchemy engine."""
 
 

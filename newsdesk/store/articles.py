@@ -27,6 +27,7 @@ from sqlalchemy import (
     text,
     update,
 )
+from sqlalchemy.orm import aliased
 
 from newsdesk.errors import NotFoundError
 from newsdesk.models import Article, ExtractedArticle, SearchHit
@@ -50,6 +51,8 @@ from newsdesk.store.schema import (
 )
 
 SNIPPET_START, SNIPPET_END = "\x02", "\x03"
+#: full-text ranking looks at the newest this many matches of a query (see ``ArticleQueries._match``)
+SEARCH_CANDIDATES = 2000
 
 _ARTICLE_COLUMNS: list[Any] = [
     articles, outlets.c.name.label("outlet_name"),
@@ -140,6 +143,13 @@ class ArticleQueries(Database):
         )
         with self.read() as conn:
             return [dict(row._mapping) for row in conn.execute(query)]
+
+    def outlet_names(self) -> list[dict[str, Any]]:
+        """Every outlet's name and domain, by name: one read of the outlets table (no counting),
+        what the filter forms need."""
+        with self.read() as conn:
+            return [dict(row._mapping) for row in conn.execute(
+                select(outlets.c.name, outlets.c.domain).order_by(outlets.c.name))]
 
     # --- writing -------------------------------------------------------------------------
     def save_article(
@@ -361,23 +371,35 @@ class ArticleQueries(Database):
             conn.execute(update(articles).where(articles.c.id == article_id).values(analyzed_at=utcnow()))
 
     # --- full-text search ----------------------------------------------------------------
-    def _match(self, query: str) -> tuple[Any, dict[str, Any], Any] | None:
-        """(subquery of matching ids with a score, its parameters, the best-first ordering)."""
+    def _match(self, query: str, *, candidates: int | None = SEARCH_CANDIDATES
+               ) -> tuple[Any, dict[str, Any], Any] | None:
+        """(subquery of matching ids with a score, its parameters, the best-first ordering).
+
+        Ranking is bounded: the score is computed for the newest ``candidates`` matches only (the
+        index is read newest first and stops there), so a word in every other article costs the
+        same as a rare one; a rare word's matches are all ranked. ``None`` = every match (counting).
+        """
         query = query.replace("\x00", " ")  # a NUL separates words (and PostgreSQL refuses it)
+        cap = "" if candidates is None else " ORDER BY rowid DESC LIMIT :cap"
         if self.dialect == "sqlite":
             expression = fts_query(query)
             if not expression:
                 return None
             match = text("SELECT rowid AS id, bm25(articles_fts, 5.0, 1.0) AS score "
-                         "FROM articles_fts WHERE articles_fts MATCH :q"
+                         "FROM articles_fts WHERE articles_fts MATCH :q" + cap
                          ).columns(column("id", Integer), column("score", Float)).subquery("m")
-            return match, {"q": expression}, match.c.score  # bm25: lower is better
+            return match, {"q": expression, "cap": candidates}, match.c.score  # bm25: lower is better
         if not query.strip():
             return None
         tsq = func.websearch_to_tsquery("english", text(":q"))
-        match = (select(articles.c.id, func.ts_rank(text("articles.search_vector"), tsq).label("score"))
-                 .where(text("articles.search_vector @@ websearch_to_tsquery('english', :q)")).subquery("m"))
-        return match, {"q": query}, match.c.score.desc()
+        found = select(articles.c.id).where(text("articles.search_vector @@ websearch_to_tsquery('english', :q)"))
+        if candidates is not None:  # the newest matches first, then rank only those
+            found = found.order_by(articles.c.id.desc()).limit(bindparam("cap"))
+        newest = found.subquery("c")
+        ranked = aliased(articles, name="ranked")
+        match = (select(newest.c.id, func.ts_rank(text("ranked.search_vector"), tsq).label("score"))
+                 .join(ranked, ranked.c.id == newest.c.id).subquery("m"))
+        return match, {"q": query, "cap": candidates}, match.c.score.desc()
 
     def _snippets(self, conn: Connection, params: dict[str, Any], ids: list[int]) -> dict[int, str]:
         """Highlighted snippets for the page of hits only (not for every match)."""
@@ -428,7 +450,7 @@ class ArticleQueries(Database):
     def count_search(self, query: str, *, outlet: str | None = None, since: datetime | None = None,
                      until: datetime | None = None, language: str | None = None) -> int:
         """How many originals match (same filters as :meth:`search`)."""
-        matched = self._match(query)
+        matched = self._match(query, candidates=None)
         if matched is None:
             return 0
         match, params, _order = matched

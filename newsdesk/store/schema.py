@@ -406,3 +406,23 @@ reader_subscriptions = Table(
     Column("updated_at", TS, nullable=False),
     Index("ix_reader_subscriptions_folder", "folder_id"),
 )
+
+#: what a story's page and home-page line show, precomputed when the story changes (JSON ``body``);
+#: ``basis`` = the story's ``updated_at`` and size it was computed from (stale when they differ)
+story_digests = Table(
+    "story_digests", metadata,
+    Column("story_id", Integer, ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True),
+    Column("basis", String(80), nullable=False),
+    Column("summary_line", Text, nullable=False, default=""),
+    Column("body", Text, nullable=False),
+    Column("computed_at", TS, nullable=False),
+)
+
+#: an article's related list (JSON), precomputed when the article or its story changes
+article_digests = Table(
+    "article_digests", metadata,
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("basis", String(80), nullable=False),
+    Column("related", Text, nullable=False),
+    Column("computed_at", TS, nullable=False),
+)

@@ -150,6 +150,20 @@ class StoryQueries(Database):
             record.outlets = by_story.get(record.id, [])
         return records
 
+    def recent_story_counts(self, story_ids: Sequence[int], *, since: datetime) -> dict[int, int]:
+        """Originals of each listed story published (or first seen) on or after ``since``: one
+        grouped count over those stories' articles."""
+        if not story_ids:
+            return {}
+        when = func.coalesce(articles.c.published, articles.c.first_seen)
+        query = (select(articles.c.story_id, func.count().label("n"))
+                 .outerjoin(duplicate_links, duplicate_links.c.article_id == articles.c.id)
+                 .where(articles.c.story_id.in_(list(story_ids)), duplicate_links.c.article_id.is_(None),
+                        when >= since)
+                 .group_by(articles.c.story_id))
+        with self.read() as conn:
+            return {int(r.story_id): int(r.n) for r in conn.execute(query)}
+
     def count_stories(self) -> int:
         with self.read() as conn:
             return int(conn.execute(select(func.count()).select_from(stories)
@@ -177,6 +191,8 @@ class StoryQueries(Database):
         copies = select(duplicate_links.c.article_id).where(duplicate_links.c.original_id == article_id)
         conn.execute(update(articles).where(or_(articles.c.id == article_id, articles.c.id.in_(copies)))
                      .values(story_id=story_id))
+        if story_id is not None:  # the story's page digests are stale from now on
+            conn.execute(update(stories).where(stories.c.id == story_id).values(updated_at=utcnow()))
 
     def story_titles(self, conn: Connection, story_id: int, limit: int = 200) -> list[tuple[int, str]]:
         """(article id, headline) of the story's originals, newest first."""
@@ -224,6 +240,7 @@ class StoryQueries(Database):
         conn.execute(update(articles).where(articles.c.story_id == loser).values(story_id=survivor))
         conn.execute(update(stories).where(or_(stories.c.id == loser, stories.c.merged_into == loser))
                      .values(merged_into=survivor, size=0, centroid=None, updated_at=utcnow()))
+        conn.execute(update(stories).where(stories.c.id == survivor).values(updated_at=utcnow()))
 
     def candidate_stories(self, conn: Connection, terms: Sequence[str], *, earliest: datetime | None,
                           latest: datetime | None, limit: int) -> list[int]:

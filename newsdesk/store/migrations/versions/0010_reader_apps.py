@@ -4,13 +4,13 @@ What the Google Reader and Fever APIs show one user; the articles and their read
 desk's own tables.
 
 Revision ID: 0010
-Revises: 0008
+Revises: 0009
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0010"
-down_revision = "0008"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
