@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from newsdesk.analyze import vectors
 from newsdesk.analyze.framing import compare_outlets
-from newsdesk.analyze.story_model import JoinModel, default_model, pair_features
+from newsdesk.analyze.story_model import Decision, JoinModel, default_model, pair_features
 from newsdesk.errors import AnalysisError, NotFoundError
 from newsdesk.models import FramingInput, StoryDetail, StoryInfo, TimelineEntry
 
@@ -210,6 +210,7 @@ class MemoryIndex:
 
 @dataclass
 class _Doc:
+    #: sublinear term weights scaled so that the article's TF-IDF vector (at arrival) has length 1
     tf: dict[str, float]
     weights: dict[str, float]
     titles: dict[str, float]
@@ -266,7 +267,9 @@ class StreamClusterer:
             f"{title or ''}\n{text or ''}")
         names = {name: 1.0 for name in raw_names if name}
         titles = vectors.sublinear(vectors.term_counts(title, None))
-        return _Doc(tf, vectors.normalise(weights), titles, names, published)
+        length = vectors.norm(weights) or 1.0
+        unit = {t: w / length for t, w in tf.items()}
+        return _Doc(unit, vectors.normalise(weights), titles, names, published)
 
     def candidate_features(self, profile: StoryState, terms: Sequence[str],
                            exclude: int | None = None) -> list[tuple[list[float], StoryState]]:
@@ -281,39 +284,27 @@ class StreamClusterer:
         n_docs = self.index.n_docs()
         return [(pair_features(profile, s, dfs, n_docs, self.window), s) for s in states.values()]
 
-    def scored_candidates(self, profile: StoryState, terms: Sequence[str],
+    def scored_candidates(self, profile: StoryState, terms: Sequence[str], decision: Decision,
                           exclude: int | None = None) -> list[tuple[float, StoryState]]:
-        """(join probability, story) of the candidate stories of ``profile``, most probable first."""
-        return sorted(((self.model.probability(f), s) for f, s in self.candidate_features(profile, terms, exclude)),
+        """(probability, story) of the candidate stories of ``profile``, most probable first."""
+        return sorted(((decision.probability(f), s) for f, s in self.candidate_features(profile, terms, exclude)),
                       key=lambda pair: (-pair[0], pair[1].id))
 
     def _place(self, doc: _Doc) -> int:
         profile = _new_state(doc)
         if not doc.tf:
             return self.index.create(profile, [])
-        scored = self.scored_candidates(profile, vectors.top_terms(doc.weights, QUERY_TERMS))
+        scored = self.scored_candidates(profile, vectors.top_terms(doc.weights, QUERY_TERMS), self.model.join)
         if not scored or scored[0][0] < self.threshold:
             return self.index.create(profile, self._index_terms(profile))
         best = scored[0][1]
         _absorb(best, doc)
         self.index.save(best, self._index_terms(best))
-        return self._maybe_merge(best, [s for _, s in scored[1:3]])
+        return best.id
 
     def _index_terms(self, state: StoryState) -> list[str]:
         dfs = self.index.document_frequencies(state.terms)
         return vectors.top_terms(vectors.weigh(state.terms, dfs, self.index.n_docs()), INDEX_TERMS)
-
-    def _probability(self, a: StoryState, b: StoryState) -> float:
-        dfs = self.index.document_frequencies({t for s in (a, b) for t in (*s.terms, *s.titles)})
-        return self.model.probability(pair_features(a, b, dfs, self.index.n_docs(), self.window))
-
-    def _maybe_merge(self, story: StoryState, others: list[StoryState]) -> int:
-        if self.merge_threshold is None:
-            return story.id
-        for other in others:
-            if self._probability(story, other) >= self.merge_threshold:
-                return self._merge(story, other).id
-        return story.id
 
     def _merge(self, a: StoryState, b: StoryState) -> StoryState:
         """Fold the smaller story into the larger (the older on a tie); returns the survivor."""
@@ -334,24 +325,28 @@ class StreamClusterer:
         if self.merge_threshold is None:
             return []
         merges: list[tuple[int, int]] = []
+        story_ids = self.index.recent(since, MERGE_PASS_STORIES)
         for _ in range(MERGE_PASS_ROUNDS):
-            pairs = self._mergeable_pairs(since)
+            pairs = self._mergeable_pairs(story_ids)
             touched: set[int] = set()
+            again: set[int] = set()
             for _probability, a, b in pairs:
                 if a.id in touched or b.id in touched:
+                    again |= {a.id, b.id}  # its best match changed this round: look again next round
                     continue
                 touched |= {a.id, b.id}
                 survivor = self._merge(a, b)
                 merges.append((b.id if survivor is a else a.id, survivor.id))
-            if not pairs:
+            if not merges or not pairs:
                 break
+            story_ids = sorted({self.index.resolve(i) for i in touched | again})
         return merges
 
-    def _mergeable_pairs(self, since: datetime | None) -> list[tuple[float, StoryState, StoryState]]:
+    def _mergeable_pairs(self, story_ids: Sequence[int]) -> list[tuple[float, StoryState, StoryState]]:
         assert self.merge_threshold is not None
         best: dict[tuple[int, int], tuple[float, StoryState, StoryState]] = {}
-        for story in self.index.load(self.index.recent(since, MERGE_PASS_STORIES)).values():
-            scored = self.scored_candidates(story, self._index_terms(story), exclude=story.id)
+        for story in self.index.load(story_ids).values():
+            scored = self.scored_candidates(story, self._index_terms(story), self.model.merge, exclude=story.id)
             if scored and scored[0][0] >= self.merge_threshold:
                 other = scored[0][1]
                 key = (min(story.id, other.id), max(story.id, other.id))
@@ -503,6 +498,25 @@ def assign_story(store: Store, article_id: int, settings: Settings) -> int | Non
     return story_id
 
 
+def merge_recent_stories(store: Store, settings: Settings) -> list[int]:
+    """Merge the stories of the recent window (a window back from the newest story) that the
+    stream split; returns the ids of the stories that grew. Idempotent, and safe with several
+    workers: it reads and rewrites story membership under the ``stories`` lock, the one
+    :func:`assign_story` takes."""
+    with store.transaction() as conn:
+        store.lock(conn, "stories")
+        latest = store.latest_story_date(conn)
+        if latest is None:
+            return []
+        index = StoreIndex(store, conn)
+        clusterer = StreamClusterer(settings.story_threshold, settings.story_window_days, index=index)
+        merges = clusterer.merge_pass(latest - clusterer.window)
+        grown = sorted({index.resolve(survivor) for _, survivor in merges})
+        for story_id in grown:
+            _retitle(store, conn, index, story_id)
+    return grown
+
+
 def _follow_original(store: Store, article: Article) -> int | None:
     original = store.get_article(article.duplicate_of or article.id)
     if original.story_id is None:
@@ -592,4 +606,5 @@ def _story_entities(store: Store, story_id: int, notes: list[str]) -> list[dict[
 
 
 __all__ = ["StreamClusterer", "MemoryIndex", "StoreIndex", "StoryState", "ClusterIndex", "assign_story",
+           "merge_recent_stories",
            "list_stories", "story_detail", "StoryInfo", "StoryDetail", "TimelineEntry"]

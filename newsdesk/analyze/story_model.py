@@ -4,8 +4,9 @@ An article (a story of one) and a story — or two stories — are compared on s
 (Miranda et al. 2018 use the same idea): TF-IDF cosine of the bodies, cosine of the headlines,
 cosine of the names, the time between them, and flags for what is missing (no headline, no
 date, no names). A logistic model turns them into the probability that both are about one
-event; an article joins the most probable story when that probability reaches the join
-threshold, and two stories merge when it reaches the merge threshold.
+event; an article joins the most probable story when the *join* decision's probability reaches
+its threshold, and two stories merge when the *merge* decision's does (stories are compared on
+their summed vectors, which changes the scale of the similarities: hence two fitted decisions).
 
 The coefficients live in ``story_model.json`` next to this module, written by
 ``bench/clustering/fit.py`` (the command that produced them is recorded in the file).
@@ -28,12 +29,13 @@ from newsdesk.errors import AnalysisError
 MODEL_FILE = Path(__file__).with_name("story_model.json")
 
 #: the features, in the order of the model's weights
-FEATURES = ("text", "title", "names", "no_title", "no_names", "time_gap", "undated")
+FEATURES = ("text", "mean_text", "title", "names", "no_title", "no_names", "time_gap", "undated")
 
 
 class Profile(Protocol):
     """What is compared: an article as a story of one, or a story."""
 
+    size: int
     terms: dict[str, float]
     titles: dict[str, float]
     names: dict[str, float]
@@ -51,7 +53,11 @@ def time_gap(a: Profile, b: Profile) -> timedelta | None:
 def pair_features(a: Profile, b: Profile, dfs: Mapping[str, int], n_docs: int,
                   window: timedelta) -> list[float]:
     """The model's features of one pair, in :data:`FEATURES` order."""
-    text = vectors.cosine(vectors.weigh(a.terms, dfs, n_docs), vectors.weigh(b.terms, dfs, n_docs))
+    weighted_a, weighted_b = vectors.weigh(a.terms, dfs, n_docs), vectors.weigh(b.terms, dfs, n_docs)
+    text = vectors.cosine(weighted_a, weighted_b)
+    # each article adds its terms scaled to unit TF-IDF length, so this is the mean cosine over
+    # the pairs of articles, one from each side (average link)
+    mean_text = vectors.dot(weighted_a, weighted_b) / max(1, a.size * b.size)
     has_titles = bool(a.titles and b.titles)
     title = vectors.cosine(vectors.weigh(a.titles, dfs, n_docs), vectors.weigh(b.titles, dfs, n_docs)) \
         if has_titles else 0.0
@@ -59,17 +65,16 @@ def pair_features(a: Profile, b: Profile, dfs: Mapping[str, int], n_docs: int,
     names = vectors.cosine(a.names, b.names) if has_names else 0.0
     gap = time_gap(a, b)
     gap_share = min(1.0, gap / window) if gap is not None and window else 0.0
-    return [text, title, names, float(not has_titles), float(not has_names), gap_share, float(gap is None)]
+    return [text, mean_text, title, names, float(not has_titles), float(not has_names), gap_share, float(gap is None)]
 
 
 @dataclass(frozen=True)
-class JoinModel:
-    """Logistic regression over :data:`FEATURES`, with the two decision thresholds."""
+class Decision:
+    """One logistic regression over :data:`FEATURES` and the probability at which it says yes."""
 
     weights: tuple[float, ...]
     bias: float
-    join_probability: float
-    merge_probability: float
+    threshold: float
 
     def probability(self, features: Sequence[float]) -> float:
         """Probability that the pair is one event."""
@@ -77,15 +82,39 @@ class JoinModel:
         return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
 
     def to_json(self) -> dict[str, Any]:
-        return {"features": list(FEATURES), "weights": list(self.weights), "bias": self.bias,
-                "join_probability": self.join_probability, "merge_probability": self.merge_probability}
+        return {"weights": list(self.weights), "bias": self.bias, "threshold": self.threshold}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Decision:
+        weights = tuple(float(w) for w in data["weights"])
+        if len(weights) != len(FEATURES):
+            raise AnalysisError(f"a story decision needs {len(FEATURES)} weights, got {len(weights)}")
+        return cls(weights, float(data["bias"]), float(data["threshold"]))
+
+
+@dataclass(frozen=True)
+class JoinModel:
+    """The two decisions: an article joining a story, and two stories merging."""
+
+    join: Decision
+    merge: Decision
+
+    @property
+    def join_probability(self) -> float:
+        return self.join.threshold
+
+    @property
+    def merge_probability(self) -> float:
+        return self.merge.threshold
+
+    def to_json(self) -> dict[str, Any]:
+        return {"features": list(FEATURES), "join": self.join.to_json(), "merge": self.merge.to_json()}
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> JoinModel:
         if list(data.get("features", [])) != list(FEATURES):
             raise AnalysisError(f"story model features {data.get('features')} are not {list(FEATURES)}")
-        return cls(tuple(float(w) for w in data["weights"]), float(data["bias"]),
-                   float(data["join_probability"]), float(data["merge_probability"]))
+        return cls(Decision.from_json(data["join"]), Decision.from_json(data["merge"]))
 
 
 @cache
