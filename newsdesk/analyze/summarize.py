@@ -33,7 +33,7 @@ from scipy import sparse
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
 from newsdesk.analyze import sentence_scores
-from newsdesk.analyze.datelines import is_credit_line, strip_dateline
+from newsdesk.analyze.datelines import is_boilerplate, is_credit_line, strip_dateline
 from newsdesk.analyze.dedupe import shingles
 from newsdesk.analyze.language import analysis_language
 from newsdesk.analyze.sentence_scores import SentenceModel
@@ -105,6 +105,7 @@ def _usable(sentences: Sequence[str]) -> np.ndarray:
     factor[[not _TERMINATED.search(s) for s in sentences]] = UNTERMINATED_FACTOR  # headings, captions
     factor[[not any(ch.isalnum() for ch in s) for s in sentences]] = 0.0  # "...", "* * *"
     factor[[is_credit_line(s) for s in sentences]] = 0.0  # "By A and B.", "Published 8 October 2026."
+    factor[[is_boilerplate(s) for s in sentences]] = 0.0  # "Sign up ...", "(Reporting by A; editing by B)"
     return factor
 
 
@@ -218,7 +219,7 @@ def summarize_text(text: str, *, title: str = "", sentences: int = 3, words: int
     chosen = sorted(_mmr(model, prepared.vectors, relevance, limit, word_counts=counts, word_budget=words))
     if not chosen:  # every sentence was a heading or the title itself: the first real one will do
         chosen = [i for i, part in enumerate(parts)
-                  if any(ch.isalnum() for ch in part) and not is_credit_line(part)][:1]
+                  if any(ch.isalnum() for ch in part) and not is_credit_line(part) and not is_boilerplate(part)][:1]
     picked = [SummarySentence(parts[i], article_id, i) for i in chosen]
     if words is not None and picked and sum(len(s.text.split()) for s in picked) > words:
         picked = [replace(picked[0], text=_truncate_words(picked[0].text, words))]
