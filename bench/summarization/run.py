@@ -181,6 +181,17 @@ title-repeat rules, and the story summary's cross-outlet corroboration weight (n
 has multi-outlet stories). Differences of ±0.5 R1 are within noise at n=50.
 
 """
+    second = HERE / "RESULTS-second-set.md"
+    if second.exists():
+        body += ("## A second reference set, untuned: SadedeGel's annotated Turkish news\n\n"
+                 "From the PyPI package `sadedegel` 0.21.2 (MIT licence; Global Maksimum AI), fetched with "
+                 "`pip download sadedegel==0.21.2 --no-deps` and read from the wheel, never copied here: 96 "
+                 "Turkish news articles and columns split into sentences, which annotators removed round by "
+                 "round; the reference summary is the sentences that survived to the last round. newsdesk runs "
+                 "the model fitted on CNN/DM fold A, nothing tuned on this set. ROUGE-1/2 F1 with a Unicode word "
+                 "tokenizer, no stemming; see `second_set.py` for the details. This table comes from "
+                 "`second_set.py --write` (run separately; the date is its own).\n\n"
+                 + second.read_text(encoding="utf-8") + "\n")
     body += """## Published figures (not measured here)
 
 From the papers, as quoted in the shared README: the full test set (other documents) and, for these 100
