@@ -172,14 +172,28 @@ class SearchHit:
 
 @dataclass(frozen=True)
 class SummarySentence:
-    """One chosen sentence; ``position`` is its index among its article's sentences."""
+    """One chosen sentence; ``position`` is its index among its article's sentences.
+
+    A story summary's sentences also say where each comes from: the article's outlet, its public
+    URL and its publication time (a story summary is a dated list of developments)."""
 
     text: str
     article_id: int | None
     position: int
+    outlet: str | None = None
+    url: str | None = None
+    published: datetime | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {"text": self.text, "article_id": self.article_id, "position": self.position}
+        return {"text": self.text, "article_id": self.article_id, "position": self.position,
+                "outlet": self.outlet, "url": self.url,
+                "published": self.published.isoformat() if self.published else None}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> SummarySentence:
+        published = data.get("published")
+        return cls(str(data["text"]), data.get("article_id"), int(data["position"]), data.get("outlet"),
+                   data.get("url"), datetime.fromisoformat(published) if published else None)
 
 
 @dataclass
@@ -215,8 +229,7 @@ class Summary:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Summary:
         return cls(
-            sentences=[SummarySentence(s["text"], s.get("article_id"), int(s["position"]))
-                       for s in data.get("sentences", [])],
+            sentences=[SummarySentence.from_json(s) for s in data.get("sentences", [])],
             method=str(data.get("method") or ""), abstract=data.get("abstract") or "",
             note=data.get("note") or "", params=dict(data.get("params") or {}),
         )

@@ -10,7 +10,7 @@ from collections import defaultdict
 
 import pytest
 
-from newsdesk.analyze.datelines import is_credit_line, strip_dateline
+from newsdesk.analyze.datelines import is_boilerplate, is_credit_line, strip_dateline
 from newsdesk.analyze.framing import compare_outlets, lead_sentence
 from newsdesk.analyze.summarize import summarize_articles, summarize_text
 from newsdesk.demo.corpus import ArticleSpec, load_articles
@@ -118,3 +118,75 @@ def test_an_outlet_naming_itself_is_no_framing() -> None:
     assert phrases["Meridian Wire"] and not any({"meridian", "wire"} & set(p.split())
                                                 for p in phrases["Meridian Wire"])
     assert phrases["The Ledger"] and not any("ledger" in p for p in phrases["The Ledger"])
+
+
+@pytest.mark.parametrize(("sentence", "boilerplate"), [
+    ("(Reporting by Tomas Revel; editing by the Meridian Wire desk) \u00a9 2026 Meridian Wire.", True),
+    ("Sign up to First Edition, our morning newsletter.", True),
+    ("Read more: how the levy works.", True),
+    ("Here is what we know so far, pulled together from the regulator and pharmacists.", True),
+    ("This article was updated on Friday with the minister's comments.", True),
+    ("All rights reserved.", True),
+    ("The union said it would sign up new members before the vote.", False),
+    ("Subscribers to the water scheme will pay four crowns more.", False),
+    ("Police said the report was compiled by two officers.", False),
+])
+def test_boilerplate(sentence: str, boilerplate: bool) -> None:
+    assert is_boilerplate(sentence) is boilerplate
+
+
+def test_boilerplate_is_never_a_summary_sentence_or_a_lead() -> None:
+    text = ("Here is what we know so far, pulled together from the regulator, pharmacists and patients.\n\n"
+            "Calloway is recalling 38 batches of Veltrazan after tests found an impurity. "
+            "About 210,000 patients take the tablets. Pharmacies will swap packs free of charge.\n\n"
+            "Sign up to First Edition, our morning newsletter, for more stories like this.\n\n"
+            "(Reporting by Greta Lund; editing by the desk) \u00a9 2026 Meridian Wire.")
+    chosen = [s.text for s in summarize_text(text, sentences=4, language="en").sentences]
+    assert chosen and not any(is_boilerplate(s) for s in chosen)
+    assert lead_sentence("Recall", text).startswith("Calloway is recalling")
+
+
+def test_demo_story_summaries_are_dated_lists_one_line_per_article() -> None:
+    for specs in _storylines().values():
+        articles = [_article(n, spec) for n, spec in enumerate(specs, start=1)]
+        by_id = {a.id: a for a in articles}
+        lines = summarize_articles(articles, sentences=5).sentences
+        assert 1 <= len(lines) <= min(5, len(articles))
+        assert len({s.article_id for s in lines}) == len(lines)
+        for line in lines:
+            article = by_id[line.article_id]  # type: ignore[index]
+            assert (line.outlet, line.published) == (article.outlet, article.published)
+            assert not is_credit_line(line.text) and not is_boilerplate(line.text)
+        dates = [s.published for s in lines]
+        assert dates == sorted(dates)  # type: ignore[type-var]
+
+
+def test_demo_framing_phrases_share_no_wording_with_another_outlet() -> None:
+    from newsdesk.analyze.framing import phrases as phrases_of
+
+    checked = 0
+    for specs in _storylines().values():
+        inputs = [FramingInput(n, OUTLETS[s.outlet].name, s.title, s.text) for n, s in enumerate(specs)]
+        for framing in compare_outlets(inputs):
+            others = set().union(*(phrases_of(f"{i.title}\n{i.text}") for i in inputs if i.outlet != framing.outlet))
+            for phrase in framing.phrases:
+                words = phrase.split()
+                pieces = {phrase} | {" ".join(words[i:i + 2]) for i in range(len(words) - 1)}
+                assert not pieces & others, (framing.outlet, phrase)
+            checked += len(framing.phrases)
+    assert checked > 20
+
+
+def test_an_outlet_spelling_its_name_another_way_is_no_framing() -> None:
+    framing = compare_outlets([
+        FramingInput(1, "NewsLoop", "Dam fills", "News Loop readers asked about the dam. Newsloop's explainer "
+                     "covers reservoir levels and downstream farms."),
+        FramingInput(2, "The Ledger", "Dam fills", "Officials confirmed the dam filling. Water levels rose."),
+    ])
+    loop = next(f for f in framing if f.outlet == "NewsLoop").phrases
+    assert loop and not any("loop" in p or "newsloop" in p for p in loop)
+    boiler = compare_outlets([
+        FramingInput(1, "Meridian Wire", "Dam", "The dam filled. Sign up to The Morning Wire newsletter today."),
+        FramingInput(2, "The Ledger", "Dam", "Officials confirmed the dam filling."),
+    ])
+    assert not any("newsletter" in p or "sign" in p for p in boiler[0].phrases)

@@ -74,7 +74,8 @@ def test_long_text_finishes_and_prefers_the_lead() -> None:
                     range(100_000))
     summary = summarize_text("The city unveiled its budget for the harbour, the tram and the library. " + body)
     assert len(summary.sentences) == 3
-    assert summary.sentences[0].position == 0
+    # the opening, not the 100,000 look-alike reports after it (which out-score the lead on centrality)
+    assert all(s.position < 10 for s in summary.sentences)
 
 
 def test_other_languages_work_without_stemming() -> None:
@@ -121,16 +122,23 @@ STORY = [
 ]
 
 
-def test_story_summary_spans_outlets_in_reading_order() -> None:
+def test_story_summary_is_a_dated_list_one_development_per_article() -> None:
     summary = summarize_articles(STORY, sentences=4)
-    assert len(summary.sentences) == 4
-    assert {s.article_id for s in summary.sentences} >= {1, 2}
-    assert len({s.article_id for s in summary.sentences}) >= 2
-    order = [(s.article_id, s.position) for s in summary.sentences]
-    assert order == sorted(order)  # articles are already sorted by published date here
+    # three articles, so three lines: a short list, never a second sentence of one article as padding
+    assert [s.article_id for s in summary.sentences] == [1, 2, 3]  # published order
     for sentence in summary.sentences:
         article = next(a for a in STORY if a.id == sentence.article_id)
         assert sentence.text in article.text
+        assert (sentence.outlet, sentence.url, sentence.published) == (article.outlet, article.public_url,
+                                                                       article.published)
+    row = summary.to_json()["sentences"][0]
+    assert row["outlet"] == "coastpost" and row["published"] == "2026-03-02T09:00:00+00:00"
+    assert row["url"] == "https://coastpost.example/1"
+    assert Summary.from_json(summary.to_json()) == summary
+
+
+def test_story_summary_stops_at_the_requested_length() -> None:
+    assert len(summarize_articles(STORY, sentences=2).sentences) == 2
 
 
 def test_story_summary_does_not_repeat_a_fact() -> None:

@@ -138,7 +138,8 @@ def test_text_file_target(runner: CliRunner, env: dict[str, str], tmp_path: Path
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["target"] == str(page)
-    assert data["text"].startswith("The Port Aldwin council approved")
+    assert len(data["sentences"]) == 1 and data["text"] in TEXT
+    assert data["sentences"][0]["position"] <= 1  # from the opening of the file's text
 
 
 def test_url_target_through_loopback(runner: CliRunner, env: dict[str, str]) -> None:

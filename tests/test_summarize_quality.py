@@ -1,7 +1,9 @@
 """Quality gate: newsdesk's summaries must keep their ROUGE on the shared CNN/DM set (like an eval gate).
 
-The floor is pinned a little under the measured figure (bench/summarization/RESULTS.md: R1 41.36,
-R2 17.72 on all 100 documents), and newsdesk must stay within reach of Lead-3 scored in the same run.
+Scored on half B only (odd documents), the half the shipped sentence scorer was NOT fitted on
+(``newsdesk/analyze/data/sentence_weights.json`` was fitted on half A). The floor is pinned a little
+under the measured figure (bench/summarization/RESULTS.md: R1 41.60, R2 18.31 on half B), and newsdesk
+must beat Lead-3 scored in the same run on the same documents, in R1 and in R2.
 newsdesk reads the articles as the benchmark gives them to it (``bench/summarization/common.py``:
 the lower-cased PTB tokens joined back into text); Lead-3 reads the shared file as it is.
 """
@@ -16,7 +18,7 @@ from conftest import require_module, shared_path
 
 from newsdesk.analyze.summarize import summarize_text
 
-PINNED = {"R1": 40.8, "R2": 17.2}
+PINNED = {"R1": 41.3, "R2": 18.0}
 
 
 BENCH_COMMON = Path(__file__).resolve().parents[1] / "bench" / "summarization" / "common.py"
@@ -37,10 +39,10 @@ def _evaluator() -> ModuleType:
 
 def test_rouge_does_not_regress() -> None:
     evaluator = _evaluator()
-    docs = evaluator.load_jsonl(str(shared_path("bench", "summarization", "cnndm-realsumm100.jsonl")))
     bench = _load("bench_summarization_common", BENCH_COMMON)
+    docs = bench.half(evaluator.load_jsonl(str(shared_path("bench", "summarization", "cnndm-realsumm100.jsonl"))), "B")
     ours = evaluator.rouge([(summarize_text(bench.newsdesk_input(d)).text, d["reference"]) for d in docs])
     lead = evaluator.rouge([(evaluator.lead(d["text"]), d["reference"]) for d in docs])
     assert ours["R1"] >= PINNED["R1"], ours
     assert ours["R2"] >= PINNED["R2"], ours
-    assert ours["R1"] >= lead["R1"] - 0.5, (ours, lead)
+    assert ours["R1"] > lead["R1"] and ours["R2"] > lead["R2"], (ours, lead)

@@ -87,9 +87,17 @@ def test_story_page_links_summary_sentences_charts_frames_and_folds_copies(
         client: TestClient, corpus: Corpus) -> None:
     story_id = story_of(corpus, "bridge-closure")
     page = client.get(f"/stories/{story_id}").text
-    members = {a.id for a in corpus.store.get_story_articles(story_id)}
-    cites = [int(m) for m in re.findall(r'class="cite" href="/articles/(\d+)"', page)]
-    assert cites and set(cites) <= members
+    members = {a.id: a for a in corpus.store.get_story_articles(story_id)}
+    # the summary is a dated list: each line a date, its outlet and the sentence linking to its article
+    summary = page.split('id="summary-h"', 1)[1].split("</section>", 1)[0]
+    lines = re.findall(r'<time datetime="([^"]+)">[^<]+</time> · <a class="outlet" href="/\?outlet=[^"]+">([^<]+)</a>'
+                       r'</p>\s*<a class="development" href="/articles/(\d+)">', summary)
+    assert lines and summary.count("<li>") == len(lines)
+    assert {int(aid) for _, _, aid in lines} <= set(members)
+    for published, outlet, aid in lines:
+        assert members[int(aid)].outlet == outlet
+        assert members[int(aid)].published is not None and published.startswith(members[int(aid)].published.date().isoformat())
+    assert [published for published, _, _ in lines] == sorted(published for published, _, _ in lines)
     assert "<svg" in page and page.count("<rect") >= 3
     frames = re.findall(r'<div class="frame">\s*<h3>([^<]+)</h3>', page)
     assert sorted(frames) == ["Civic Wire", "Harbour Times", "Northern Ledger"]

@@ -27,7 +27,7 @@ def load_evaluator() -> ModuleType:
 
 
 def half(docs: list[dict[str, Any]], which: str) -> list[dict[str, Any]]:
-    """``A``: even indices (the half the weights were tuned on), ``B``: odd indices (held out)."""
+    """``A``: even indices (the half the shipped scorer was fitted on), ``B``: odd indices (held out)."""
     return docs[0::2] if which == "A" else docs[1::2]
 
 

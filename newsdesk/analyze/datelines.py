@@ -1,4 +1,4 @@
-"""What opens a news text without being news: datelines and credit lines.
+"""What a news text holds without being news: datelines, credit lines and boilerplate.
 
 * A **dateline** leads the first sentence of a wire story: the place in capitals, optionally a
   region, a date and the agency in brackets, then a dash -- ``ORVANE, Nov 9 (Meridian Wire) -``,
@@ -8,8 +8,12 @@
   ``By Priya Nandakumar and Jonas Hale.``, ``Published 8 October 2026.``. :func:`is_credit_line`
   says so; such a sentence is never a summary sentence or a lead.
 
-Summaries (``summarize.py``) and framing leads (``framing.py``) use both, so a reader never sees
-a dateline or a byline where the news should be.
+* **Boilerplate** is a sentence about the page or the reporting rather than the news --
+  ``(Reporting by A; editing by B)``, ``Sign up to our newsletter.``, ``Read more: ...``,
+  ``Here is what we know so far.``, ``All rights reserved.`` -- :func:`is_boilerplate` says so.
+
+Summaries (``summarize.py``) and framing (``framing.py``) use all three, so a reader never sees
+a dateline, a byline or boilerplate where the news should be.
 """
 
 from __future__ import annotations
@@ -68,3 +72,26 @@ def is_credit_line(sentence: str) -> bool:
             return False  # "By Wednesday afternoon the line of lorries ..." is a sentence
         names += 1
     return names >= 2
+
+
+_BOILERPLATE = re.compile(
+    r"""^\W*(?:
+        (?:reporting|writing|editing|additional\ reporting|compiled)\ by\b     # wire credits
+      | (?:sign\ up|subscribe|register|log\ ?in)\b                           # calls to action
+      | (?:read|see|watch|listen)\ (?:more|also|next)\b | related\ *:
+      | (?:follow|like)\ us\b | share\ this\b | click\ here\b | advertisement\b
+      | (?:here\ is|here's|here\u2019s|this\ is)\ (?:what|everything|all)\ (?:we|you)\ (?:know|need)
+      | what\ we\ know\b
+      | (?:this|the)\ (?:article|story|report|page)\ (?:was|has\ been|is)\ (?:updated|amended|corrected|
+            first\ published|produced|based|compiled)
+      | (?:correction|clarification|update)\ *:
+    )""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_ANYWHERE = re.compile(r"all rights reserved|\u00a9|\(c\)\s*\d{4}|contributed to this report|"
+                       r"our (?:morning |daily |weekly )?newsletter", re.IGNORECASE)
+
+
+def is_boilerplate(sentence: str) -> bool:
+    """Whether ``sentence`` is about the page or the reporting, not the news (see the module doc)."""
+    return bool(_BOILERPLATE.match(sentence) or _ANYWHERE.search(sentence))

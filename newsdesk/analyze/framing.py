@@ -1,10 +1,13 @@
 """Framing side by side: how each outlet opens a story and the phrases only it uses.
 
 For every outlet covering a story: its *lead* (the first sentence of its earliest article) and
-its *distinctive phrases* — word n-grams (1 to 3 content words) that occur in that outlet's
-articles and in none of the other outlets' articles of the story, and hold no word of the outlet's
-own name, ranked by how many of its articles use them, two-word phrases first. With a single outlet there is nothing to contrast, so the
-phrase list stays empty.
+its *distinctive phrases* — word n-grams (1 to 3 content words) from the news sentences of that
+outlet's articles (datelines cut, bylines and boilerplate such as "Sign up ..." or "(Reporting
+by ...)" left out) that no other outlet of the story uses, not even in part (a three-word phrase
+whose two-word piece another outlet uses is shared wording), and that hold no word of the outlet's
+own name in any spelling ("News Loop", "newsloop's" for NewsLoop), ranked by how many of its
+articles use them, two-word phrases first. With a single outlet there is nothing to contrast, so
+the phrase list stays empty.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ from collections import Counter
 from collections.abc import Sequence
 
 from newsdesk.analyze import vectors
+from newsdesk.analyze.datelines import is_boilerplate, is_credit_line, strip_dateline
+from newsdesk.analyze.sentences import split_sentences
 from newsdesk.models import FramingInput, OutletFraming
 
 MAX_PHRASES = 6
@@ -23,15 +28,17 @@ _WORD_SPLIT = re.compile(r"[\w'\-]+|[^\w\s]|\n", re.UNICODE)
 _LENGTH_RANK = {2: 0, 1: 1, 3: 2}
 
 
-def lead_sentence(title: str, text: str) -> str:
-    """The first sentence of the text without its dateline, bylines skipped (the headline when
-    there is no text)."""
-    from newsdesk.analyze.datelines import is_credit_line, strip_dateline
-    from newsdesk.analyze.sentences import split_sentences
+def news_sentences(text: str) -> list[str]:
+    """The text's sentences that carry news: datelines cut off, bylines and boilerplate left out."""
+    return [strip_dateline(sentence).strip() for sentence in split_sentences(text or "")
+            if not is_credit_line(sentence) and not is_boilerplate(sentence)]
 
-    for sentence in split_sentences(text or ""):
-        if sum(ch.isalpha() for ch in sentence) >= 20 and not is_credit_line(sentence):
-            return strip_dateline(sentence).strip()
+
+def lead_sentence(title: str, text: str) -> str:
+    """The first news sentence of the text (the headline when there is none)."""
+    for sentence in news_sentences(text):
+        if sum(ch.isalpha() for ch in sentence) >= 20:
+            return sentence
     return (title or text or "").strip()
 
 
@@ -76,7 +83,7 @@ def compare_outlets(articles: Sequence[FramingInput], *, max_phrases: int = MAX_
     for outlet, items in by_outlet.items():
         counts: Counter[str] = Counter()
         for item in items:
-            counts.update(phrases(f"{item.title}\n{item.text}"))
+            counts.update(phrases("\n".join([item.title, *news_sentences(item.text)])))
         usage[outlet] = counts
     result = []
     for outlet, items in by_outlet.items():
@@ -94,9 +101,23 @@ def compare_outlets(articles: Sequence[FramingInput], *, max_phrases: int = MAX_
 
 def _names_outlet(phrase: str, outlet: str) -> bool:
     """Whether the phrase holds a word of the outlet's own name ("meridian", "wire" for Meridian
-    Wire; "ledger's" for The Ledger): an outlet naming itself says nothing about its framing."""
-    own = {word for run in _chunks(outlet) for word in run if word not in vectors.STOPWORDS}
-    return any(word.removesuffix("'s").removesuffix("\u2019s") in own for word in phrase.split())
+    Wire; "ledger's" for The Ledger) or spells the name another way ("news loop" or "newsloop's"
+    for NewsLoop): an outlet naming itself says nothing about its framing."""
+    own = {word for run in _chunks(_split_camel(outlet)) for word in run if word not in vectors.STOPWORDS}
+    compact = "".join(sorted(own, key=_split_camel(outlet).lower().find))
+    words = [word.removesuffix("'s").removesuffix("\u2019s") for word in phrase.split()]
+    return any(word in own for word in words) or bool(compact) and compact in "".join(words)
+
+
+def _split_camel(name: str) -> str:
+    """``NewsLoop`` -> ``News Loop``, so each part of a run-together name counts as a word of it."""
+    return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name)
+
+
+def _shares_wording(phrase: str, others: set[str]) -> bool:
+    """Whether another outlet uses the phrase or a two-word piece of it."""
+    words = phrase.split()
+    return phrase in others or any(" ".join(words[i:i + 2]) in others for i in range(len(words) - 1))
 
 
 def _distinctive(mine: Counter[str], others: set[str], limit: int) -> list[str]:
@@ -107,7 +128,7 @@ def _distinctive(mine: Counter[str], others: set[str], limit: int) -> list[str]:
         return (-mine[phrase], any(w.isdigit() for w in words), -sum(mine.get(w, 0) for w in words),
                 _LENGTH_RANK.get(len(words), 3), phrase)
 
-    candidates = sorted((p for p in mine if p not in others), key=rank)
+    candidates = sorted((p for p in mine if not _shares_wording(p, others)), key=rank)
     chosen: list[str] = []
     for phrase in candidates:
         if any(_overlaps(phrase, kept) for kept in chosen):

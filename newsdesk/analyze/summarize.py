@@ -1,22 +1,19 @@
 """Extractive summaries of one article or of a story told by several outlets.
 
-The method (``centrality-v3``) needs no model. Sentences become TF-IDF vectors (light English
+The method (``learned-v4``) needs no neural model. Sentences become TF-IDF vectors (light English
 stemming when the text is English, character bigrams for CJK, plain words otherwise); each sentence
-is scored by a blend of
-
-* **centrality** -- its summed cosine similarity to the other sentences (degree centrality of the
-  sentence graph; for long texts the graph is built over the first ``GRAPH_LIMIT`` sentences and the
-  rest are scored against the document centroid, so cost stays linear),
-* a **lead-position prior** -- news puts the news first,
-* **title similarity** when a title is given,
-
-and then chosen greedily with maximal marginal relevance (MMR), so a sentence that repeats one
-already chosen is skipped. The result is put back in document order. ``bench/summarization`` shows
-how it compares with Lead-3, LexRank and TextRank, and how the weights below were tuned.
+gets a row of features (position, length, centrality in the sentence graph, similarity to the
+centroid and to the title, figures, quotes -- :mod:`newsdesk.analyze.sentence_scores`) that a small
+linear model, fitted on one fold of a reference set by ``bench/summarization/fit.py`` and shipped as
+``data/sentence_weights.json``, turns into a score. Sentences are then chosen greedily with maximal
+marginal relevance (MMR), so a sentence that repeats one already chosen is skipped, and put back in
+document order. Datelines are cut off and credit lines (bylines, date stamps) are never chosen.
+``bench/summarization`` compares it, held out, with Lead-3, LexRank and TextRank.
 
 For a story (:func:`summarize_articles`) the sentences of all its articles are pooled; near-copies
-of an article count once, centrality rewards a sentence that other outlets corroborate, and the
-redundancy check runs across articles so one fact is not told twice.
+of an article count once, each sentence is scored within its article and gains from corroboration
+by the other outlets, at most one sentence is taken per article and the redundancy check runs across
+articles, so the result is a dated list of developments in publication order, one fact once.
 
 :func:`summarize_article` and :func:`summarize_story` are the store-level entry points that the CLI
 and the web call; both cache their results in the ``summaries`` table.
@@ -35,43 +32,24 @@ import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
-from newsdesk.analyze.datelines import is_credit_line, strip_dateline
+from newsdesk.analyze import sentence_scores
+from newsdesk.analyze.datelines import is_boilerplate, is_credit_line, strip_dateline
 from newsdesk.analyze.dedupe import shingles
 from newsdesk.analyze.language import analysis_language
+from newsdesk.analyze.sentence_scores import SentenceModel
 from newsdesk.analyze.sentences import split_sentences
 from newsdesk.config import Settings
 from newsdesk.models import Article, Summary, SummarySentence
 
 #: names the method in cache keys: change it whenever the sentences chosen for a text can change
-METHOD = "centrality-v3"
-#: sentences that enter the similarity graph; later ones are scored against the centroid
-GRAPH_LIMIT = 400
-#: weights of the sentence score (tuned on half of CNN/DM REALSumm-100, see bench/summarization)
-#: (the grid and its results: bench/summarization/tune.py and RESULTS.md). On CNN/DM the lead prior
-#: carries nearly everything; centrality only breaks ties there, but it is what ranks sentences in
-#: texts that do not put the news first, and it carries story summaries (cross-outlet corroboration).
-POSITION_WEIGHT = 1.0
-POSITION_DECAY = 1.0
-#: ``forward`` (PACSUM-style: similarity to later sentences minus BACKWARD_WEIGHT x to earlier ones)
-#: or ``degree`` (undirected)
-CENTRALITY_MODE = "forward"
-CENTRALITY_WEIGHT = 0.05
-BACKWARD_WEIGHT = 0.5
-#: not tuned (the benchmark has no titles); stories use their own, untuned, centrality weight
-TITLE_WEIGHT = 0.3
+METHOD = "learned-v4"
+#: weights that are not fitted: a story's cross-outlet corroboration and the title-repeat rule
+#: (neither is measured by the reference sets, see bench/summarization/RESULTS.md)
 STORY_CENTRALITY_WEIGHT = 0.5
-#: MMR: share of relevance against redundancy, and the similarity that counts as a repeat
-MMR_LAMBDA = 0.85
-REPEAT_SIMILARITY = 0.6
-#: sentences shorter than this (in words) are unlikely to carry a fact on their own
-MIN_WORDS = 4
 #: a line without a full stop (a heading, a caption, a byline) rarely makes a summary sentence
 UNTERMINATED_FACTOR = 0.4
 #: a sentence this similar to the title only repeats it (the title is shown anyway)
 TITLE_REPEAT_SIMILARITY = 0.85
-MAX_WORDS = 60
-#: in a story, a second sentence from an already quoted article pays this much
-SAME_ARTICLE_PENALTY = 0.1
 STORY_SENTENCES_PER_ARTICLE = 40
 #: at most this many sentences enter a story's (dense) similarity graph, shared among its articles
 STORY_POOL_LIMIT = 2000
@@ -121,70 +99,51 @@ def _vectors(sentences: Sequence[str], extra: Sequence[str] = (), *, english: bo
     return sparse.csr_matrix(matrix)
 
 
-def _centrality(vectors: sparse.csr_matrix) -> np.ndarray:
-    """Degree centrality in the cosine graph (first GRAPH_LIMIT rows), centroid cosine after."""
-    n = vectors.shape[0]
-    scores = np.zeros(n)
-    head = vectors[: min(n, GRAPH_LIMIT)]
-    if head.shape[0] > 1:
-        sims = (head @ head.T).toarray()
-        np.fill_diagonal(sims, 0.0)
-        if CENTRALITY_MODE == "forward":
-            # PACSUM-style directed centrality: a sentence that later ones elaborate on leads
-            later = np.triu(sims, 1).sum(axis=1)
-            earlier = np.tril(sims, -1).sum(axis=1)
-            sims_sum = later - BACKWARD_WEIGHT * earlier
-        else:
-            sims_sum = sims.sum(axis=1)
-        scores[: head.shape[0]] = sims_sum / (head.shape[0] - 1)
-    if n > GRAPH_LIMIT:
-        centroid = np.asarray(vectors.mean(axis=0)).ravel()
-        scores[GRAPH_LIMIT:] = vectors[GRAPH_LIMIT:] @ centroid
-    scores = scores - scores.min() if n else scores
-    top = scores.max() if n else 0.0
-    return scores / top if top > 0 else scores
-
-
-def _position_prior(positions: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + positions) ** POSITION_DECAY
-
-
-def _length_factor(sentences: Sequence[str]) -> np.ndarray:
-    lengths = np.array([len(s.split()) for s in sentences], dtype=float)
+def _usable(sentences: Sequence[str]) -> np.ndarray:
+    """Rules, not weights: what can never be a summary sentence (0), or rarely is (a heading)."""
     factor = np.ones(len(sentences))
-    factor[lengths < MIN_WORDS] = 0.3
-    factor[lengths > MAX_WORDS] = 0.6
+    factor[[not _TERMINATED.search(s) for s in sentences]] = UNTERMINATED_FACTOR  # headings, captions
     factor[[not any(ch.isalnum() for ch in s) for s in sentences]] = 0.0  # "...", "* * *"
-    factor[[not _TERMINATED.search(s) for s in sentences]] *= UNTERMINATED_FACTOR  # headings, captions
     factor[[is_credit_line(s) for s in sentences]] = 0.0  # "By A and B.", "Published 8 October 2026."
+    factor[[is_boilerplate(s) for s in sentences]] = 0.0  # "Sign up ...", "(Reporting by A; editing by B)"
     return factor
 
 
-def _relevance(sentences: Sequence[str], positions: np.ndarray, vectors: sparse.csr_matrix,
-               title_vector: sparse.csr_matrix | None, centrality: np.ndarray | None = None,
-               centrality_weight: float | None = None) -> np.ndarray:
-    cent = _centrality(vectors) if centrality is None else centrality
-    weight = CENTRALITY_WEIGHT if centrality_weight is None else centrality_weight
-    score = POSITION_WEIGHT * _position_prior(positions) + weight * cent
+def sentence_table(sentences: Sequence[str], positions: np.ndarray, vectors: sparse.csr_matrix,
+                   title_vector: sparse.csr_matrix | None) -> np.ndarray:
+    """The feature rows the scorer reads (``bench/summarization/fit.py`` fits on the same rows)."""
+    return sentence_scores.features(sentences, positions, vectors, title_vector)
+
+
+def _relevance(model: SentenceModel, sentences: Sequence[str], rows: np.ndarray, vectors: sparse.csr_matrix,
+               title_vector: sparse.csr_matrix | None, extra: np.ndarray | None = None) -> np.ndarray:
+    """The fitted score scaled to 0..1 within the text (plus ``extra``), times the rules above."""
+    score = model.scorer.score(rows)
+    if len(score):
+        spread = float(score.max() - score.min())
+        score = 0.05 + 0.95 * (score - score.min()) / spread if spread > 0 else np.ones(len(score))
+    if extra is not None:
+        score = score + extra
     if title_vector is not None and title_vector.nnz:
         title_sim = (vectors @ title_vector.T).toarray().ravel()
-        score = (score + TITLE_WEIGHT * title_sim) * (title_sim < TITLE_REPEAT_SIMILARITY)
-    return score * _length_factor(sentences)
+        score = score * (title_sim < TITLE_REPEAT_SIMILARITY)
+    return score * _usable(sentences)
 
 
-def _mmr(vectors: sparse.csr_matrix, relevance: np.ndarray, limit: int, *, word_counts: np.ndarray,
-         word_budget: int | None, group: np.ndarray | None = None) -> list[int]:
-    """Greedy MMR over the best candidates; stops at ``limit`` sentences or ``word_budget`` words."""
+def _mmr(model: SentenceModel, vectors: sparse.csr_matrix, relevance: np.ndarray, limit: int, *,
+         word_counts: np.ndarray, word_budget: int | None, group: np.ndarray | None = None) -> list[int]:
+    """Greedy MMR over the best candidates; stops at ``limit`` sentences or ``word_budget`` words.
+    With ``group`` (the article of each sentence), at most one sentence per group is chosen."""
+    mmr_lambda, repeat_similarity = model.mmr_lambda, model.repeat_similarity
     order = np.argsort(-relevance, kind="stable")[: max(limit * 20, 60)]
     chosen: list[int] = []
     used_words = 0
     max_sim = np.zeros(len(order))
     candidates = vectors[order]
-    penalty = np.zeros(len(order))
     rel = relevance[order]
     alive = rel > 0
     while len(chosen) < limit and alive.any():
-        gain = MMR_LAMBDA * rel - (1 - MMR_LAMBDA) * max_sim - penalty
+        gain = mmr_lambda * rel - (1 - mmr_lambda) * max_sim
         gain[~alive] = -np.inf
         best = int(np.argmax(gain))
         alive[best] = False
@@ -195,9 +154,9 @@ def _mmr(vectors: sparse.csr_matrix, relevance: np.ndarray, limit: int, *, word_
         used_words += int(word_counts[index])
         sims = (candidates @ candidates[best].T).toarray().ravel()
         max_sim = np.maximum(max_sim, sims)
-        alive &= max_sim < REPEAT_SIMILARITY
+        alive &= max_sim < repeat_similarity
         if group is not None:
-            penalty[group[order] == group[index]] += SAME_ARTICLE_PENALTY
+            alive &= group[order] != group[index]
         if word_budget is not None and used_words >= word_budget:
             break
     return chosen
@@ -215,28 +174,52 @@ def _candidate_sentences(text: str) -> list[str]:
     return [strip_dateline(sentence) for sentence in split_sentences(text)]
 
 
-def summarize_text(text: str, *, title: str = "", sentences: int = 3, words: int | None = None,
-                   article_id: int | None = None, language: str | None = None) -> Summary:
-    """An extractive summary of ``text``: ``sentences`` sentences, or about ``words`` words.
+@dataclass(frozen=True)
+class PreparedText:
+    """A text cut into candidate sentences, with their vectors and feature rows."""
 
-    ``language`` is the one extraction stored on the article (detected from ``text`` when missing);
-    English text gets stop words and stemming.
-    """
-    params: dict[str, Any] = {"sentences": sentences, "words": words}
+    sentences: list[str]
+    vectors: sparse.csr_matrix
+    title_vector: sparse.csr_matrix | None
+    rows: np.ndarray
+
+
+def prepare_text(text: str, *, title: str = "", language: str | None = None) -> PreparedText:
+    """What the scorer sees of ``text`` (``bench/summarization/fit.py`` fits on exactly this)."""
     parts = _candidate_sentences(text)
-    limit = max(1, sentences) if words is None else max(1, len(parts))
-    if not parts or (words is not None and words <= 0):
-        return Summary([], METHOD, params=params)
+    if not parts:
+        return PreparedText([], sparse.csr_matrix((0, 1)), None, np.zeros((0, len(sentence_scores.FEATURES))))
     english = analysis_language(text, language) == "en"
     vectors = _vectors(parts, [title] if title.strip() else [], english=english)
     title_vector = vectors[len(parts):] if title.strip() else None
     vectors = vectors[: len(parts)]
-    relevance = _relevance(parts, np.arange(len(parts), dtype=float), vectors, title_vector)
+    rows = sentence_table(parts, np.arange(len(parts), dtype=float), vectors, title_vector)
+    return PreparedText(parts, vectors, title_vector, rows)
+
+
+def summarize_text(text: str, *, title: str = "", sentences: int = 3, words: int | None = None,
+                   article_id: int | None = None, language: str | None = None,
+                   model: SentenceModel | None = None) -> Summary:
+    """An extractive summary of ``text``: ``sentences`` sentences, or about ``words`` words.
+
+    ``language`` is the one extraction stored on the article (detected from ``text`` when missing);
+    English text gets stop words and stemming. ``model`` defaults to the shipped, fitted one.
+    """
+    params: dict[str, Any] = {"sentences": sentences, "words": words}
+    if words is not None and words <= 0:
+        return Summary([], METHOD, params=params)
+    prepared = prepare_text(text, title=title, language=language)
+    parts = prepared.sentences
+    if not parts:
+        return Summary([], METHOD, params=params)
+    model = model or sentence_scores.shipped_model()
+    limit = max(1, sentences) if words is None else max(1, len(parts))
+    relevance = _relevance(model, parts, prepared.rows, prepared.vectors, prepared.title_vector)
     counts = np.array([len(p.split()) for p in parts])
-    chosen = sorted(_mmr(vectors, relevance, limit, word_counts=counts, word_budget=words))
+    chosen = sorted(_mmr(model, prepared.vectors, relevance, limit, word_counts=counts, word_budget=words))
     if not chosen:  # every sentence was a heading or the title itself: the first real one will do
         chosen = [i for i, part in enumerate(parts)
-                  if any(ch.isalnum() for ch in part) and not is_credit_line(part)][:1]
+                  if any(ch.isalnum() for ch in part) and not is_credit_line(part) and not is_boilerplate(part)][:1]
     picked = [SummarySentence(parts[i], article_id, i) for i in chosen]
     if words is not None and picked and sum(len(s.text.split()) for s in picked) > words:
         picked = [replace(picked[0], text=_truncate_words(picked[0].text, words))]
@@ -311,8 +294,28 @@ def _mostly_english(articles: Sequence[Article]) -> bool:
     return 2 * sum(code == "en" for code in codes) > len(codes)
 
 
+def _story_relevance(model: SentenceModel, pool: Sequence[str], owners: np.ndarray, positions: np.ndarray,
+                     vectors: sparse.csr_matrix, title_vector: sparse.csr_matrix | None) -> np.ndarray:
+    """Each sentence scored within its own article by the fitted model, plus corroboration by the
+    story's other articles (``STORY_CENTRALITY_WEIGHT``, not fitted)."""
+    relevance = np.zeros(len(pool))
+    for owner in np.unique(owners):
+        rows = np.flatnonzero(owners == owner)
+        own = vectors[rows]
+        texts = [pool[int(i)] for i in rows]
+        table = sentence_table(texts, positions[rows], own, title_vector)
+        relevance[rows] = _relevance(model, texts, table, own, title_vector)
+    if len(np.unique(owners)) > 1:
+        relevance = (relevance + STORY_CENTRALITY_WEIGHT * _story_centrality(vectors, owners)) * (relevance > 0)
+    return relevance
+
+
 def summarize_articles(articles: Sequence[Article], *, sentences: int = 5) -> Summary:
-    """A story summary: sentences chosen across outlets, each fact once, in reading order."""
+    """A story summary: a dated list of developments, at most one sentence per article, each fact
+    once, in publication order; each sentence carries its article's id, outlet, URL and date.
+
+    An article that adds nothing new (every candidate repeats a sentence already chosen) gives no
+    line: fewer lines rather than padding."""
     params: dict[str, Any] = {"sentences": sentences}
     distinct = _distinct_articles(articles)
     pool: list[str] = []
@@ -327,18 +330,22 @@ def summarize_articles(articles: Sequence[Article], *, sentences: int = 5) -> Su
             positions.append(position)
     if not pool:
         return Summary([], METHOD, params=params)
+    model = sentence_scores.shipped_model()
     titles = " ".join(a.title for a in distinct if a.title)
     vectors = _vectors(pool, [titles] if titles.strip() else [], english=_mostly_english(distinct))
     title_vector = vectors[len(pool):] if titles.strip() else None
     vectors = vectors[: len(pool)]
     group = np.array(owners)
-    centrality = _story_centrality(vectors, group) if len(distinct) > 1 else None
-    relevance = _relevance(pool, np.array(positions, dtype=float), vectors, title_vector, centrality,
-                           STORY_CENTRALITY_WEIGHT if centrality is not None else None)
+    relevance = _story_relevance(model, pool, group, np.array(positions, dtype=float), vectors, title_vector)
     counts = np.array([len(s.split()) for s in pool])
-    chosen = _mmr(vectors, relevance, max(1, sentences), word_counts=counts, word_budget=None, group=group)
-    chosen.sort(key=lambda i: (owners[i], positions[i]))  # distinct is already in reading order
-    picked = [SummarySentence(pool[i], distinct[owners[i]].id, positions[i]) for i in chosen]
+    chosen = _mmr(model, vectors, relevance, max(1, sentences), word_counts=counts, word_budget=None,
+                  group=group)
+    chosen.sort(key=lambda i: (owners[i], positions[i]))  # distinct is already in publication order
+    picked = []
+    for i in chosen:
+        article = distinct[owners[i]]
+        picked.append(SummarySentence(pool[i], article.id, positions[i], article.outlet or None,
+                                      article.public_url or None, article.published))
     return Summary(picked, METHOD, params=params)
 
 

@@ -21,7 +21,7 @@ from newsdesk.cli.base import app, check_targets, get_store, state
 from newsdesk.cli.batch import BadRecord, Batch, optional_text
 from newsdesk.cli.output import cell, console, line, note_line, print_json, print_jsonl, progress
 from newsdesk.errors import UnsupportedTargetError
-from newsdesk.models import Document, ExtractedArticle, Summary
+from newsdesk.models import Document, ExtractedArticle, Summary, SummarySentence
 
 BATCH_SUFFIXES = (".jsonl", ".ndjson")
 
@@ -112,8 +112,17 @@ def _show(summary: Summary, subject: dict[str, Any], as_json: bool) -> None:
         console.print("(nothing to summarize: no text)", style="dim")
     for number, sentence in enumerate(summary.sentences, start=1):
         bullet = f"[{number}] " if summary.abstract else "\u2022 "
-        source = (f" (article {sentence.article_id})", "dim") if subject.get("story_id") is not None else ""
-        console.print(line(bullet, sentence.text, source))
+        if subject.get("story_id") is None:
+            console.print(line(bullet, sentence.text))
+            continue
+        console.print(line(bullet, (_dated_source(sentence), "bold"), " ", sentence.text,
+                           (f" (article {sentence.article_id})", "dim")))
+
+
+def _dated_source(sentence: SummarySentence) -> str:
+    """``2026-11-09 · Meridian Wire:`` -- when and where a story summary's line was published."""
+    day = sentence.published.date().isoformat() if sentence.published else "undated"
+    return f"{day} \u00b7 {sentence.outlet}:" if sentence.outlet else f"{day}:"
 
 
 def _is_article_id(target: str) -> bool:
