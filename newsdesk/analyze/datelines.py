@@ -8,8 +8,13 @@
   ``By Priya Nandakumar and Jonas Hale.``, ``Published 8 October 2026.``. :func:`is_credit_line`
   says so; such a sentence is never a summary sentence or a lead.
 
+  :func:`byline_names` gives the names of a byline (``By A and B`` → ``A and B``), so extraction
+  (``extract/cleanup.py``) can move it from the text to the author field.
+* :func:`dateline_place` is the place a dateline names (``CASTELLAN`` → ``Castellan``), which entity
+  extraction types as a place.
+
 Summaries (``summarize.py``) and framing leads (``framing.py``) use both, so a reader never sees
-a dateline or a byline where the news should be.
+a dateline or a byline where the news should be. This module is the one home of these helpers.
 """
 
 from __future__ import annotations
@@ -53,18 +58,48 @@ def strip_dateline(sentence: str) -> str:
     return rest if any(ch.isalpha() for ch in rest) else sentence
 
 
+def dateline_place(sentence: str) -> tuple[str, int, int] | None:
+    """``(place as written, start, end)`` of the dateline opening ``sentence``, or None.
+
+    Only a dateline :func:`strip_dateline` would remove counts (``US - China talks`` has none).
+    """
+    match = _DATELINE.match(sentence)
+    if match is None or strip_dateline(sentence) == sentence:
+        return None
+    return match.group("place"), match.start("place"), match.end("place")
+
+
+#: "By" in the languages whose bylines newsdesk reads (English, German, French, Spanish, Dutch, Italian)
+BYLINE_PREFIX = re.compile(r"^(?:by|von|par|por|door|di|da)\s+", re.IGNORECASE)
+_ROLE_TAIL = re.compile(r"\s*(?:,|\||·|–|—|-)\s*(?:(?:senior|chief|staff|special|political|foreign|"
+                        r"economics?|science|business)\s+)*(?:writer|reporter|correspondent|editor|fellow|"
+                        r"contributor|columnist)s?\s*$", re.IGNORECASE)
+
+
+def byline_names(line: str) -> str:
+    """The names in a byline (``By Priya Nandakumar and Jonas Hale`` → ``Priya Nandakumar and Jonas Hale``),
+    or "" when ``line`` is not one. A role after the names (``, Staff Writer``) is left out; a sentence
+    that only starts with "By" (``By Wednesday afternoon the line of lorries ...``) is no byline."""
+    flat = " ".join(line.split()).rstrip(".")
+    match = BYLINE_PREFIX.match(flat)
+    if match is None:
+        return ""
+    names = _ROLE_TAIL.sub("", flat[match.end():]).strip(" ,|·")
+    words = names.replace(",", " , ").split()
+    if not 2 <= len(words) <= 15 or len(names) > 120:
+        return ""
+    counted = 0
+    for word in words:
+        if word == "," or word.lower() in _NAME_JOINERS:
+            continue
+        if not (word[0].isupper() and any(ch.isalpha() for ch in word)) or any(ch.isdigit() for ch in word):
+            return ""
+        counted += 1
+    return names if counted >= 2 else ""
+
+
 def is_credit_line(sentence: str) -> bool:
     """Whether ``sentence`` only credits authors (``By A and B.``) or stamps a date (``Updated 9 Nov``)."""
     if _STAMP.match(sentence):
         return True
-    words = sentence.strip().rstrip(".").replace(",", " , ").split()
-    if len(words) < 3 or len(words) > 16 or words[0] != "By":
-        return False
-    names = 0
-    for word in words[1:]:
-        if word == "," or word.lower() in _NAME_JOINERS:
-            continue
-        if not (word[0].isupper() and any(ch.isalpha() for ch in word)):
-            return False  # "By Wednesday afternoon the line of lorries ..." is a sentence
-        names += 1
-    return names >= 2
+    return sentence.strip().startswith("By ") and bool(byline_names(sentence))
