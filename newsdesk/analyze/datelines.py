@@ -10,8 +10,8 @@
 
   :func:`byline_names` gives the names of a byline (``By A and B`` → ``A and B``), so extraction
   (``extract/cleanup.py``) can move it from the text to the author field.
-* :func:`dateline_place` is the place a dateline names (``CASTELLAN`` → ``Castellan``), which entity
-  extraction types as a place.
+* :func:`find_dateline` says where a dateline's place and agency are, so entity extraction types
+  the place in capitals (``CASTELLAN``) as a place and the agency as an organisation.
 
 Summaries (``summarize.py``) and framing leads (``framing.py``) use both, so a reader never sees
 a dateline or a byline where the news should be. This module is the one home of these helpers.
@@ -20,6 +20,7 @@ a dateline or a byline where the news should be. This module is the one home of 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 _MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
           r"Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
@@ -58,15 +59,33 @@ def strip_dateline(sentence: str) -> str:
     return rest if any(ch.isalpha() for ch in rest) else sentence
 
 
-def dateline_place(sentence: str) -> tuple[str, int, int] | None:
-    """``(place as written, start, end)`` of the dateline opening ``sentence``, or None.
+@dataclass(frozen=True)
+class Dateline:
+    """Where a dateline's place (in capitals, as written) and its agency (in brackets, if any) are."""
+
+    place: str
+    place_start: int
+    place_end: int
+    agency: str = ""
+    agency_start: int = 0
+    agency_end: int = 0
+
+
+def find_dateline(sentence: str) -> Dateline | None:
+    """The dateline opening ``sentence`` (``CASTELLAN (Meridian Wire) -``), or None.
 
     Only a dateline :func:`strip_dateline` would remove counts (``US - China talks`` has none).
     """
     match = _DATELINE.match(sentence)
     if match is None or strip_dateline(sentence) == sentence:
         return None
-    return match.group("place"), match.start("place"), match.end("place")
+    found = Dateline(match.group("place"), match.start("place"), match.end("place"))
+    agency = match.group("agency")
+    if agency and agency[1:-1].strip():
+        inner = agency[1:-1].strip()
+        start = match.start("agency") + agency.index(inner)
+        found = Dateline(found.place, found.place_start, found.place_end, inner, start, start + len(inner))
+    return found
 
 
 #: "By" in the languages whose bylines newsdesk reads (English, German, French, Spanish, Dutch, Italian)
