@@ -6,10 +6,11 @@ links with the linked titles, share/subscribe/cookie lines, comment sections and
 labels. Only whole lines or whole blocks of a recognisable boilerplate kind are removed, so a
 sentence such as "Previous statements by the agency hinted…" survives. The kinds of block:
 
-* **newsletter boxes** — a run of short lines that together give two or more sign-up cues
-  (newsletter, inbox, subscribe, sign up, unsubscribe, spam, e-mail address …), such as "Get our
-  research in your inbox / Monthly briefing … No spam, unsubscribe anytime." — found by the cues,
-  not by any one site's wording;
+* **newsletter boxes** — on HTML pages, the lines of the small container around an e-mail field
+  (``boxes``, found in the markup by ``html.signup_box_lines``); in any text, a run of short lines
+  that together give two or more different sign-up cues (newsletter, inbox, subscribe, sign up,
+  unsubscribe, "no spam", e-mail address …), with a short heading right above them, such as "Get our research in your inbox / Monthly briefing
+  … No spam, unsubscribe anytime." — found by the kind of thing a box says, not one site's wording;
 * **"how to cite" blocks** — a "How to cite" / "Cite this article" / "Suggested citation" heading
   and the citation under it;
 * **author boxes** — an "About the author(s)" heading and the short bio paragraphs under it, or a
@@ -96,6 +97,7 @@ _COMMENTS = re.compile(
 _BULLET = re.compile(r"^[-–—•*·▪►]\s*")
 _TRUNCATED = re.compile(r"(\[\s*(…|\.\.\.)\s*\]|…|\.\.\.)\s*$")
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)]?$")
+_STATEMENT_END = re.compile(r"[.!][\"'”’)]?$")
 
 
 def _key(line: str) -> str:
@@ -124,9 +126,10 @@ def _looks_like_body(line: str) -> bool:
 
 
 def _is_prose(line: str) -> bool:
-    """A finished sentence of eight words or more, not cut off: article text, not a list entry."""
+    """A finished statement of eight words or more, not cut off: article text, not a list entry (a
+    question is left to the title test: teaser titles often ask one)."""
     key = _key(line)
-    return len(key.split()) >= 8 and bool(_SENTENCE_END.search(key)) and not _TRUNCATED.search(key)
+    return len(key.split()) >= 8 and bool(_STATEMENT_END.search(key)) and not _TRUNCATED.search(key)
 
 
 def _is_list_item(line: str) -> bool:
@@ -226,13 +229,13 @@ _SIGNUP_CUES = {
     "subscribe": r"\bsubscri(be[ds]?|bing|ptions?|bers?)\b",
     "unsubscribe": r"\bunsubscrib",
     "sign up": r"\b(sign(ed|ing)?[ -]?up|signup|opt[ -]?in)\b",
-    "spam": r"\bspam\b",
+    "spam": r"\b((no|never|zero|without) spam|spam[- ]free)\b",
     "e-mail": r"\b(e-?mail (address|updates|alerts|list)|mailing list)\b",
     "briefing": r"\b(daily|weekly|monthly) (briefing|digest|round-?up|update)s?\b",
 }
 _SIGNUP = {kind: re.compile(pattern, re.IGNORECASE) for kind, pattern in _SIGNUP_CUES.items()}
 #: a line of a sign-up box is short; a box is a few lines
-BOX_LINE_WORDS, BOX_LINES = 40, 8
+BOX_LINE_WORDS, BOX_LINES = 25, 8
 
 _CITE_HEADING = re.compile(r"^(how to cite( this)?( \w+)?|cite this( \w+)?|citation|suggested citation|"
                            r"recommended citation|to cite this( \w+)?)\s*:?$", re.IGNORECASE)
@@ -251,6 +254,12 @@ def _signup_cues(line: str) -> set[str]:
     if len(key.split()) > BOX_LINE_WORDS:
         return set()
     return {kind for kind, pattern in _SIGNUP.items() if pattern.search(key)}
+
+
+def _is_box_heading(line: str) -> bool:
+    """"Morning Brief" above a box: a few words, not a sentence."""
+    key = _key(line)
+    return 0 < len(key.split()) <= 5 and not _SENTENCE_END.search(key) and not key.endswith((",", ";", ":"))
 
 
 def _drop_signup_boxes(lines: list[str]) -> list[str]:
@@ -277,6 +286,8 @@ def _drop_signup_boxes(lines: list[str]) -> list[str]:
             nxt += 1
         if len(found) >= 2:
             drop.update(content[pos:end + 1])
+            if pos and _is_box_heading(lines[content[pos - 1]]):
+                drop.add(content[pos - 1])
         pos = end + 1
     return [line for i, line in enumerate(lines) if i not in drop]
 
@@ -344,14 +355,18 @@ def _lines(text: str) -> list[str]:
     return [line.rstrip() for line in normalised.split("\n")]
 
 
-def clean_article(text: str, author: str = "") -> CleanedText:
+def clean_article(text: str, author: str = "", boxes: set[str] | None = None) -> CleanedText:
     """``text`` without boilerplate blocks, and the byline it carried.
 
-    ``author`` (from the page's metadata) helps recognise a closing author note.
+    ``author`` (from the page's metadata) helps recognise a closing author note; ``boxes`` are
+    lines the page's markup shows to be a sign-up box (``html.signup_box_lines``): they go.
     """
     if not text:
         return CleanedText("")
-    lines, byline = _take_byline(_lines(text))
+    lines = _lines(text)
+    if boxes:
+        lines = [line for line in lines if " ".join(line.split()) not in boxes]
+    lines, byline = _take_byline(lines)
     lines = _drop_headed_blocks(_drop_signup_boxes(lines))
     lines = _drop_trailing_teasers(_drop_kicker(_drop_fragments(lines)))
     lines = _drop_author_note(lines, author or byline)

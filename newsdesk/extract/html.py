@@ -4,7 +4,8 @@ trafilatura is the core, run once with its default settings (the same call as ba
 ``trafilatura.extract``) except that comments are left out. Its text then only loses whole blocks
 of recognisable boilerplate kinds (:func:`newsdesk.extract.cleanup.clean_article`: widgets,
 related lists, newsletter boxes, "how to cite" blocks, author boxes, bylines) and a first paragraph
-that repeats the headline. Nothing trafilatura kept is replaced, so the text cannot drift far from
+that repeats the headline. The page's own structure marks one kind: a sign-up box is the small
+container around an e-mail field (:func:`signup_box_lines`), whatever its wording. Nothing trafilatura kept is replaced, so the text cannot drift far from
 its core on pages no rule was written for; ``bench/extraction/run.py`` checks that on a held-out
 half of the ScrapingHub set, by language group where a data set has languages.
 
@@ -108,6 +109,35 @@ def _missing_sections(text: str, html: str, tree: HtmlElement) -> str:
     return text
 
 
+_EMAIL_FIELD = ('.//input[@type="email" or contains(translate(@name, "EMAIL", "email"), "email") '
+                'or contains(translate(@placeholder, "EMAIL", "email"), "mail")]')
+_TEXT_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "label", "span", "strong", "b", "em", "div", "a")
+#: a sign-up box is at most this many words: the largest container around an e-mail field that small
+BOX_MAX_WORDS = 60
+
+
+def _words_in(element: HtmlElement) -> int:
+    return len(element.text_content().split())
+
+
+def signup_box_lines(tree: HtmlElement) -> set[str]:
+    """The text lines of the page's sign-up boxes: the largest container of at most
+    ``BOX_MAX_WORDS`` words around an e-mail field ("Get our research in your inbox … [e-mail]
+    [Subscribe]"). A page wrapped whole in a form is no box: the container stays small."""
+    lines: set[str] = set()
+    for field in tree.xpath(_EMAIL_FIELD):
+        box = field
+        while (parent := box.getparent()) is not None and _words_in(parent) <= BOX_MAX_WORDS:
+            box = parent
+        if box is field:
+            continue
+        for element in box.iter(*_TEXT_TAGS):
+            line = " ".join(element.text_content().split())
+            if line:
+                lines.add(line)
+    return lines
+
+
 def extract_main_text(html: str, url: str | None = None, tree: HtmlElement | None = None) -> str:
     """The raw main text (one paragraph per line) before boilerplate cleanup: trafilatura's, with
     its default settings and without comments (plus sections it missed, see the module docstring)."""
@@ -126,9 +156,9 @@ def page_titles(tree: HtmlElement) -> set[str]:
     return {" ".join(str(t).split()).casefold() for t in texts if str(t).strip()}
 
 
-def _finish_text(raw: str, titles: set[str], source: str, author: str = "") -> CleanedText:
+def _finish_text(raw: str, tree: HtmlElement, titles: set[str], source: str, author: str = "") -> CleanedText:
     """Cleaned text without a repeated headline; :class:`NotAnArticleError` when too little is left."""
-    cleaned = clean_article(raw, author)
+    cleaned = clean_article(raw, author, boxes=signup_box_lines(tree))
     text = cleaned.text
     first, sep, rest = text.partition("\n\n")
     if sep and " ".join(first.split()).casefold() in titles:
@@ -147,7 +177,7 @@ def main_text(html: str | bytes, url: str | None = None) -> str:
     page = decode_bytes(html) if isinstance(html, bytes) else html
     tree = parse_html(page, source)
     titles = page_titles(tree)
-    return _finish_text(extract_main_text(page, url, tree), titles, source).text
+    return _finish_text(extract_main_text(page, url, tree), tree, titles, source).text
 
 
 def extract_html(doc: Document) -> ExtractedArticle:
@@ -156,7 +186,7 @@ def extract_html(doc: Document) -> ExtractedArticle:
     tree = parse_html(html, doc.url)
     meta = page_metadata(tree, doc.url)
     titles = page_titles(tree) | {meta.title.casefold()}
-    cleaned = _finish_text(extract_main_text(html, doc.url, tree), titles, doc.url, clean_author(meta.author))
+    cleaned = _finish_text(extract_main_text(html, doc.url, tree), tree, titles, doc.url, clean_author(meta.author))
     text = cleaned.text
     hints_outlet = str(doc.hints.get("outlet") or "")
     outlet = meta.site_name or hints_outlet or meta.other_site_name or outlet_from_domain(doc.url)
