@@ -63,7 +63,8 @@ def test_appositive_after_the_name_links_descriptor_and_types_it_org(model: str)
     groups = entity_groups(text, model=model, language="en")
     agency = _group(groups, "Roscosmos")
     assert agency.type == "org"
-    assert "Russian space agency" in agency.aliases
+    # the descriptor types the name and its mentions count, but a generic noun phrase is no alias
+    assert "Russian space agency" not in agency.aliases
     starts = [text.index("Russian space agency"), text.rindex("Russian space agency")]
     assert [s for s, _e in agency.positions if s in starts] == starts
     assert agency.count == 3
@@ -74,7 +75,8 @@ def test_appositive_before_the_name(model: str) -> None:
     text = "Engineers at the Russian space agency Roscosmos confirmed the fault on Friday."
     agency = _group(entity_groups(text, model=model, language="en"), "Roscosmos")
     assert agency.type == "org"
-    assert agency.aliases == ["Russian space agency"]
+    assert agency.aliases == []
+    assert agency.count == 2
 
 
 @pytest.mark.parametrize("model", BACKENDS)
@@ -306,3 +308,55 @@ def test_rules_split_runs_at_titles_and_possessives() -> None:
     assert found == {("Bank of Veridia", "org"), ("Adrian Solberg", "person"), ("Jora Venn", "person"),
                      ("Dray", "person")}
     assert all(text[m.start:m.end] == m.name for m in extract_rule_entities(text))
+
+
+# --- places the text marks, and no generic noun phrase as an alias ---------------------------------
+
+WIRE = ("CASTELLAN (Meridian Wire) - Water levels on the Tavel river fell again on Monday, the Harbor "
+        "Institute, a research organisation, said in a note. Tavel Container Terminals said traffic on the "
+        "Tavel was down. Lotte Quist, a partner at a Castellan law firm, said the Tavel basin was dry.")
+
+
+@pytest.mark.parametrize("model", BACKENDS)
+def test_a_dateline_in_capitals_is_the_place_not_an_organisation(model: str) -> None:
+    groups = entity_groups(WIRE, model=model, language="en")
+    assert "CASTELLAN" not in _names(groups)
+    castellan = _group(groups, "Castellan")
+    assert castellan.type == "place"
+    assert (0, len("CASTELLAN")) in castellan.positions
+    assert _group(groups, "Meridian Wire").type == "org"  # the agency in the dateline's brackets
+
+
+def test_a_dateline_place_without_another_spelling_is_title_cased() -> None:
+    text = "PORT SALLOW, Nov 3 (Meridian Wire) - Dock workers walked out on Tuesday over automation plans."
+    place = _group(entity_groups(text, model="rules", language="en"), "Port Sallow")
+    assert place.type == "place" and place.positions[0] == (0, len("PORT SALLOW"))
+
+
+@pytest.mark.parametrize("model", BACKENDS)
+def test_a_river_is_a_place_and_not_the_company_that_shares_its_name(model: str) -> None:
+    groups = entity_groups(WIRE, model=model, language="en")
+    river = _group(groups, "Tavel")
+    assert river.type == "place"
+    assert river.count >= 2
+    company = _group(groups, "Tavel Container Terminals")
+    assert company.type == "org" and "Tavel" not in company.aliases + company.short_forms
+    text = "Fishing on the river Ambrel was banned. The Ambrel flows into the sea at Lowick."
+    assert _group(entity_groups(text, model=model, language="en"), "Ambrel").type == "place"
+
+
+@pytest.mark.parametrize("model", BACKENDS)
+def test_generic_noun_phrases_are_never_aliases(model: str) -> None:
+    groups = entity_groups(WIRE, model=model, language="en")
+    institute = _group(groups, "Harbor Institute")
+    assert institute.type == "org" and institute.aliases == []
+    quist = _group(groups, "Lotte Quist")  # "a partner at a … law firm" is about a partner, not a firm
+    assert quist.type == "person" and quist.aliases == []
+    for group in groups:
+        assert all(alias[:1].isupper() for alias in group.aliases), (group.name, group.aliases)
+
+
+def test_a_sentence_adverb_before_an_appositive_is_no_name() -> None:
+    text = "Finally, the statutory disaster recovery fund paid out in March, the ministry said."
+    assert find_alias_links(text) == []
+    assert "Finally" not in _names(entity_groups(text, model="rules", language="en"))

@@ -164,9 +164,20 @@ def test_entity_detail(any_store: Store, settings: Settings) -> None:
         entity_detail(any_store, "Nobody Atall")
 
 
-def test_descriptor_alias_finds_the_entity(any_store: Store, settings: Settings) -> None:
+def test_a_generic_descriptor_is_no_alias_and_links_nothing_across_articles(any_store: Store,
+                                                                             settings: Settings) -> None:
     _index(any_store, settings, add_article(any_store, "launch", LAUNCH))
-    assert entity_detail(any_store, "russian space agency").entity.name == "Roscosmos"
+    assert entity_detail(any_store, "Roscosmos").entity.type == "org"  # the descriptor still types it
+    with pytest.raises(NotFoundError):
+        entity_detail(any_store, "russian space agency")
+    first = add_article(any_store, "a", "The Harbor Institute, a research organisation, said port fees rose.")
+    second = add_article(any_store, "b", "The Kestrel Forum, a research organisation, said port fees fell.", day=2)
+    _index(any_store, settings, first, second)
+    harbor, kestrel = entity_detail(any_store, "Harbor Institute"), entity_detail(any_store, "Kestrel Forum")
+    assert harbor.entity.id != kestrel.entity.id
+    assert "research organisation" not in harbor.entity.aliases + kestrel.entity.aliases
+    with pytest.raises(NotFoundError):
+        entity_detail(any_store, "research organisation")
 
 
 def test_story_and_article_entities(any_store: Store, settings: Settings) -> None:

@@ -11,7 +11,12 @@ Pure functions on text:
   ("Roscosmos, the Russian space agency,") overrides the label and adds missed names.
 * :func:`group_mentions` — alias merging within one text: a one-word mention of a person named in
   full elsewhere in the text ("Kim" → "Kim Jong Un"), bracketed acronyms ("Harbor Institute for
-  Policy (HIP)") and appositive descriptors ("the Russian space agency Roscosmos").
+  Policy (HIP)") and appositive descriptors ("the Russian space agency Roscosmos"). Only names
+  become aliases (:func:`is_name`): a generic noun phrase ("research organisation") types its
+  entity and counts as a mention in its text, but never links entities across articles.
+* Places the text marks: a dateline in capitals ("CASTELLAN (Meridian Wire) -") names a place
+  (and its agency an organisation), and a one-word name beside a geographic noun ("the Tavel
+  river", "the river Tavel") is a place throughout the text.
 
 Store-level: :func:`index_entities` (idempotent, after an article is stored; corpus-wide merging
 happens in :meth:`newsdesk.store.entities.EntityQueries.replace_article_entities`) and the
@@ -29,9 +34,12 @@ from collections import Counter, defaultdict
 from datetime import datetime
 from typing import Any
 
+from newsdesk.analyze.datelines import find_dateline
 from newsdesk.analyze.language import analysis_language
 from newsdesk.analyze.ner_rules import (
     COMMON_WORDS,
+    CONNECTORS,
+    GEO_NOUNS,
     HONORIFICS,
     ORG_KEYWORDS,
     PLACE_KEYWORDS,
@@ -233,14 +241,68 @@ def _with_links(text: str, mentions: list[EntityMention], links: list[AliasLink]
 
 
 _PLACE_CUE = re.compile(r"\b(?:in|near)\s$")
+_GEO_NAME = r"[A-Z][\w'’\-]*[a-z]"
+_GEO = re.compile(r"(?<=[a-z]\s)(?P<after>" + _GEO_NAME + r")\s(?:" + "|".join(sorted(GEO_NOUNS)) + r")\b"
+                  r"|\b(?:[Rr]iver|[Ll]ake|[Mm]ount)\s(?P<before>" + _GEO_NAME + r")\b")
 
 
-def _place_cued(text: str, mentions: list[EntityMention]) -> list[EntityMention]:
-    """A one-word "person" after "in" or "near" ("talks in Castellan") is a place, everywhere in the text."""
-    places = {m.name for m in mentions
+def _geo_mentions(text: str) -> list[EntityMention]:
+    """"the Tavel river", "the Calder hills", "the river Tavel": a one-word name before or after a
+    geographic noun is a place (a river is a place)."""
+    found = []
+    for match in _GEO.finditer(text):
+        group = "after" if match.group("after") else "before"
+        name = match.group(group)
+        if name not in COMMON_WORDS and not is_org_name(name):
+            found.append(EntityMention(name, "place", match.start(group), match.end(group)))
+    return found
+
+
+def _place_cued(text: str, mentions: list[EntityMention], known: set[str]) -> list[EntityMention]:
+    """A one-word "person" after "in" or "near" ("talks in Castellan"), a one-word name next to a
+    geographic noun ("the Tavel river") and a dateline's place (``known``) are places, everywhere in
+    the text."""
+    places = set(known) | {m.name for m in mentions
               if m.type == "person" and " " not in m.name and _PLACE_CUE.search(text[max(0, m.start - 6):m.start])
               and not text.startswith(("'s", "’s"), m.end)}
+    geo = _geo_mentions(text)
+    places |= {m.name for m in geo}
+    taken = _Taken(len(text), [(m.start, m.end) for m in mentions])
+    mentions = mentions + [m for m in geo if not taken.overlaps(m.start, m.end)]
     return [EntityMention(m.name, "place", m.start, m.end) if m.name in places else m for m in mentions]
+
+
+def _paragraph_starts(text: str) -> list[int]:
+    return [0] + [m.end() for m in re.finditer(r"\n\s*", text)]
+
+
+def _written_name(text: str, capitals: str) -> str:
+    """How the text writes a name it also gives in capitals ("CASTELLAN" → "Castellan"), else title case."""
+    for match in re.finditer(r"(?<!\w)" + re.escape(capitals) + r"(?!\w)", text, re.IGNORECASE):
+        if not match.group().isupper():
+            return match.group()
+    return " ".join(w if w.lower() in CONNECTORS else w.capitalize() for w in capitals.split())
+
+
+def _with_datelines(text: str, mentions: list[EntityMention]) -> tuple[list[EntityMention], set[str]]:
+    """A dateline's place in capitals ("CASTELLAN (Meridian Wire) -") is that place, under the name the
+    text writes it with, and its agency an organisation; what NER made of those spans goes. Also
+    gives the dateline places' names."""
+    found: list[EntityMention] = []
+    for start in _paragraph_starts(text):
+        dateline = find_dateline(text[start:start + 200])
+        if dateline is None:
+            continue
+        found.append(EntityMention(_written_name(text, dateline.place), "place",
+                                   start + dateline.place_start, start + dateline.place_end))
+        if dateline.agency:
+            found.append(EntityMention(dateline.agency, "org", start + dateline.agency_start,
+                                       start + dateline.agency_end))
+    if not found:
+        return mentions, set()
+    taken = _Taken(len(text), [(m.start, m.end) for m in found])
+    kept = [m for m in mentions if not taken.overlaps(m.start, m.end)] + found
+    return kept, {m.name for m in found if m.type == "place"}
 
 
 def _vote(mentions: list[EntityMention]) -> list[EntityMention]:
@@ -261,7 +323,8 @@ def _analyse(text: str, nlp: Any | None, language: str | None, model: str | None
     raw = _spacy_mentions(text, nlp) if nlp is not None else extract_rule_entities(text)
     typed = [EntityMention(m.name, _corrected_type(m.name, m.type), m.start, m.end) for m in raw]
     links = find_alias_links(text)
-    mentions = _vote(_place_cued(text, _with_links(text, typed, links)))
+    dated, dateline_places = _with_datelines(text, _with_links(text, typed, links))
+    mentions = _vote(_place_cued(text, dated, dateline_places))
     places = {m.name for m in mentions if m.type == "place"}
     mentions = [m for m in mentions if (m.type == "place" or not _demonym(m.name, places))
                 and not _title_word(text, m)]
@@ -367,11 +430,20 @@ def group_mentions(text: str, mentions: list[EntityMention],
         if (group.name, link.alias) in scanned:
             continue
         scanned.add((group.name, link.alias))
-        if link.alias not in group.aliases:
+        if link.alias not in group.aliases and is_name(link.alias):
             group.aliases.append(link.alias)
         group.positions.extend(_extra_positions(text, link.alias, link.kind, taken))
         group.positions.sort()
     return list(by_root.values())
+
+
+def is_name(alias: str) -> bool:
+    """Whether ``alias`` is a name ("HIP", "Bank of Veridia") and not a generic noun phrase
+    ("research organisation", "Russian space agency"): only names are aliases. A descriptor still
+    types its entity and its mentions in the text still count."""
+    words = alias.split()
+    return bool(words) and all(w[:1].isupper() or w[:1].isdigit() or w in CONNECTORS for w in words) \
+        and words[-1] not in CONNECTORS
 
 
 def _canonical(found: list[EntityMention], linked_names: set[str]) -> str:

@@ -49,13 +49,19 @@ Energy Reserve Exchange Secretariat Directorate Inspectorate Cabinet Government 
 Institut Ministerium Ministère Ministerio Banco Banque Universität Université Universidad
 Semiconductor Semiconductors Electronics Steel Petroleum Shipping Logistics Capital Investments
 Insurance Telecom Communications Foods Chemicals Mining Resources Software Robotics Aerospace
-Automotive Pharma Biotech Studios Entertainment
+Automotive Pharma Biotech Studios Entertainment Terminals
 """)
 
 #: words that make a capitalised sequence a place ("Hollin Dam", "Tallow Bay", "Port Street")
 PLACE_KEYWORDS = _words("""
 Dam River Lake Bay Island Islands Mountain Mountains Valley Street Road Avenue Square Bridge Airport
 Harbour Harbor Park County Province Region District Sea Ocean Coast Gulf Strait Canal Peninsula
+""")
+
+#: lowercase nouns that make the one-word name before them a place ("the Tavel river", "the Calder hills")
+GEO_NOUNS = _words("""
+river rivers lake basin delta valley reservoir estuary plateau mountains hills coast bay sea island
+islands peninsula gorge canal strait
 """)
 
 #: a short list of real countries, capitals and large cities (no gazetteer: just enough for cues)
@@ -353,17 +359,37 @@ def _clean_name(name: str, start: int) -> tuple[str, int] | None:
     return (cleaned, start) if cleaned and cleaned[0].isupper() else None
 
 
+_PREPOSITIONS = frozenset({"at", "of", "from", "in", "with", "for", "on", "to", "near", "by"})
+
+
+def _descriptor_head(desc: str) -> str:
+    """The noun a descriptor is about: the word before its first preposition ("partner at a law
+    firm" → "partner", "capital of Kestria" → "capital"), else its last word."""
+    words = desc.split()
+    for i, word in enumerate(words[1:], start=1):
+        if word in _PREPOSITIONS:
+            return words[i - 1]
+    return words[-1]
+
+
+def _sentence_adverb(text: str, name: str, start: int) -> bool:
+    """"Finally, the fund …": a one-word "-ly" opener of a sentence is no name."""
+    before = text[:start].rstrip()
+    return " " not in name and name.endswith("ly") and not is_place_name(name) \
+        and (not before or before[-1] in ".!?:;\n")
+
+
 def _descriptor_links(text: str) -> list[AliasLink]:
     links: list[AliasLink] = []
     for pattern in (_APPOSITIVE_AFTER, _APPOSITIVE_BEFORE):
         for match in pattern.finditer(text):
-            desc, head = match.group("desc"), match.group("head")
-            kind = _head_type(head) if desc.split()[-1] == head or " of " in desc else None
+            desc = match.group("desc")
+            kind = _head_type(_descriptor_head(desc))
             cleaned = _clean_name(match.group("name"), match.start("name"))
             if kind is None or cleaned is None or len(desc.split()) < 2 or re.search(r"['’]s\b", desc):
                 continue
             name, name_start = cleaned
-            if is_place_name(name) and kind != "place":
+            if (is_place_name(name) and kind != "place") or _sentence_adverb(text, name, name_start):
                 continue
             links.append(AliasLink(name, desc, "descriptor", kind, name_start, name_start + len(name),
                                    match.start("desc"), match.end("desc")))

@@ -1,10 +1,22 @@
-"""Drop widget fragments from extracted or plain text, keep the article.
+"""Drop boilerplate blocks from extracted or plain text, keep the article.
 
 Extractors and "save as text" leave page furniture behind: summary widgets ("No time to read?
 Get a summary"), "Related Publications" / "Read more" lists, "Previous Article" / "Next Article"
 links with the linked titles, share/subscribe/cookie lines, comment sections and "Advertisement"
-labels. :func:`clean_text` removes them line by line. Only whole lines that match a known widget
-shape are removed, so a sentence such as "Previous statements by the agency hinted…" survives.
+labels. Only whole lines or whole blocks of a recognisable boilerplate kind are removed, so a
+sentence such as "Previous statements by the agency hinted…" survives. The kinds of block:
+
+* **newsletter boxes** — on HTML pages, the lines of the small container around an e-mail field
+  (``boxes``, found in the markup by ``html.signup_box_lines``); in any text, a run of short lines
+  that together give two or more different sign-up cues (newsletter, inbox, subscribe, sign up,
+  unsubscribe, "no spam", e-mail address …), with a short heading right above them, such as "Get our research in your inbox / Monthly briefing
+  … No spam, unsubscribe anytime." — found by the kind of thing a box says, not one site's wording;
+* **"how to cite" blocks** — a "How to cite" / "Cite this article" / "Suggested citation" heading
+  and the citation under it;
+* **author boxes** — an "About the author(s)" heading and the short bio paragraphs under it, or a
+  last short paragraph that introduces the byline's author ("Jonas Hale is a fellow at …");
+* **bylines** — a "By A and B" line near the top goes, and its names are given back as the author
+  (:func:`clean_article`); wire credit lines ("Reporting by …; Editing by …") go.
 
 The result is paragraphs separated by one blank line.
 """
@@ -12,6 +24,9 @@ The result is paragraphs separated by one blank line.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+
+from newsdesk.analyze.datelines import byline_names
 
 # One line that is nothing but a widget label.
 _WIDGET_LINES = [
@@ -50,8 +65,9 @@ _COOKIE = re.compile(r"^(we|this (web)?site|our (web)?site) uses? cookies\b.{0,4
 _TEASER = re.compile(r"^((read (more|next|also)|see also|also read|related)\s*[:»›>|–—-]|also on [\w-]+\.[\w.]+)"
                      r"\s*\S.{0,200}$", re.IGNORECASE)
 
-# Newsletter pitches: short lines that ask to subscribe for the inbox/newsletter.
-_PITCH = re.compile(r"^(?=.{0,200}$)(?=.*\bsubscribe\b)(?=.*\b(newsletters?|inbox)\b).*$", re.IGNORECASE)
+# Wire credit lines: "Reporting by A; Editing by B", "Additional reporting by C".
+_WIRE_CREDIT = re.compile(r"^(\(?(additional )?(reporting|writing|editing|compiled|graphics) by\b).{0,300}$",
+                          re.IGNORECASE)
 
 # Photo credits: a short line carrying a copyright sign.
 _CREDIT = re.compile(r"^(?=.{0,160}$).*©.*$")
@@ -62,7 +78,7 @@ _LIST_HEADINGS = re.compile(
     r"read (more|next|also)|more (from|on|in|about) [\w\s'’&-]{1,60}(\.[a-z]{2,6})?|more stories|more news|"
     r"you (may|might) also (like|be interested in)|recommended( for you| stories| reading)?|"
     r"most (popular|read|viewed)|trending( now)?|popular (posts|stories)|latest (news|stories|posts)|"
-    r"further reading|see also|tags|topics|filed under)\s*[:»›]?$",
+    r"further reading|see also|tags|topics|filed under|don['’]t miss|more like this)\s*(?:[:»›]|\.\.\.|…)?$",
     re.IGNORECASE,
 )
 
@@ -81,6 +97,7 @@ _COMMENTS = re.compile(
 _BULLET = re.compile(r"^[-–—•*·▪►]\s*")
 _TRUNCATED = re.compile(r"(\[\s*(…|\.\.\.)\s*\]|…|\.\.\.)\s*$")
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)]?$")
+_STATEMENT_END = re.compile(r"[.!][\"'”’)]?$")
 
 
 def _key(line: str) -> str:
@@ -93,7 +110,7 @@ def is_widget_line(line: str) -> bool:
     key = _key(line)
     if not key:
         return False
-    return any(pattern.match(key) for pattern in (_WIDGET, _COOKIE, _TEASER, _PITCH, _CREDIT))
+    return any(pattern.match(key) for pattern in (_WIDGET, _COOKIE, _TEASER, _CREDIT, _WIRE_CREDIT))
 
 
 def _looks_like_title(line: str) -> bool:
@@ -108,11 +125,20 @@ def _looks_like_body(line: str) -> bool:
     return len(key.split()) >= 25 and bool(_SENTENCE_END.search(key)) and not _TRUNCATED.search(key)
 
 
+def _is_prose(line: str) -> bool:
+    """A finished statement of eight words or more, not cut off: article text, not a list entry (a
+    question is left to the title test: teaser titles often ask one)."""
+    key = _key(line)
+    return len(key.split()) >= 8 and bool(_STATEMENT_END.search(key)) and not _TRUNCATED.search(key)
+
+
 def _is_list_item(line: str) -> bool:
     key = _key(line)
     if not key:
         return True
     stripped = line.strip()
+    if _BULLET.match(stripped) is None and _is_prose(line):
+        return False
     return (_BULLET.match(stripped) is not None or _TRUNCATED.search(key) is not None
             or _looks_like_title(line) or not _looks_like_body(line))
 
@@ -194,10 +220,159 @@ def _paragraphs(lines: list[str]) -> str:
     return "\n\n".join(line for line in lines if line)
 
 
-def clean_text(text: str) -> str:
-    """``text`` without widget fragments, as paragraphs separated by blank lines."""
-    if not text:
-        return ""
+# --- boilerplate blocks ------------------------------------------------------------------
+
+#: what a sign-up box says; a box gives two different cues (one alone is a sentence about a newsletter)
+_SIGNUP_CUES = {
+    "newsletter": r"\bnewsletters?\b",
+    "inbox": r"\b(inbox(es)?|letterbox|mailbox)\b",
+    "subscribe": r"\bsubscri(be[ds]?|bing|ptions?|bers?)\b",
+    "unsubscribe": r"\bunsubscrib",
+    "sign up": r"\b(sign(ed|ing)?[ -]?up|signup|opt[ -]?in)\b",
+    "spam": r"\b((no|never|zero|without) spam|spam[- ]free)\b",
+    "e-mail": r"\b(e-?mail (address|updates|alerts|list)|mailing list)\b",
+    "briefing": r"\b(daily|weekly|monthly) (briefing|digest|round-?up|update)s?\b",
+}
+_SIGNUP = {kind: re.compile(pattern, re.IGNORECASE) for kind, pattern in _SIGNUP_CUES.items()}
+#: a line of a sign-up box is short; a box is a few lines
+BOX_LINE_WORDS, BOX_LINES = 25, 8
+
+_CITE_HEADING = re.compile(r"^(how to cite( this)?( \w+)?|cite this( \w+)?|citation|suggested citation|"
+                           r"recommended citation|to cite this( \w+)?)\s*:?$", re.IGNORECASE)
+_CITE_LINE = re.compile(r"^(suggested citation|recommended citation|cite (this|as)( \w+)?|how to cite( this)?"
+                        r"( \w+)?)\s*:\s*\S.{0,400}$", re.IGNORECASE)
+_AUTHOR_HEADING = re.compile(r"^(about (the )?(authors?|writers?|contributors?)|(the )?authors?( bio(graphy)?|"
+                             r" information)?)\s*:?$", re.IGNORECASE)
+#: a citation or bio paragraph under its heading is short; at most this many follow one heading
+BLOCK_PARAGRAPH_WORDS, BLOCK_PARAGRAPHS = 120, 3
+#: a byline counts only among the first lines of the text
+BYLINE_LINES = 4
+
+
+def _signup_cues(line: str) -> set[str]:
+    key = _key(line)
+    if len(key.split()) > BOX_LINE_WORDS:
+        return set()
+    return {kind for kind, pattern in _SIGNUP.items() if pattern.search(key)}
+
+
+def _is_box_heading(line: str) -> bool:
+    """"Morning Brief" above a box: a few words, not a sentence."""
+    key = _key(line)
+    return 0 < len(key.split()) <= 5 and not _SENTENCE_END.search(key) and not key.endswith((",", ";", ":"))
+
+
+def _drop_signup_boxes(lines: list[str]) -> list[str]:
+    """Runs of short lines with two or more different sign-up cues go, from the first cue line to the
+    last (a line without a cue may sit between two that have one)."""
+    content = [i for i, line in enumerate(lines) if line.strip()]
+    cues = {i: _signup_cues(lines[i]) for i in content}
+    drop: set[int] = set()
+    pos = 0
+    while pos < len(content):
+        if not cues[content[pos]]:
+            pos += 1
+            continue
+        end, found, gap = pos, set(cues[content[pos]]), 0
+        nxt = pos + 1
+        while nxt < len(content) and nxt - pos < BOX_LINES and len(_key(lines[content[nxt]]).split()) <= BOX_LINE_WORDS:
+            if cues[content[nxt]]:
+                end, gap = nxt, 0
+                found |= cues[content[nxt]]
+            else:
+                gap += 1
+                if gap > 1:
+                    break
+            nxt += 1
+        if len(found) >= 2:
+            drop.update(content[pos:end + 1])
+            if pos and _is_box_heading(lines[content[pos - 1]]):
+                drop.add(content[pos - 1])
+        pos = end + 1
+    return [line for i, line in enumerate(lines) if i not in drop]
+
+
+def _drop_headed_blocks(lines: list[str]) -> list[str]:
+    """A "How to cite" or "About the author" heading and the short paragraphs under it go; so does a
+    one-line "Suggested citation: …"."""
+    kept: list[str] = []
+    i = 0
+    while i < len(lines):
+        key = _key(lines[i])
+        if key and (_CITE_HEADING.match(key) or _AUTHOR_HEADING.match(key)):
+            i += 1
+            taken = 0
+            while i < len(lines) and taken < BLOCK_PARAGRAPHS:
+                below = _key(lines[i])
+                if below and (len(below.split()) > BLOCK_PARAGRAPH_WORDS or _CITE_HEADING.match(below)
+                              or _AUTHOR_HEADING.match(below) or (taken and _looks_like_title(below))):
+                    break
+                taken += bool(below)
+                i += 1
+            continue
+        if not (key and _CITE_LINE.match(key)):
+            kept.append(lines[i])
+        i += 1
+    return kept
+
+
+def _take_byline(lines: list[str]) -> tuple[list[str], str]:
+    """A "By A and B" line among the first lines goes; its names are the author."""
+    seen = 0
+    for i, line in enumerate(lines):
+        if not line.strip():
+            continue
+        if names := byline_names(_key(line)):
+            return lines[:i] + lines[i + 1:], names
+        seen += 1
+        if seen >= BYLINE_LINES:
+            break
+    return lines, ""
+
+
+def _drop_author_note(lines: list[str], author: str) -> list[str]:
+    """A last short paragraph introducing the author ("Jonas Hale is a senior fellow …") goes."""
+    names = [n.strip() for n in re.split(r",|\band\b|&", author) if len(n.split()) >= 2]
+    content = [i for i, line in enumerate(lines) if line.strip()]
+    if not names or len(content) < 3:
+        return lines
+    last = _key(lines[content[-1]])
+    if len(last.split()) <= 60 and any(re.match(re.escape(n) + r",?\s+(is|was|are|were)\s", last) for n in names):
+        return lines[:content[-1]]
+    return lines
+
+
+@dataclass(frozen=True)
+class CleanedText:
+    """The cleaned text and the byline's names taken out of it ("" when it had none)."""
+
+    text: str
+    byline: str = ""
+
+
+def _lines(text: str) -> list[str]:
     normalised = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
-    lines = [line.rstrip() for line in normalised.split("\n")]
-    return _paragraphs(_drop_trailing_teasers(_drop_kicker(_drop_fragments(lines))))
+    return [line.rstrip() for line in normalised.split("\n")]
+
+
+def clean_article(text: str, author: str = "", boxes: set[str] | None = None) -> CleanedText:
+    """``text`` without boilerplate blocks, and the byline it carried.
+
+    ``author`` (from the page's metadata) helps recognise a closing author note; ``boxes`` are
+    lines the page's markup shows to be a sign-up box (``html.signup_box_lines``): they go.
+    """
+    if not text:
+        return CleanedText("")
+    lines = _lines(text)
+    if boxes:
+        lines = [line for line in lines if " ".join(line.split()) not in boxes]
+    lines, byline = _take_byline(lines)
+    lines = _drop_headed_blocks(_drop_signup_boxes(lines))
+    lines = _drop_trailing_teasers(_drop_kicker(_drop_fragments(lines)))
+    lines = _drop_author_note(lines, author or byline)
+    return CleanedText(_paragraphs(lines), byline)
+
+
+def clean_text(text: str) -> str:
+    """``text`` without boilerplate blocks, as paragraphs separated by blank lines."""
+    return clean_article(text).text

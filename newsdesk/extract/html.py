@@ -1,18 +1,20 @@
 """HTML page → main text and article fields.
 
-trafilatura is the core, run once in fast mode with ``favor_precision`` and without comments, on the
-tree parsed once here. Cheap checks decide whether a second opinion is needed, so most pages cost
-one trafilatura pass:
+trafilatura is the core, run once with its default settings (the same call as bare
+``trafilatura.extract``) except that comments are left out. Its text then only loses whole blocks
+of recognisable boilerplate kinds (:func:`newsdesk.extract.cleanup.clean_article`: widgets,
+related lists, newsletter boxes, "how to cite" blocks, author boxes, bylines) and a first paragraph
+that repeats the headline. The page's own structure marks one kind: a sign-up box is the small
+container around an e-mail field (:func:`signup_box_lines`), whatever its wording. Nothing trafilatura kept is replaced, so the text cannot drift far from
+its core on pages no rule was written for; ``bench/extraction/run.py`` checks that on a held-out
+half of the ScrapingHub set, by language group where a data set has languages.
 
-- the fast pass kept almost nothing, or far more than the page's paragraph text → trafilatura's
-  full precise pass (and its default focus if that is still short);
-- the text is much shorter than the paragraph text visible on the page (articles split into
-  several sections, which trafilatura then cuts short) → readability-lxml, whose text is taken
-  when it is clearly longer without blowing past the page's paragraphs.
+One layout trafilatura cuts short: an article split into several sibling sections (it keeps the
+first). When its text is well under the paragraph text the page shows, readability-lxml is asked,
+and its text is taken only if it keeps every paragraph trafilatura found and is clearly longer
+without going past the page's paragraphs — it adds the missing sections, it never swaps text.
 
-The result goes through :func:`newsdesk.extract.cleanup.clean_text`, and a first paragraph that
-repeats the headline is dropped. Thresholds were tuned on ``../shared/bench/extraction``
-(``bench/extraction/run.py``).
+A byline taken out of the text becomes the author when the page's metadata names none.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from __future__ import annotations
 from lxml.html import HtmlElement
 
 from newsdesk.errors import NotAnArticleError
-from newsdesk.extract.cleanup import clean_text
+from newsdesk.extract.cleanup import CleanedText, clean_article
 from newsdesk.extract.encoding import decode_bytes
 from newsdesk.extract.language import detect_language
 from newsdesk.extract.metadata import (
@@ -32,16 +34,15 @@ from newsdesk.extract.metadata import (
 )
 from newsdesk.models import Document, ExtractedArticle
 
-#: below this many characters the fast pass is retried in full (then with default focus)
-MIN_PRECISE_CHARS = 400
-#: above this multiple of the page's paragraph text the fast pass is retried in full
-LONG_SHARE = 2.0
+#: fewer words than this is a menu or an error page, not an article
+MIN_WORDS = 8
 #: readability is consulted when the text is shorter than this share of the page's paragraph text
 PARAGRAPH_SHARE = 0.6
 #: paragraph elements shorter than this are menus, captions and bylines, not body text
 PARAGRAPH_MIN_CHARS = 80
-#: fewer words than this is a menu or an error page, not an article
-MIN_WORDS = 8
+#: readability's text must be this much longer than trafilatura's, and under this multiple of the
+#: page's paragraph text
+LONGER, PAGE_CAP = 1.3, 1.5
 _BLOCK_TAGS = {"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "br", "tr", "blockquote", "pre"}
 
 
@@ -65,14 +66,6 @@ def paragraph_chars(tree: HtmlElement) -> int:
         if length >= PARAGRAPH_MIN_CHARS:
             total += length
     return total
-
-
-def _trafilatura(source: HtmlElement | str, url: str | None, *, precise: bool, fast: bool = False) -> str:
-    import trafilatura
-
-    text = trafilatura.extract(source, url=url, favor_precision=precise, include_comments=False,
-                               include_tables=True, deduplicate=False, fast=fast)
-    return text or ""
 
 
 def _fragment_text(fragment: str) -> str:
@@ -99,32 +92,60 @@ def _readability(html: str) -> str:
         return ""
 
 
-def _second_pass(text: str, html: str, url: str | None, page_chars: int) -> str:
-    """trafilatura's full (not fast) precise pass when the fast one kept too little or too much."""
-    too_short = len(text) < MIN_PRECISE_CHARS
-    too_long = page_chars > 0 and len(text) > LONG_SHARE * page_chars
-    if not (too_short or too_long):
+def _keeps_every_paragraph(text: str, wider: str) -> bool:
+    """Whether every paragraph of ``text`` is also in ``wider`` (whitespace aside)."""
+    flat = " ".join(wider.split())
+    return all(" ".join(line.split()) in flat for line in text.splitlines() if line.strip())
+
+
+def _missing_sections(text: str, html: str, tree: HtmlElement) -> str:
+    """readability's text when it adds the sections trafilatura left out, else ``text``."""
+    page_chars = paragraph_chars(tree)
+    if not page_chars or len(text) >= PARAGRAPH_SHARE * page_chars:
         return text
-    full = _trafilatura(html, url, precise=True)
-    if (too_short and len(full) > len(text)) or (too_long and 0 < len(full) < len(text)):
-        text = full
-    if len(text) < MIN_PRECISE_CHARS:
-        default = _trafilatura(html, url, precise=False)
-        if len(default) > len(text):
-            text = default
+    wider = _readability(html)
+    if LONGER * len(text) < len(wider) < PAGE_CAP * page_chars and _keeps_every_paragraph(text, wider):
+        return wider
     return text
+
+
+_EMAIL_FIELD = ('.//input[@type="email" or contains(translate(@name, "EMAIL", "email"), "email") '
+                'or contains(translate(@placeholder, "EMAIL", "email"), "mail")]')
+_TEXT_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "label", "span", "strong", "b", "em", "div", "a")
+#: a sign-up box is at most this many words: the largest container around an e-mail field that small
+BOX_MAX_WORDS = 60
+
+
+def _words_in(element: HtmlElement) -> int:
+    return len(element.text_content().split())
+
+
+def signup_box_lines(tree: HtmlElement) -> set[str]:
+    """The text lines of the page's sign-up boxes: the largest container of at most
+    ``BOX_MAX_WORDS`` words around an e-mail field ("Get our research in your inbox … [e-mail]
+    [Subscribe]"). A page wrapped whole in a form is no box: the container stays small."""
+    lines: set[str] = set()
+    for field in tree.xpath(_EMAIL_FIELD):
+        box = field
+        while (parent := box.getparent()) is not None and _words_in(parent) <= BOX_MAX_WORDS:
+            box = parent
+        if box is field:
+            continue
+        for element in box.iter(*_TEXT_TAGS):
+            line = " ".join(element.text_content().split())
+            if line:
+                lines.add(line)
+    return lines
 
 
 def extract_main_text(html: str, url: str | None = None, tree: HtmlElement | None = None) -> str:
-    """The raw main text (one paragraph per line) before fragment cleanup."""
+    """The raw main text (one paragraph per line) before boilerplate cleanup: trafilatura's, with
+    its default settings and without comments (plus sections it missed, see the module docstring)."""
+    import trafilatura
+
     tree = tree if tree is not None else parse_html(html, url or "<html>")
-    page_chars = paragraph_chars(tree)
-    text = _second_pass(_trafilatura(tree, url, precise=True, fast=True), html, url, page_chars)
-    if page_chars and len(text) < PARAGRAPH_SHARE * page_chars:
-        second = _readability(html)
-        if 1.3 * len(text) < len(second) < 1.5 * page_chars:
-            text = second
-    return text
+    text = trafilatura.extract(tree, url=url, include_comments=False, include_tables=True, deduplicate=False)
+    return _missing_sections(text or "", html, tree)
 
 
 def page_titles(tree: HtmlElement) -> set[str]:
@@ -135,15 +156,16 @@ def page_titles(tree: HtmlElement) -> set[str]:
     return {" ".join(str(t).split()).casefold() for t in texts if str(t).strip()}
 
 
-def _finish_text(raw: str, titles: set[str], source: str) -> str:
+def _finish_text(raw: str, tree: HtmlElement, titles: set[str], source: str, author: str = "") -> CleanedText:
     """Cleaned text without a repeated headline; :class:`NotAnArticleError` when too little is left."""
-    text = clean_text(raw)
+    cleaned = clean_article(raw, author, boxes=signup_box_lines(tree))
+    text = cleaned.text
     first, sep, rest = text.partition("\n\n")
     if sep and " ".join(first.split()).casefold() in titles:
         text = rest
     if len(text.split()) < MIN_WORDS:
         raise NotAnArticleError("no main text found", source=source)
-    return text
+    return CleanedText(text, cleaned.byline)
 
 
 def main_text(html: str | bytes, url: str | None = None) -> str:
@@ -155,7 +177,7 @@ def main_text(html: str | bytes, url: str | None = None) -> str:
     page = decode_bytes(html) if isinstance(html, bytes) else html
     tree = parse_html(page, source)
     titles = page_titles(tree)
-    return _finish_text(extract_main_text(page, url, tree), titles, source)
+    return _finish_text(extract_main_text(page, url, tree), tree, titles, source).text
 
 
 def extract_html(doc: Document) -> ExtractedArticle:
@@ -164,13 +186,14 @@ def extract_html(doc: Document) -> ExtractedArticle:
     tree = parse_html(html, doc.url)
     meta = page_metadata(tree, doc.url)
     titles = page_titles(tree) | {meta.title.casefold()}
-    text = _finish_text(extract_main_text(html, doc.url, tree), titles, doc.url)
+    cleaned = _finish_text(extract_main_text(html, doc.url, tree), tree, titles, doc.url, clean_author(meta.author))
+    text = cleaned.text
     hints_outlet = str(doc.hints.get("outlet") or "")
     outlet = meta.site_name or hints_outlet or meta.other_site_name or outlet_from_domain(doc.url)
     return ExtractedArticle(
         url=doc.url,
         title=strip_outlet_suffix(meta.title, outlet),
-        author=clean_author(meta.author),
+        author=clean_author(meta.author) or cleaned.byline,
         published=meta.published,
         outlet=outlet,
         language=detect_language(text),

@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from newsdesk.analyze.datelines import BYLINE_PREFIX, byline_names
 from newsdesk.errors import NotAnArticleError
-from newsdesk.extract.cleanup import clean_text
+from newsdesk.extract.cleanup import clean_article, clean_text
 from newsdesk.extract.encoding import decode_bytes
 from newsdesk.extract.language import detect_language
 from newsdesk.extract.metadata import apply_hints, make_excerpt, outlet_from_domain
@@ -19,7 +20,6 @@ from newsdesk.models import Document, ExtractedArticle
 from newsdesk.urls import web_url
 
 MAX_TITLE_CHARS = 200
-_BYLINE = re.compile(r"^(by|von|par|por|door)\s+(?P<name>.+)$", re.IGNORECASE)
 _NAME_WORD = re.compile(r"^([A-ZÀ-ÖØ-Þ][\w.'’-]*|[a-z]{1,3}|and|&|[A-Z]\.)$")
 _WRAP_WIDTH = 100
 _MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
@@ -41,8 +41,9 @@ def _unwrap(text: str) -> str:
 def looks_like_name(line: str) -> str:
     """The author name in a byline line, or "" when the line is not a byline."""
     line = " ".join(line.split())
-    match = _BYLINE.match(line)
-    candidate = match.group("name") if match else line
+    candidate = byline_names(line) if BYLINE_PREFIX.match(line) else line
+    if not candidate:
+        return ""
     words = candidate.replace(",", " ").split()
     if not 2 <= len(words) <= 8 or len(candidate) > 80 or candidate[-1] in ".!?:;":
         return ""
@@ -76,10 +77,11 @@ def _finish(url: str, title: str, author: str, body: str, kind: str) -> Extracte
 def extract_text(doc: Document) -> ExtractedArticle:
     """An article from a plain-text document."""
     raw = decode_bytes(doc.content, doc.content_type)
-    cleaned = clean_text(_unwrap(raw.replace("\r\n", "\n")))
-    if not cleaned:
+    cleaned = clean_article(_unwrap(raw.replace("\r\n", "\n")))
+    if not cleaned.text:
         raise NotAnArticleError("empty text", source=doc.url)
-    title, author, body = split_title_author(cleaned.split("\n\n"))
+    title, author, body = split_title_author(cleaned.text.split("\n\n"))
+    author = author or cleaned.byline
     if not body:
         raise NotAnArticleError("no main text", source=doc.url)
     article = _finish(doc.url, title, author, "\n\n".join(body), "text")
