@@ -149,6 +149,12 @@ def page_marks(request: Request, article_ids: list[int]) -> dict[int, dict[str, 
     return {i: marks.get(i, ReadState()).to_json() for i in article_ids}
 
 
+def unread_by_story(request: Request, story_ids: list[int]) -> dict[int, int]:
+    """How many articles of each listed story the logged-in reader has not read (empty when anonymous)."""
+    user = auth.current_user(request)
+    return _store(request).count_unread_by_story(user.id, story_ids) if user is not None else {}
+
+
 def visit(request: Request, place: str) -> datetime | None:
     """Note the reader's visit to ``place`` ("home", "story:3"); the time of their visit before this
     session, or None (anonymous, first visit, or a read-only server)."""
