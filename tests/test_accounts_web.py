@@ -235,13 +235,17 @@ def test_opening_an_article_marks_it_read_and_the_buttons_change_marks(client: T
     client.get(f"/articles/{article_id}")  # anonymous: nothing to mark
     log_in(client, user.name)
     story_id = corpus.store.get_article(article_id).story_id
+    assert story_id is not None
     story = client.get(f"/stories/{story_id}").text
     assert re.search(rf'class="nav-item unread" data-article="{article_id}"', story)
+    unread_before = corpus.store.count_unread_by_story(user.id, [story_id])[story_id]
+    assert f"{unread_before} unread</span>" in client.get("/").text
     page = client.get(f"/articles/{article_id}").text
     assert corpus.store.read_states(user.id, [article_id])[article_id].read
     assert 'aria-pressed="true"' in page and "Mark unread" in page
     story = client.get(f"/stories/{story_id}").text
     assert re.search(rf'class="nav-item" data-article="{article_id}"', story)
+    assert corpus.store.count_unread_by_story(user.id, [story_id]).get(story_id, 0) == unread_before - 1
     # the forms work without JavaScript: CSRF checked, then back to the article
     assert client.post(f"/articles/{article_id}/state", data={"starred": "1"}).status_code == 403
     answer = client.post(f"/articles/{article_id}/state", data={"starred": "1", "read": "0", "csrf_token": csrf_of(page),

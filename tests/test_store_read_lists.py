@@ -42,6 +42,12 @@ def test_new_articles_count_after_a_time_per_story(store: Store) -> None:
     assert store.count_new_articles(since) == {None: 2}  # ids[2] and ids[3]
     assert store.count_new_articles(since, story_ids=[story]) == {story: 1}  # ids[2]; ids[1] is old
     assert store.count_new_articles(since, story_ids=[]) == {}
+    reader = store.create_user("reader", hash_password("reader password"))
+    assert store.count_unread_by_story(reader.id, [story]) == {story: 2}
+    store.mark_articles(reader.id, [ids[1]], read=True)
+    assert store.count_unread_by_story(reader.id, [story]) == {story: 1}
+    store.mark_articles(reader.id, [ids[2]], read=True)
+    assert store.count_unread_by_story(reader.id, [story]) == {}
 
 
 def test_the_last_admin_stays(store: Store) -> None:

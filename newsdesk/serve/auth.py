@@ -170,6 +170,12 @@ def caller(request: Request) -> Caller | None:
     return found
 
 
+def session_token_id(request: Request) -> int | None:
+    """The id of the still-active token this browser logged in with (token-paste login), if any."""
+    found = caller(request)
+    return found.token_id if found is not None and found.via == "session" else None
+
+
 def current_user(request: Request) -> User | None:
     """The user this request acts for — a valid Bearer token's user, else the logged-in session's —
     or None (anonymous, or a desk token made before any user existed). Remembered per request."""

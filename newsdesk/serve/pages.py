@@ -54,8 +54,10 @@ def home(request: Request, since: str | None = None, until: str | None = None, o
                            refresh=_refresh(request))
     new = None if cursor else read_state.new_since(request, "home", story_ids=[s["id"] for s in data["stories"]])
     marks = read_state.page_marks(request, [a["id"] for a in data["latest"]])
+    unread = read_state.unread_by_story(request, [s["id"] for s in data["stories"]])
     return render(request, "home.html", {"data": data, "query": filters.query(), "title": "Stories",
-                                         "growth_days": views.GROWTH_DAYS, "new": new, "marks": marks})
+                                         "growth_days": views.GROWTH_DAYS, "new": new, "marks": marks,
+                                         "unread": unread})
 
 
 @router.get("/stories/{story_id}", response_class=HTMLResponse)

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, WithJsonSchema
 
 from newsdesk.serve import auth, views
@@ -64,6 +64,8 @@ class ManyStateChange(StateChange):
     ids: list[ArticleIdItem] = Field(..., min_length=1, max_length=500)
 
 
+# The user is asked for in each route's body, after FastAPI has checked the parameters: a bad id
+# is a 422 whether or not the request is logged in (tests/test_api_ids.py).
 def _writer(request: Request) -> User:
     auth.ensure_writable(request)
     return auth.require_user_write(request)
@@ -83,13 +85,15 @@ def _set(store: Store, user: User, article_id: int, change: StateChange, *, repl
 
 
 @router.get("/me", summary="The user this request acts for", responses=answers(*OWN))
-def me(request: Request, user: User = Depends(auth.require_user)) -> dict[str, Any]:
+def me(request: Request) -> dict[str, Any]:
+    user = auth.require_user(request)
     return {**user.to_json(), "read": _store(request).count_read(user.id)}
 
 
 @router.get("/articles/{article_id}/state", summary="Your marks on one article (read, starred, kept)",
             responses=answers(*OWN, 404))
-def get_state(request: Request, article_id: PathId, user: User = Depends(auth.require_user)) -> dict[str, Any]:
+def get_state(request: Request, article_id: PathId) -> dict[str, Any]:
+    user = auth.require_user(request)
     store = _store(request)
     store.get_article(article_id)
     return state_json(article_id, store.read_states(user.id, [article_id]).get(article_id, ReadState()))
@@ -97,20 +101,19 @@ def get_state(request: Request, article_id: PathId, user: User = Depends(auth.re
 
 @router.patch("/articles/{article_id}/state", summary="Change some of your marks on one article",
               responses=answers(*OWN_WRITE, 404))
-def patch_state(request: Request, article_id: PathId, body: StateChange,
-                user: User = Depends(_writer)) -> dict[str, Any]:
-    return _set(_store(request), user, article_id, body, replace=False)
+def patch_state(request: Request, article_id: PathId, body: StateChange) -> dict[str, Any]:
+    return _set(_store(request), _writer(request), article_id, body, replace=False)
 
 
 @router.put("/articles/{article_id}/state", summary="Replace your marks on one article (left out = false)",
             responses=answers(*OWN_WRITE, 404))
-def put_state(request: Request, article_id: PathId, body: StateChange,
-              user: User = Depends(_writer)) -> dict[str, Any]:
-    return _set(_store(request), user, article_id, body, replace=True)
+def put_state(request: Request, article_id: PathId, body: StateChange) -> dict[str, Any]:
+    return _set(_store(request), _writer(request), article_id, body, replace=True)
 
 
 @router.post("/articles/state", summary="Set your marks on many articles at once", responses=answers(*OWN_WRITE))
-def mark_many(request: Request, body: ManyStateChange, user: User = Depends(_writer)) -> dict[str, Any]:
+def mark_many(request: Request, body: ManyStateChange) -> dict[str, Any]:
+    user = _writer(request)
     values = body.model_dump(exclude={"ids"})
     changed = _store(request).mark_articles(user.id, body.ids, **values)
     return {"changed": changed}
@@ -119,7 +122,8 @@ def mark_many(request: Request, body: ManyStateChange, user: User = Depends(_wri
 @router.get("/me/articles", summary="Your unread, read, starred or kept articles, highest id first (keyset cursor)",
             responses=answers(*OWN, 400))
 def my_articles(request: Request, state: ListState = "unread", cursor: IdCursor = None,
-                limit: int = Query(50, ge=1, le=200), user: User = Depends(auth.require_user)) -> dict[str, Any]:
+                limit: int = Query(50, ge=1, le=200)) -> dict[str, Any]:
+    user = auth.require_user(request)
     if state not in LIST_STATES:
         from newsdesk.serve.problems import Problem
 
@@ -147,6 +151,12 @@ def page_marks(request: Request, article_ids: list[int]) -> dict[int, dict[str, 
         return {}
     marks = _store(request).read_states(user.id, article_ids)
     return {i: marks.get(i, ReadState()).to_json() for i in article_ids}
+
+
+def unread_by_story(request: Request, story_ids: list[int]) -> dict[int, int]:
+    """How many articles of each listed story the logged-in reader has not read (empty when anonymous)."""
+    user = auth.current_user(request)
+    return _store(request).count_unread_by_story(user.id, story_ids) if user is not None else {}
 
 
 def visit(request: Request, place: str) -> datetime | None:

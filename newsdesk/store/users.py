@@ -333,6 +333,19 @@ class UserQueries(Database):
                                 .group_by(articles.c.story_id)).all()
         return {int(r.story_id): int(r[0]) for r in rows}
 
+    def count_unread_by_story(self, user_id: int, story_ids: Sequence[int]) -> dict[int, int]:
+        """Per story, how many of its articles (originals) the user has not read; stories with none
+        unread are absent."""
+        ids = sorted({int(i) for i in story_ids if is_row_id(int(i))})
+        if not ids:
+            return {}
+        read = exists().where(read_state.c.user_id == user_id, read_state.c.article_id == articles.c.id,
+                              read_state.c.is_read.is_(True))
+        query = (select(articles.c.story_id, func.count()).where(articles.c.story_id.in_(ids), ~read, _is_original())
+                 .group_by(articles.c.story_id))
+        with self.read() as conn:
+            return {int(story): int(n) for story, n in conn.execute(query).all()}
+
     def count_read(self, user_id: int, *, where: Sequence[Any] = ()) -> int:
         """How many articles matching ``where`` the user has read (unread = matching − read)."""
         query = (select(func.count()).select_from(read_state.join(articles, articles.c.id == read_state.c.article_id))
