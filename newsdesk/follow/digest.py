@@ -132,7 +132,11 @@ def build_digest(store: Store, settings: Settings, user: User, *, since: datetim
     followed = watchlists if watchlists is not None else store.list_watchlists(user.id)
     matched: dict[int, set[str]] = defaultdict(set)
     for watchlist in followed:
-        for article_id in store.watchlist_article_ids(watchlist, stored_after=since, limit=PER_WATCHLIST):
+        try:
+            ids = store.watchlist_article_ids(watchlist, stored_after=since, limit=PER_WATCHLIST)
+        except NotFoundError:  # the story it follows is gone
+            continue
+        for article_id in ids:
             matched[article_id].add(watchlist.name)
     groups: dict[tuple[str, int], list[Article]] = defaultdict(list)
     for article in store.get_articles(sorted(matched)):
