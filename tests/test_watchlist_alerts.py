@@ -196,3 +196,25 @@ def test_a_test_alert_leaves_the_ledger_alone(store: Store, mail_settings: Setti
     run = alerts.send_test_alert(store, mail_settings, watchlist)
     assert run.sent == 2 and mailbox.wait_for(1)[0]["Subject"].startswith("[test]")
     assert store.count_pending_alerts(watchlist.id) == 0
+
+
+def test_a_scheduled_digest_is_mailed_once_per_slot(store: Store, mail_settings: Settings, mailbox: Mailbox) -> None:
+    zone = ZoneInfo("Asia/Tokyo")
+    local = (datetime.now(zone) + timedelta(minutes=5)).replace(second=0, microsecond=0)
+    slot = local.astimezone(UTC)
+    user = store.create_user("gus", hash_password("correct horse"), email="gus@example.org", time_zone="Asia/Tokyo")
+    add_article(store, "seed")
+    store.create_watchlist(user.id, "gazette", "outlet", target_id=store.find_outlet_id("Verran Gazette"))
+    store.update_user(user.id, digest_mode="daily", digest_time=f"{local:%H:%M}")
+    first = add_article(store, "digest-one", title="Terminal approved")
+    assert user.id not in alerts.due_digest_user_ids(store, now=slot - timedelta(minutes=1))
+    assert user.id in alerts.due_digest_user_ids(store, now=slot + timedelta(minutes=1))
+    assert alerts.send_scheduled_digest(store, mail_settings, user.id, now=slot + timedelta(minutes=1))
+    message = mailbox.wait_for(1)[0]
+    assert message["To"] == "gus@example.org" and "digest" in message["Subject"].lower()
+    assert message["Message-ID"].startswith(f"<digest-u{user.id}-")
+    html = message.get_body(("html",))
+    assert html is not None and f"https://news.example/articles/{first}" in html.get_content()
+    assert not alerts.send_scheduled_digest(store, mail_settings, user.id, now=slot + timedelta(hours=2))
+    assert store.get_user(user.id).last_digest_at == slot + timedelta(minutes=1)
+    assert len(mailbox.messages) == 1

@@ -426,6 +426,14 @@ def summarize_story(store: SummaryStore, story_id: int, settings: Settings, *, s
     return _cached(store, key, compute)
 
 
+def summarize_article_group(store: SummaryStore, articles: Sequence[Article], *, sentences: int = 2) -> Summary:
+    """The (cached) story summary of some of a story's articles (what a digest says about the ones
+    that are new); computed once per set of articles and their contents."""
+    version = _digest(*sorted(f"{a.id}:{a.content_hash}" for a in articles))
+    key = f"articles:{METHOD}:s{sentences}:n{len(articles)}:{version}"
+    return _cached(store, key, lambda: summarize_articles(articles, sentences=sentences))
+
+
 def story_summary_line(store: Any, settings: Settings, story_id: int) -> str:
     """The one line a list of stories shows (web, API and ``newsdesk stories --json`` alike): the
     sentence the summarizer picks from the story's newest original, or that article's excerpt if it

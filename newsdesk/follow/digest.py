@@ -3,7 +3,8 @@ articles, a two-sentence update whose sentences name their articles, the outlets
 and links back to the reader.
 
 The update reuses the summarisers of :mod:`newsdesk.analyze.summarize`: the article summariser
-(cached) for a story with one new article, the story summariser over the new articles otherwise.
+for a story with one new article, the story summariser over the new articles otherwise (both
+cached in the store, so the next digest over the same articles does not compute them again).
 An article no story holds yet is its own entry. Links are absolute when ``base_url`` is set.
 """
 
@@ -14,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from newsdesk.analyze.summarize import summarize_article, summarize_articles
+from newsdesk.analyze.summarize import summarize_article, summarize_article_group
 from newsdesk.config import Settings
 from newsdesk.errors import NotFoundError
 from newsdesk.models import Article
@@ -101,7 +102,7 @@ def _update(store: Store, settings: Settings, members: list[Article]) -> list[Up
     if len(members) == 1:
         summary = summarize_article(store, members[0].id, settings, sentences=UPDATE_SENTENCES)
     else:
-        summary = summarize_articles(members, sentences=UPDATE_SENTENCES)
+        summary = summarize_article_group(store, members, sentences=UPDATE_SENTENCES)
     return [UpdateSentence(s.text, s.article_id,
                            reader_link(settings, f"/articles/{s.article_id}") if s.article_id else "")
             for s in summary.sentences[:UPDATE_SENTENCES]]
@@ -131,7 +132,11 @@ def build_digest(store: Store, settings: Settings, user: User, *, since: datetim
     followed = watchlists if watchlists is not None else store.list_watchlists(user.id)
     matched: dict[int, set[str]] = defaultdict(set)
     for watchlist in followed:
-        for article_id in store.watchlist_article_ids(watchlist, stored_after=since, limit=PER_WATCHLIST):
+        try:
+            ids = store.watchlist_article_ids(watchlist, stored_after=since, limit=PER_WATCHLIST)
+        except NotFoundError:  # the story it follows is gone
+            continue
+        for article_id in ids:
             matched[article_id].add(watchlist.name)
     groups: dict[tuple[str, int], list[Article]] = defaultdict(list)
     for article in store.get_articles(sorted(matched)):

@@ -12,7 +12,6 @@ from newsdesk.config import Settings
 from newsdesk.errors import InvalidArgumentError, NotFoundError
 from newsdesk.follow.delivery import check_email, check_webhook_url
 from newsdesk.follow.feedtokens import feed_token
-from newsdesk.follow.schedule import is_time_zone
 from newsdesk.store import Store
 from newsdesk.store.users import User
 from newsdesk.store.watchlists import KINDS, Watchlist
@@ -125,9 +124,3 @@ def watchlist_json(store: Store, settings: Settings, key: bytes, watchlist: Watc
         except (NotFoundError, IndexError):
             data["target"] = None
     return data
-
-
-def check_time_zone(name: str) -> str:
-    if not is_time_zone(name):
-        raise InvalidArgumentError(f"unknown time zone {name!r} (use an IANA name like Europe/Paris)")
-    return name

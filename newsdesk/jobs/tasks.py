@@ -172,10 +172,10 @@ def register_tasks(desk: JobDesk) -> DeskTasks:
                     continue
                 if story_id is not None and result.complete:
                     grown.add(story_id)
+            # each round's articles are complete now: their alerts need not wait for later arrivals
+            desk.defer_immediate_alerts()
         for story_id in sorted(grown):
             desk.defer_story_refresh(story_id)
-        if tried:
-            desk.defer_immediate_alerts()
 
     @job("summarize_story", "analysis")
     def summarize_story(story_id: int) -> None:
