@@ -185,9 +185,14 @@ def reader_route(path: str, methods: tuple[str, ...] = ("GET", "POST"), *, login
             except NewsdeskError as exc:
                 return PlainTextResponse(exc.message, status_code=exc.status)
 
-        endpoint.__name__, endpoint.__doc__ = handler.__name__, handler.__doc__  # not wraps: FastAPI reads
+        async def endpoint_in_stream(request: Request, stream: str) -> Response:
+            """The same, on a path holding a stream id (declared, as FastAPI wants its path parameters)."""
+            return await endpoint(request)
+
+        chosen = endpoint_in_stream if "{stream:path}" in path else endpoint
+        chosen.__name__, chosen.__doc__ = handler.__name__, handler.__doc__  # not wraps: FastAPI reads
         for each in (path, path + "/") if slash else (path,):  # the signature it would copy
-            on.add_api_route(each, endpoint, methods=list(methods), include_in_schema=False)
+            on.add_api_route(each, chosen, methods=list(methods), include_in_schema=False)
         return handler
 
     return register
