@@ -254,11 +254,11 @@ def article_summary(store: Store, settings: Settings, article_id: int) -> dict[s
 def article_view(store: Store, settings: Settings, article_id: int, *, with_summary: bool = False,
                  refresh: Refresh | None = None) -> dict[str, Any]:
     article = store.get_article(article_id)
-    original = store.original_of(article_id)
+    original = store.get_article(article.duplicate_of) if article.duplicate_of is not None else None
     head = original or article
     copies = store.duplicates_of(head.id)
-    prev_story, next_story = store.neighbours(article_id, "story")
-    prev_outlet, next_outlet = store.neighbours(article_id, "outlet")
+    prev_story, next_story = store.neighbours(article_id, "story", article=article)
+    prev_outlet, next_outlet = store.neighbours(article_id, "outlet", article=article)
 
     def related() -> Any:
         from newsdesk.analyze import digests

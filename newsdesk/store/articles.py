@@ -337,9 +337,11 @@ class ArticleQueries(Database):
             original_id = self.original_id_of(conn, article_id)
         return None if original_id == article_id else self.get_article(original_id)
 
-    def neighbours(self, article_id: int, scope: str = "story") -> tuple[Article | None, Article | None]:
-        """(previous, next) article by publication date within the same story or outlet."""
-        article = self.get_article(article_id)
+    def neighbours(self, article_id: int, scope: str = "story", *, article: Article | None = None
+                   ) -> tuple[Article | None, Article | None]:
+        """(previous, next) article by publication date within the same story or outlet
+        (``article``: the article already read, to save reading it again)."""
+        article = article if article is not None and article.id == article_id else self.get_article(article_id)
         if scope == "story":
             if article.story_id is None:
                 return None, None
