@@ -282,7 +282,7 @@ def main() -> None:
               f"and {os.getloadavg()[1]:.1f} at the end: anything above 2 means other work shared the CPUs.\n\n"
               "`p95 ×static` = the row's p95 latency over the p95 of `/static/app.css` served by the same "
               "server at the same concurrency in the same run (the floor).\n\n")
-    memory = "".join(f"\nServer RSS after the load ({name}; supervisor first, then each server process): "
+    memory = "".join(f"\nServer RSS after the load ({name}; the supervisor, multiprocessing's resource tracker, then each server process): "
                      f"{', '.join(f'{mb:g} MB' for mb in sizes)}.\n" for name, sizes in RSS.items())
     with options.results.open("a", encoding="utf-8") as out:
         out.write("\n## Run\n\n" + header + report + "\n" + memory)
