@@ -1,17 +1,22 @@
 """Web benchmark: requests/s and p50/p95/p99 latency of the reader's pages and their API twins.
 
-    .venv/bin/python bench/web/run.py                    # demo corpus and the generated 100k corpus
-    .venv/bin/python bench/web/run.py --corpus demo --duration 3
-    .venv/bin/python bench/web/run.py --big-dir /tmp/ngen100k   # reuse a generated corpus
+    .venv/bin/python bench/web/run.py --corpus big --big-dir /tmp/ngen100k           # 100k, SQLite
+    .venv/bin/python bench/web/run.py --corpus big --big-dir /tmp/ngen1m --articles 1000000
+    .venv/bin/python bench/web/run.py --corpus big --big-dir /tmp/ngen100k \
+        --database-url postgresql://postgres@127.0.0.1:5432/ngen100k                   # the same on PostgreSQL
+    .venv/bin/python bench/web/run.py --corpus big --only home story --clients 50 --duration 60   # a soak
 
-For each corpus it starts ``newsdesk serve`` (one uvicorn process) on a loopback port and drives
-it from this process with an asyncio + httpx client at 10 and 50 concurrent connections, each
-request picking the next id from a sample of stories/articles/search words. Caches are warmed
-first (every URL once), so the numbers are for a reader browsing, not the first visit.
+For each corpus it starts ``newsdesk serve --workers N`` on a loopback port and drives it from this
+process with an asyncio + httpx client at 10 and 50 concurrent connections, each request picking
+the next id from a sample of stories/articles/entities/search words (a rare word: a story's own
+words; a common one: words every generated article uses). Every URL is visited once first (the
+stored page data of the sample is computed then, as a reader's first visit would), so the
+numbers are for a reader browsing.
 
-The peer, in the same run: ``floor`` = the same uvicorn serving the home page's bytes from
-memory with no work at all, the ceiling any Python ASGI app reaches on this machine with this
-client; "×floor" says how many times slower than that a page is. Writes bench/web/RESULTS.md.
+The floor, in the same run: ``static`` = ``/static/app.css`` served by the same server at the
+same concurrency; ``p95 ×static`` is each row's p95 over the floor's. The server's resident memory
+is read after the load. Appends a section to ``--results`` (default bench/web/RESULTS.md).
+A PostgreSQL desk is made from a generated one with ``newsdesk db copy --from DIR/newsdesk.db --to URL``.
 """
 
 from __future__ import annotations
@@ -164,8 +169,10 @@ def warm(base: str, groups: dict[str, list[str]]) -> float:
 
 
 def bench_corpus(name: str, data_dir: Path, levels: list[int], duration: float, workers: int = 1,
-                 database_url: str | None = None) -> list[Result]:
+                 database_url: str | None = None, only: list[str] | None = None) -> list[Result]:
     groups = sample_paths(data_dir, database_url)
+    if only:
+        groups = {k: v for k, v in groups.items() if k in only or k == "static"}
     port = free_port()
     env = {**os.environ, **({"NEWSDESK_DATABASE_URL": database_url} if database_url else {})}
     server = start_newsdesk(data_dir, port, env=env, workers=workers)
@@ -249,6 +256,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="newsdesk serve --workers")
     parser.add_argument("--database-url", default=None, help="the big corpus on this database (PostgreSQL)")
     parser.add_argument("--results", type=Path, default=HERE / "RESULTS.md")
+    parser.add_argument("--only", nargs="+", default=None, help="endpoints to measure (the static floor always)")
     options = parser.parse_args()
     load_before = os.getloadavg()[1]
     results: list[Result] = []
@@ -259,7 +267,8 @@ def main() -> None:
         corpora.append((f"{options.articles // 1000}k", ensure_big(options.big_dir, options.articles)))
     for name, data_dir in corpora:
         url = options.database_url if name != "demo" else None
-        results += bench_corpus(name, data_dir, options.clients, options.duration, options.workers, url)
+        results += bench_corpus(name, data_dir, options.clients, options.duration, options.workers, url,
+                                options.only)
     report = table(results)
     print(report)
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
@@ -273,7 +282,7 @@ def main() -> None:
               f"and {os.getloadavg()[1]:.1f} at the end: anything above 2 means other work shared the CPUs.\n\n"
               "`p95 ×static` = the row's p95 latency over the p95 of `/static/app.css` served by the same "
               "server at the same concurrency in the same run (the floor).\n\n")
-    memory = "".join(f"\nServer RSS after the load ({name}; supervisor first, then each server process): "
+    memory = "".join(f"\nServer RSS after the load ({name}; the supervisor, multiprocessing's resource tracker, then each server process): "
                      f"{', '.join(f'{mb:g} MB' for mb in sizes)}.\n" for name, sizes in RSS.items())
     with options.results.open("a", encoding="utf-8") as out:
         out.write("\n## Run\n\n" + header + report + "\n" + memory)

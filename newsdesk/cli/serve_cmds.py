@@ -13,6 +13,8 @@ from newsdesk.config import Settings
 from newsdesk.errors import InvalidArgumentError
 from newsdesk.store.database import redact_url
 
+#: seconds ``serve --workers N`` waits for a server process's health answer before restarting it
+HEALTHCHECK_SECONDS = 60
 token_app = typer.Typer(help="API tokens: each acts for a user (their read state; an admin's also changes sources).",
                         no_args_is_help=True)
 app.add_typer(token_app, name="token")
@@ -70,8 +72,11 @@ def serve_processes(settings: Settings, listener: socket.socket, *, workers: int
     from newsdesk.serve.app import settings_to_environment
 
     os.environ.update(settings_to_environment(settings, run_worker=run_worker))
+    # a busy process answers the supervisor's health check late (its threads share the GIL with
+    # the requests): give it time rather than restart it with requests in flight
     config = uvicorn.Config("newsdesk.serve.app:app_from_environment", factory=True, workers=workers,
-                            log_level="warning", access_log=False, proxy_headers=False)
+                            log_level="warning", access_log=False, proxy_headers=False,
+                            timeout_worker_healthcheck=HEALTHCHECK_SECONDS)
     Multiprocess(config, sockets=[listener]).run()
 
 

@@ -156,14 +156,15 @@ def _summary_lines(store: Store, settings: Settings, rows: list[dict[str, Any]],
                    refresh: Refresh | None) -> dict[int, str]:
     """Each story's stored summary line; a missing one is computed now (its story's refresh is
     asked for), a stale one shown while its refresh runs."""
-    from newsdesk.analyze.summarize import story_summary_line
+    from newsdesk.analyze import digests
 
     stored = store.story_lines([r["id"] for r in rows])
     lines: dict[int, str] = {}
     for row in rows:
         line, fresh = stored.get(row["id"], (None, False))
-        if line is None and refresh is None:
-            line = story_summary_line(store, settings, row["id"])
+        if line is None and refresh is None:  # no queue: computed and stored now
+            digests.refresh_story(store, settings, row["id"])
+            line = store.story_lines([row["id"]]).get(row["id"], ("", True))[0]
         elif line is None:  # until its refresh has run: the newest article's excerpt
             newest = store.list_articles(story_id=row["id"], include_duplicates=False, limit=1)
             line = newest[0].excerpt if newest else ""
@@ -254,11 +255,11 @@ def article_summary(store: Store, settings: Settings, article_id: int) -> dict[s
 def article_view(store: Store, settings: Settings, article_id: int, *, with_summary: bool = False,
                  refresh: Refresh | None = None) -> dict[str, Any]:
     article = store.get_article(article_id)
-    original = store.original_of(article_id)
+    original = store.get_article(article.duplicate_of) if article.duplicate_of is not None else None
     head = original or article
     copies = store.duplicates_of(head.id)
-    prev_story, next_story = store.neighbours(article_id, "story")
-    prev_outlet, next_outlet = store.neighbours(article_id, "outlet")
+    prev_story, next_story = store.neighbours(article_id, "story", article=article)
+    prev_outlet, next_outlet = store.neighbours(article_id, "outlet", article=article)
 
     def related() -> Any:
         from newsdesk.analyze import digests

@@ -337,9 +337,11 @@ class ArticleQueries(Database):
             original_id = self.original_id_of(conn, article_id)
         return None if original_id == article_id else self.get_article(original_id)
 
-    def neighbours(self, article_id: int, scope: str = "story") -> tuple[Article | None, Article | None]:
-        """(previous, next) article by publication date within the same story or outlet."""
-        article = self.get_article(article_id)
+    def neighbours(self, article_id: int, scope: str = "story", *, article: Article | None = None
+                   ) -> tuple[Article | None, Article | None]:
+        """(previous, next) article by publication date within the same story or outlet
+        (``article``: the article already read, to save reading it again)."""
+        article = article if article is not None and article.id == article_id else self.get_article(article_id)
         if scope == "story":
             if article.story_id is None:
                 return None, None
@@ -347,14 +349,15 @@ class ArticleQueries(Database):
         elif scope == "outlet":
             if not article.outlet:
                 return None, None
-            same = outlets.c.name == article.outlet
+            same = articles.c.outlet_id == select(outlets.c.id).where(outlets.c.name == article.outlet).scalar_subquery()
         else:
             raise ValueError(f"unknown scope {scope!r}")
         key = ARTICLE_ORDER
         when = article.published or article.first_seen
         base = _article_select().where(same, duplicate_links.c.article_id.is_(None), articles.c.id != article_id)
-        earlier = or_(key < when, and_(key == when, articles.c.id < article_id))
-        later = or_(key > when, and_(key == when, articles.c.id > article_id))
+        # the bound on the key alone lets the (story or outlet, order) index serve the range
+        earlier = and_(key <= when, or_(key < when, articles.c.id < article_id))
+        later = and_(key >= when, or_(key > when, articles.c.id > article_id))
         with self.read() as conn:
             prev_row = conn.execute(base.where(earlier).order_by(key.desc(), articles.c.id.desc()).limit(1)).first()
             next_row = conn.execute(base.where(later).order_by(key, articles.c.id).limit(1)).first()

@@ -104,17 +104,6 @@ class DigestQueries(Database):
                 return  # the story went meanwhile
             conn.execute(statement)
 
-    def stale_story_ids(self, limit: int = 100) -> list[int]:
-        """Live stories whose digest is missing or stale, most recently changed first (for the
-        catch-up): the stories a lost refresh job left behind."""
-        query = (select(stories.c.id, stories.c.updated_at, stories.c.size, story_digests.c.basis)
-                 .outerjoin(story_digests, story_digests.c.story_id == stories.c.id)
-                 .where(stories.c.merged_into.is_(None), stories.c.size > 0)
-                 .order_by(stories.c.updated_at.desc()).limit(limit * 5))
-        with self.read() as conn:
-            rows = conn.execute(query).all()
-        return [int(r.id) for r in rows if r.basis != basis_of(r.updated_at, int(r.size))][:limit]
-
     def count_story_digests(self) -> int:
         with self.read() as conn:
             return int(conn.execute(select(func.count()).select_from(story_digests)).scalar_one())
