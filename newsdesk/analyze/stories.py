@@ -325,21 +325,17 @@ class StreamClusterer:
         if self.merge_threshold is None:
             return []
         merges: list[tuple[int, int]] = []
-        story_ids = self.index.recent(since, MERGE_PASS_STORIES)
         for _ in range(MERGE_PASS_ROUNDS):
-            pairs = self._mergeable_pairs(story_ids)
+            pairs = self._mergeable_pairs(self.index.recent(since, MERGE_PASS_STORIES))
             touched: set[int] = set()
-            again: set[int] = set()
             for _probability, a, b in pairs:
                 if a.id in touched or b.id in touched:
-                    again |= {a.id, b.id}  # its best match changed this round: look again next round
-                    continue
+                    continue  # one of them changed this round: compared again next round
                 touched |= {a.id, b.id}
                 survivor = self._merge(a, b)
                 merges.append((b.id if survivor is a else a.id, survivor.id))
-            if not merges or not pairs:
+            if not pairs:
                 break
-            story_ids = sorted({self.index.resolve(i) for i in touched | again})
         return merges
 
     def _mergeable_pairs(self, story_ids: Sequence[int]) -> list[tuple[float, StoryState, StoryState]]:
