@@ -188,7 +188,7 @@ def main() -> None:
              f" / {baseline['dev']['gold_clusters']} events) · each order through `newsdesk cluster FILE --json "
              f"--window-days {WINDOW_DAYS}` (stream, then the merge pass) · join model "
              f"`newsdesk/analyze/story_model.json`, fitted on **train** by `{model.get('fitted_by')}` "
-             f"(join probability {model['join_probability']}, merge probability {model['merge_probability']}). "
+             f"(join probability {model['join']['threshold']}, merge probability {model['merge']['threshold']}). "
              "Dev is held out; train figures are in-sample (tuning).", "",
              "## Headline: worst arrival order vs the offline TF-IDF average-link baseline", "",
              "| split | newsdesk worst-order pairwise F1 | baseline F1 | ratio | newsdesk stories (most over orders) "
