@@ -180,8 +180,8 @@ rough ratios.
 {chr(10).join(table)}
 
 Not fitted here: the title feature (this set has no titles, so its coefficient is 0), the heading and
-title-repeat rules, and the story summary's cross-outlet corroboration weight (no reference set here
-has multi-outlet stories). Differences of ±0.5 R1 are within noise at n=50.
+title-repeat rules, and the story summary's cross-outlet corroboration weight and lead bonus (no
+reference set here has multi-outlet stories). Differences of ±0.5 R1 are within noise at n=50.
 
 """
     second = HERE / "RESULTS-second-set.md"
