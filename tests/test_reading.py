@@ -190,3 +190,15 @@ def test_an_outlet_spelling_its_name_another_way_is_no_framing() -> None:
         FramingInput(2, "The Ledger", "Dam", "Officials confirmed the dam filling."),
     ])
     assert not any("newsletter" in p or "sign" in p for p in boiler[0].phrases)
+
+
+def test_framing_phrases_neither_cut_a_name_nor_name_another_outlet() -> None:
+    framing = compare_outlets([
+        FramingInput(1, "Meridian Wire", "Strike ends", "General Secretary Marta Ilves brokered the late deal. "
+                     "The Harbor Institute pointed to automation costs."),
+        FramingInput(2, "The Harbor Institute", "Strike ends", "Dockworkers returned to the quay on Wednesday."),
+    ])
+    wire = framing[0].phrases
+    assert "brokered" in " ".join(wire)
+    assert not any(p in wire for p in ("secretary marta", "general secretary marta", "marta"))
+    assert not any("harbor" in p or "institute" in p for p in wire)

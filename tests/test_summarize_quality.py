@@ -46,3 +46,28 @@ def test_rouge_does_not_regress() -> None:
     assert ours["R1"] >= PINNED["R1"], ours
     assert ours["R2"] >= PINNED["R2"], ours
     assert ours["R1"] > lead["R1"] and ours["R2"] > lead["R2"], (ours, lead)
+
+
+def test_shipped_weights_are_what_fit_py_gives_on_fold_a() -> None:
+    """The coefficients in the package come from the command recorded beside them, not from a hand."""
+    import json
+
+    import numpy as np
+
+    from newsdesk.analyze.sentence_scores import shipped_model
+
+    evaluator = _evaluator()
+    bench_dir = BENCH_COMMON.parent
+    import sys
+
+    sys.path.insert(0, str(bench_dir))
+    try:
+        fit = _load("bench_summarization_fit", bench_dir / "fit.py")
+    finally:
+        sys.path.remove(str(bench_dir))
+    shipped = json.loads(fit.WEIGHTS_PATH.read_text(encoding="utf-8"))
+    assert shipped["command"].endswith("fit.py --fold A --write")
+    refit, _log = fit.fit(evaluator, fit.half(fit.readable_docs(evaluator), "A"))
+    model = shipped_model()
+    assert np.allclose(refit.scorer.coef, model.scorer.coef, atol=1e-5)
+    assert (refit.mmr_lambda, refit.repeat_similarity) == (model.mmr_lambda, model.repeat_similarity)

@@ -43,9 +43,10 @@ def lead_sentence(title: str, text: str) -> str:
 
 
 def phrases(text: str, max_n: int = MAX_N) -> set[str]:
-    """Word n-grams of content words (no stop word, no punctuation or line break inside)."""
+    """Word n-grams of content words (no stop word, no punctuation or line break inside) that do
+    not cut a name in two ("secretary marta" out of "General Secretary Marta Ilves")."""
     found: set[str] = set()
-    for chunk in _chunks(text):
+    for chunk, capital in _cased_chunks(text):
         for n in range(1, max_n + 1):
             for i in range(len(chunk) - n + 1):
                 gram = chunk[i:i + n]
@@ -55,19 +56,29 @@ def phrases(text: str, max_n: int = MAX_N) -> set[str]:
                     continue
                 if gram[-1].isdigit():  # "announced 25", "approximately 9": a number cut off
                     continue
+                if (i > 0 and capital[i - 1] and capital[i]) or (i + n < len(chunk) and capital[i + n - 1]
+                                                                  and capital[i + n]):
+                    continue
                 found.add(" ".join(gram))
     return found
 
 
+def _cased_chunks(text: str) -> list[tuple[list[str], list[bool]]]:
+    """Runs of words between punctuation marks, lower-cased, each word with whether it was capitalised."""
+    runs: list[tuple[list[str], list[bool]]] = [([], [])]
+    for token in _WORD_SPLIT.findall(text):
+        word = vectors.fold(token)
+        if token[0].isalnum() and token != "\n" and word:
+            runs[-1][0].append(word)
+            runs[-1][1].append(token[0].isupper())
+        elif runs[-1][0]:
+            runs.append(([], []))
+    return [run for run in runs if run[0]]
+
+
 def _chunks(text: str) -> list[list[str]]:
     """Runs of words between punctuation marks, lower-cased."""
-    runs: list[list[str]] = [[]]
-    for token in _WORD_SPLIT.findall(vectors.fold(text)):
-        if token[0].isalnum() and token != "\n":
-            runs[-1].append(token)
-        elif runs[-1]:
-            runs.append([])
-    return [run for run in runs if run]
+    return [words for words, _ in _cased_chunks(text)]
 
 
 def compare_outlets(articles: Sequence[FramingInput], *, max_phrases: int = MAX_PHRASES) -> list[OutletFraming]:
@@ -91,7 +102,8 @@ def compare_outlets(articles: Sequence[FramingInput], *, max_phrases: int = MAX_
         for other, counts in usage.items():
             if other != outlet:
                 others.update(counts)
-        mine = Counter({p: n for p, n in usage[outlet].items() if not _names_outlet(p, outlet)})
+        mine = Counter({p: n for p, n in usage[outlet].items()
+                        if not any(_names_outlet(p, name) for name in by_outlet)})
         distinctive = _distinctive(mine, others, max_phrases) if others else []
         first = items[0]
         result.append(OutletFraming(outlet, [i.article_id for i in items],

@@ -46,6 +46,9 @@ METHOD = "learned-v4"
 #: weights that are not fitted: a story's cross-outlet corroboration and the title-repeat rule
 #: (neither is measured by the reference sets, see bench/summarization/RESULTS.md)
 STORY_CENTRALITY_WEIGHT = 0.5
+#: a story line stands alone (no "the minister" whose name came a sentence earlier): an article's
+#: first news sentence is its development, so it gets this bonus (not fitted either)
+STORY_LEAD_BONUS = 0.3
 #: a line without a full stop (a heading, a caption, a byline) rarely makes a summary sentence
 UNTERMINATED_FACTOR = 0.4
 #: a sentence this similar to the title only repeats it (the title is shown anyway)
@@ -305,9 +308,15 @@ def _story_relevance(model: SentenceModel, pool: Sequence[str], owners: np.ndarr
         texts = [pool[int(i)] for i in rows]
         table = sentence_table(texts, positions[rows], own, title_vector)
         relevance[rows] = _relevance(model, texts, table, own, title_vector)
+    usable = relevance > 0
+    leads = usable & np.r_[True, owners[1:] != owners[:-1]]
+    for owner in np.unique(owners):  # the first usable sentence of each article, wherever it stands
+        rows = np.flatnonzero((owners == owner) & usable)
+        if len(rows):
+            leads[rows[0]] = True
     if len(np.unique(owners)) > 1:
-        relevance = (relevance + STORY_CENTRALITY_WEIGHT * _story_centrality(vectors, owners)) * (relevance > 0)
-    return relevance
+        relevance = relevance + STORY_CENTRALITY_WEIGHT * _story_centrality(vectors, owners)
+    return (relevance + STORY_LEAD_BONUS * leads) * usable
 
 
 def summarize_articles(articles: Sequence[Article], *, sentences: int = 5) -> Summary:

@@ -18,6 +18,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
+from newsdesk.models import SummarySentence
+
 #: C0 and C1 controls, DEL, and the Unicode bidi/line controls that reorder or hide what a terminal shows
 _CONTROLS = "\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
 _UNSAFE = re.compile(f"[{_CONTROLS}]")
@@ -67,6 +69,14 @@ def line(*parts: str | tuple[str, str] | Text) -> Text:
         else:
             out.append(safe(part))
     return out
+
+
+def development_line(sentence: SummarySentence) -> Text:
+    """One line of a story summary: ``• 2026-11-09 · Meridian Wire: <sentence> (article 12)``."""
+    day = sentence.published.date().isoformat() if sentence.published else "undated"
+    source = f"{day} \u00b7 {sentence.outlet}:" if sentence.outlet else f"{day}:"
+    article = (f" (article {sentence.article_id})", "dim") if sentence.article_id is not None else ""
+    return line("\u2022 ", (source, "bold"), " ", sentence.text, article)
 
 
 def error_line(message: object) -> None:

@@ -13,9 +13,10 @@ from rich.table import Table
 
 from newsdesk.cli.base import app, get_store, parse_date, state
 from newsdesk.cli.batch import BadRecord, Batch, optional_text, record_id
-from newsdesk.cli.output import cell, console, line, note_line, print_json, print_jsonl
+from newsdesk.cli.output import cell, console, development_line, line, note_line, print_json, print_jsonl
 from newsdesk.dates import parse_iso_datetime
 from newsdesk.errors import InvalidArgumentError
+from newsdesk.models import Summary
 
 if TYPE_CHECKING:
     from newsdesk.analyze.stories import StreamClusterer
@@ -143,8 +144,12 @@ def story_cmd(
     console.print(cell(f"story {info.id} · {info.size} articles · {len(info.outlets)} outlets · "
                        f"{_date(info.first_seen)} – {_date(info.last_seen)}", "dim"))
     if detail.summary:
-        _heading("Summary")
-        console.print(cell(detail.summary.get("text", "")))
+        summary = Summary.from_json(detail.summary)
+        _heading("What happened")
+        if summary.abstract:
+            console.print(cell(summary.abstract))
+        for sentence in summary.sentences:
+            console.print(development_line(sentence))
     _heading("Timeline")
     for entry in detail.timeline:
         copies = f" (+{len(entry.duplicates)} copies)" if entry.duplicates else ""

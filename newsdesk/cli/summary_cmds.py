@@ -19,9 +19,18 @@ import typer
 
 from newsdesk.cli.base import app, check_targets, get_store, state
 from newsdesk.cli.batch import BadRecord, Batch, optional_text
-from newsdesk.cli.output import cell, console, line, note_line, print_json, print_jsonl, progress
+from newsdesk.cli.output import (
+    cell,
+    console,
+    development_line,
+    line,
+    note_line,
+    print_json,
+    print_jsonl,
+    progress,
+)
 from newsdesk.errors import UnsupportedTargetError
-from newsdesk.models import Document, ExtractedArticle, Summary, SummarySentence
+from newsdesk.models import Document, ExtractedArticle, Summary
 
 BATCH_SUFFIXES = (".jsonl", ".ndjson")
 
@@ -111,18 +120,10 @@ def _show(summary: Summary, subject: dict[str, Any], as_json: bool) -> None:
     if not summary.sentences:
         console.print("(nothing to summarize: no text)", style="dim")
     for number, sentence in enumerate(summary.sentences, start=1):
-        bullet = f"[{number}] " if summary.abstract else "\u2022 "
-        if subject.get("story_id") is None:
-            console.print(line(bullet, sentence.text))
-            continue
-        console.print(line(bullet, (_dated_source(sentence), "bold"), " ", sentence.text,
-                           (f" (article {sentence.article_id})", "dim")))
-
-
-def _dated_source(sentence: SummarySentence) -> str:
-    """``2026-11-09 · Meridian Wire:`` -- when and where a story summary's line was published."""
-    day = sentence.published.date().isoformat() if sentence.published else "undated"
-    return f"{day} \u00b7 {sentence.outlet}:" if sentence.outlet else f"{day}:"
+        if subject.get("story_id") is not None and not summary.abstract:
+            console.print(development_line(sentence))
+        else:
+            console.print(line(f"[{number}] " if summary.abstract else "\u2022 ", sentence.text))
 
 
 def _is_article_id(target: str) -> bool:
