@@ -1,7 +1,8 @@
 """Entity extraction speed: spaCy vs the rule-based fallback, next to spaCy as shipped.
 
 Run: ``.venv/bin/python bench/entities/run.py`` (a few minutes on two shared cores); writes
-``bench/entities/RESULTS.md``.
+``bench/entities/RESULTS.md``. ``--slips`` recomputes only the type-slip section (issue 12: dateline
+places, rivers, generic aliases), the key-entity recall and the note on labelled sets, in place.
 
 Corpora, read where they lie (never copied):
 
@@ -263,8 +264,30 @@ def keyphrase_speed(texts: list[str]) -> list[str]:
     return [*lines, ""]
 
 
+def refresh_slips() -> None:
+    """``--slips``: recompute only the labelled-set note and the type-slip table (seconds, not minutes)
+    and put them in RESULTS.md in place of the old ones."""
+    section = [*LABELLED_SET_NOTE, *type_slips(demo_texts()), *key_entity_recall(),
+               "Command for the sections above alone: `.venv/bin/python bench/entities/run.py --slips`.", ""]
+    old = OUT.read_text(encoding="utf-8") if OUT.exists() else ""
+    start = old.find(LABELLED_SET_NOTE[0])
+    if start < 0:
+        start = old.find("## Key entities")
+    end = old.find("## One 1 MB", start) if start >= 0 else -1
+    if start >= 0 and end >= 0:
+        text = old[:start] + "\n".join(section) + "\n" + old[end:]
+    else:
+        text = old + "\n".join(section)
+    OUT.write_text(text, encoding="utf-8")
+    print(f"\nupdated {OUT}")
+
+
 def main() -> None:
     import platform
+
+    if "--slips" in sys.argv[1:]:
+        refresh_slips()
+        return
 
     sections = []
     corpora = [("Demo corpus (newsdesk/demo/site)", demo_texts()), ("ECB+ news texts (../shared)", ecb_texts())]

@@ -297,6 +297,47 @@ def report(rows: list[Row], cli: Row | None, pages: list[Any], score: Scorer, ro
     ]
 
 
+def _same(lines: list[str], *_: Any) -> list[str]:
+    return lines
+
+
+#: each step of newsdesk's pipeline, and what it is replaced by to measure the pipeline without it
+ABLATIONS: list[tuple[str, str, str, Callable[..., Any]]] = [
+    ("sections trafilatura missed (readability adds)", "newsdesk.extract.html", "_missing_sections",
+     lambda text, html, tree: text),
+    ("sign-up boxes from the markup (e-mail field)", "newsdesk.extract.html", "signup_box_lines", lambda tree: set()),
+    ("sign-up boxes by their cues", "newsdesk.extract.cleanup", "_drop_signup_boxes", _same),
+    ("how-to-cite and author boxes", "newsdesk.extract.cleanup", "_drop_headed_blocks", _same),
+    ("byline to author", "newsdesk.extract.cleanup", "_take_byline", lambda lines: (lines, "")),
+    ("closing author note", "newsdesk.extract.cleanup", "_drop_author_note", _same),
+    ("section label above the headline", "newsdesk.extract.cleanup", "_drop_kicker", _same),
+    ("unheaded trailing teasers", "newsdesk.extract.cleanup", "_drop_trailing_teasers", _same),
+    ("widget lines, related lists, prev/next, comments", "newsdesk.extract.cleanup", "_drop_fragments",
+     lambda lines: [line.strip() for line in lines]),
+]
+
+
+def ablation_table(pages: list[Any], html: dict[str, str], score: Scorer) -> list[str]:
+    """Per pipeline step: on how many pages of each half it changes the text, and F1 without → with it."""
+    from unittest import mock
+
+    base, _, _, _ = run_extractor(newsdesk_main_text, pages, html)
+    halves = {half: [p for p in pages if half_of(p.id) == half] for half in ("tuning", "test")}
+    lines = ["| step | tuning: pages changed | tuning F1 without → with | test: pages changed | "
+             "test F1 without → with |", "|---|---|---|---|---|"]
+    for label, module, name, replacement in ABLATIONS:
+        with mock.patch(f"{module}.{name}", replacement):
+            alt, _, _, _ = run_extractor(newsdesk_main_text, pages, html)
+        cells = []
+        for chosen in halves.values():
+            changed = sum(alt[p.id] != base[p.id] for p in chosen)
+            without, with_ = (score(chosen, out, bootstrap=False)["f1"] for out in (alt, base))
+            cells += [str(changed), f"{without:.4f} → {with_:.4f}"]
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+        print(lines[-1], file=sys.stderr, flush=True)
+    return lines
+
+
 def write_results(dataset: str, pages: int, table: list[str], argv: list[str]) -> None:
     versions = ", ".join(f"{pkg} {version(pkg)}" for pkg in
                          ("trafilatura", "readability-lxml", "jusText", "goose3", "lxml", "py3langid", "pypdf"))
@@ -330,6 +371,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-goose", action="store_true", help="skip goose3 (the slowest peer)")
     parser.add_argument("--no-cli", action="store_true", help="skip timing the CLI")
     parser.add_argument("--no-write", action="store_true", help="print only, leave RESULTS.md alone")
+    parser.add_argument("--no-ablation", action="store_true", help="skip the per-step table (newsdesk without each step)")
     parser.add_argument("--write-baseline", action="store_true",
                         help=f"re-pin {BASELINE.relative_to(ROOT)} and exit")
     args = parser.parse_args(argv)
@@ -362,7 +404,13 @@ def main(argv: list[str] | None = None) -> int:
         outputs, wall, cpu = time_cli(pages, raw)
         cli = Row("`newsdesk extract FILE... --json` (CLI, once)", f"one process over {len(pages)} files",
                   outputs, cpu_seconds=cpu, wall_seconds=wall, errors=sum(1 for p in pages if not outputs.get(p.id)))
-    lines = report(rows, cli, pages, Scorer(ev, args.dataset, 1000), args.rounds)
+    score = Scorer(ev, args.dataset, 1000)
+    lines = report(rows, cli, pages, score, args.rounds)
+    if not args.no_ablation:
+        lines += ["", "## Each step of the pipeline, taken out one at a time (newsdesk main_text)", "",
+                  "A step that changes no tuning page was not fitted to this data; it is kept for the kinds of "
+                  "page it names (the demo corpus, ../shared/samples, tests/test_extract_boilerplate.py).", "",
+                  *ablation_table(pages, html, score)]
     print("\n".join(lines))
     if not args.no_write:
         write_results(args.dataset, len(pages), lines, sys.argv[1:] if argv is None else argv)
