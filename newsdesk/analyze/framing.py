@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
+from functools import lru_cache
 
 from newsdesk.analyze import vectors
 from newsdesk.analyze.datelines import is_boilerplate, is_credit_line, strip_dateline
@@ -115,10 +116,17 @@ def _names_outlet(phrase: str, outlet: str) -> bool:
     """Whether the phrase holds a word of the outlet's own name ("meridian", "wire" for Meridian
     Wire; "ledger's" for The Ledger) or spells the name another way ("news loop" or "newsloop's"
     for NewsLoop): an outlet naming itself says nothing about its framing."""
-    own = {word for run in _chunks(_split_camel(outlet)) for word in run if word not in vectors.STOPWORDS}
-    compact = "".join(sorted(own, key=_split_camel(outlet).lower().find))
+    own, compact = _outlet_words(outlet)
     words = [word.removesuffix("'s").removesuffix("\u2019s") for word in phrase.split()]
     return any(word in own for word in words) or bool(compact) and compact in "".join(words)
+
+
+@lru_cache(maxsize=1024)
+def _outlet_words(outlet: str) -> tuple[frozenset[str], str]:
+    """The words of an outlet's name and the name run together (computed once per outlet: a large
+    story checks tens of thousands of phrases against the same few names)."""
+    own = frozenset(word for run in _chunks(_split_camel(outlet)) for word in run if word not in vectors.STOPWORDS)
+    return own, "".join(sorted(own, key=_split_camel(outlet).lower().find))
 
 
 def _split_camel(name: str) -> str:
