@@ -134,7 +134,7 @@ def test_candidate_search_reads_bounded_postings_not_all_stories() -> None:
     """Thousands of stories sharing one common term: the candidate list stays bounded."""
     rng = random.Random(3)
     index = MemoryIndex()
-    clusterer = StreamClusterer(threshold=1.0, index=index, merge_threshold=None)  # nothing joins
+    clusterer = StreamClusterer(threshold=0.9, index=index, merge_threshold=None)
     for n in range(3000):
         words = " ".join(f"w{rng.randrange(50_000)}" for _ in range(12))
         clusterer.add(n, "common", f"common {words}", _day(n // 200))

@@ -39,10 +39,7 @@ from newsdesk.analyze.story_model import FEATURES, MODEL_FILE, Decision, JoinMod
 
 WINDOW_DAYS = 30
 JOIN_PROBABILITY = 0.5
-MERGE_GRID = (0.4, 0.5, 0.6)
-#: inverse L2 strengths of the two regressions (the merge pairs are fewer and more alike: more shrinkage)
-JOIN_C = 10.0
-MERGE_C = 1.0
+MERGE_GRID = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
 COMMAND = ".venv/bin/python bench/clustering/fit.py"
 
 
@@ -79,12 +76,12 @@ class TeacherForced(StreamClusterer):
         return known
 
 
-def fit(examples: list[tuple[list[float], int]], threshold: float, strength: float) -> Decision:
+def fit(examples: list[tuple[list[float], int]], threshold: float) -> Decision:
     from sklearn.linear_model import LogisticRegression
 
     x = np.array([f for f, _ in examples])
     y = np.array([label for _, label in examples])
-    fitted = LogisticRegression(C=strength, max_iter=5000).fit(x, y)
+    fitted = LogisticRegression(C=10.0, max_iter=5000).fit(x, y)
     decision = Decision(tuple(round(float(w), 4) for w in fitted.coef_[0]), round(float(fitted.intercept_[0]), 4),
                         threshold)
     print(f"{len(y)} pairs ({int(y.sum())} same event): {dict(zip(FEATURES, decision.weights, strict=True))}, "
@@ -140,9 +137,9 @@ def main() -> None:
     train = orders.load_rows()["train"]
     gold = {r["id"]: r["cluster"] for r in train}
     start = Decision((0.0,) * len(FEATURES), 0.0, 1.0)
-    join = fit(join_examples(train, JoinModel(start, start)), JOIN_PROBABILITY, JOIN_C)
+    join = fit(join_examples(train, JoinModel(start, start)), JOIN_PROBABILITY)
     clusterers = streamed(train, JoinModel(join, start))
-    merge = fit(merge_examples(clusterers, gold), 0.5, MERGE_C)
+    merge = fit(merge_examples(clusterers, gold), 0.5)
     ev = load_evaluate()
     grid = []
     for threshold in MERGE_GRID:

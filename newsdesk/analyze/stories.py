@@ -1,26 +1,22 @@
 """Stories: incremental clustering of articles about one real-world event.
 
-Each new article joins the most probable live story or starts a new one. The decision is a
-logistic model over several pair similarities (:mod:`newsdesk.analyze.story_model`, fitted by
-``bench/clustering/fit.py``): TF-IDF cosine of the body with the story centroid and the mean
-cosine with its articles (average link), cosine of the headlines, of the names (entity names,
-or capitalised phrases without entities), and the time between them; stories whose dates are
-more than ``window_days`` away are not candidates.
+Each new article joins the most similar live story or starts a new one. Similarity mixes
 
-The stream splits some events (an article arriving before the words its event is known by).
-:meth:`StreamClusterer.merge_pass` — run by the periodic ``merge_stories`` job over the recent
-window, and by ``newsdesk cluster`` after the last record — merges such stories with a second
-fitted decision over the same features, comparing story with story.
+* text: cosine of the article's TF-IDF vector with the story centroid (sum of its members'
+  sublinear term vectors, weighted with the *current* IDF, which grows with the stream);
+* names: cosine of the article's entity names (or, without entities, its capitalised phrases)
+  with the story's name counts;
+* time: stories whose dates are more than ``window_days`` away are not candidates, and nearer
+  ones are favoured slightly.
 
 Candidates come from an inverted index *top term → stories* restricted to the time window, so
 adding an article never scans every story: its cost depends on the candidate lists, not on
-the corpus. Story ids never change while a story grows; when two stories merge, the smaller
+the corpus. Story ids never change while a story grows; when two stories converge, the smaller
 is merged into the larger and its id points to the survivor.
 
-:class:`StreamClusterer` is pure (``MemoryIndex``); :func:`assign_story` and
-:func:`merge_recent_stories` run the same algorithm over a :class:`StoreIndex` whose state lives
-in the database (``stories.centroid``, ``story_terms``, ``term_df``), so a restart continues where
-it stopped.
+:class:`StreamClusterer` is pure (``MemoryIndex``); :func:`assign_story` runs the same
+algorithm over a :class:`StoreIndex` whose state lives in the database (``stories.centroid``,
+``story_terms``, ``term_df``), so a restart continues where it stopped.
 """
 
 from __future__ import annotations
@@ -59,9 +55,6 @@ CENTROID_TERMS = 400
 #: most recent stories one merge pass looks at, and passes until nothing more merges
 MERGE_PASS_STORIES = 2000
 MERGE_PASS_ROUNDS = 8
-#: days back from the newest story that the periodic merge job looks at (split stories are
-#: born close together; a short window keeps the job, and the lock it holds, short)
-MERGE_JOB_DAYS = 3
 
 
 # --------------------------------------------------------------------------------------------
@@ -332,17 +325,21 @@ class StreamClusterer:
         if self.merge_threshold is None:
             return []
         merges: list[tuple[int, int]] = []
+        story_ids = self.index.recent(since, MERGE_PASS_STORIES)
         for _ in range(MERGE_PASS_ROUNDS):
-            pairs = self._mergeable_pairs(self.index.recent(since, MERGE_PASS_STORIES))
+            pairs = self._mergeable_pairs(story_ids)
             touched: set[int] = set()
+            again: set[int] = set()
             for _probability, a, b in pairs:
                 if a.id in touched or b.id in touched:
-                    continue  # one of them changed this round: compared again next round
+                    again |= {a.id, b.id}  # its best match changed this round: look again next round
+                    continue
                 touched |= {a.id, b.id}
                 survivor = self._merge(a, b)
                 merges.append((b.id if survivor is a else a.id, survivor.id))
-            if not pairs:
+            if not merges or not pairs:
                 break
+            story_ids = sorted({self.index.resolve(i) for i in touched | again})
         return merges
 
     def _mergeable_pairs(self, story_ids: Sequence[int]) -> list[tuple[float, StoryState, StoryState]]:
@@ -502,8 +499,8 @@ def assign_story(store: Store, article_id: int, settings: Settings) -> int | Non
 
 
 def merge_recent_stories(store: Store, settings: Settings) -> list[int]:
-    """Merge the stories of the recent window (:data:`MERGE_JOB_DAYS` back from the newest story)
-    that the stream split; returns the ids of the stories that grew. Idempotent, and safe with several
+    """Merge the stories of the recent window (a window back from the newest story) that the
+    stream split; returns the ids of the stories that grew. Idempotent, and safe with several
     workers: it reads and rewrites story membership under the ``stories`` lock, the one
     :func:`assign_story` takes."""
     with store.transaction() as conn:
@@ -513,7 +510,7 @@ def merge_recent_stories(store: Store, settings: Settings) -> list[int]:
             return []
         index = StoreIndex(store, conn)
         clusterer = StreamClusterer(settings.story_threshold, settings.story_window_days, index=index)
-        merges = clusterer.merge_pass(latest - timedelta(days=MERGE_JOB_DAYS))
+        merges = clusterer.merge_pass(latest - clusterer.window)
         grown = sorted({index.resolve(survivor) for _, survivor in merges})
         for story_id in grown:
             _retitle(store, conn, index, story_id)

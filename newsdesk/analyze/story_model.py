@@ -3,8 +3,7 @@
 An article (a story of one) and a story — or two stories — are compared on several features
 (Miranda et al. 2018 use the same idea): TF-IDF cosine of the bodies, cosine of the headlines,
 cosine of the names, the time between them, and flags for what is missing (no headline, no
-date). Missing names count as no shared names: an article without names must earn its place
-on its words. A logistic model turns them into the probability that both are about one
+date, no names). A logistic model turns them into the probability that both are about one
 event; an article joins the most probable story when the *join* decision's probability reaches
 its threshold, and two stories merge when the *merge* decision's does (stories are compared on
 their summed vectors, which changes the scale of the similarities: hence two fitted decisions).
@@ -30,7 +29,7 @@ from newsdesk.errors import AnalysisError
 MODEL_FILE = Path(__file__).with_name("story_model.json")
 
 #: the features, in the order of the model's weights
-FEATURES = ("text", "mean_text", "title", "names", "no_title", "time_gap", "undated")
+FEATURES = ("text", "mean_text", "title", "names", "no_title", "no_names", "time_gap", "undated")
 
 
 class Profile(Protocol):
@@ -66,7 +65,7 @@ def pair_features(a: Profile, b: Profile, dfs: Mapping[str, int], n_docs: int,
     names = vectors.cosine(a.names, b.names) if has_names else 0.0
     gap = time_gap(a, b)
     gap_share = min(1.0, gap / window) if gap is not None and window else 0.0
-    return [text, mean_text, title, names, float(not has_titles), gap_share, float(gap is None)]
+    return [text, mean_text, title, names, float(not has_titles), float(not has_names), gap_share, float(gap is None)]
 
 
 @dataclass(frozen=True)
