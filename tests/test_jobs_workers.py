@@ -20,7 +20,7 @@ from newsdesk.demo import load_manifest
 from newsdesk.store import Store
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
-SCHEDULE_TASKS = {"enqueue_due_feeds", "merge_stories", "catch_up_analysis", "retry_stalled_jobs", "remove_old_jobs"}
+SCHEDULE_TASKS = {"enqueue_due_feeds", "catch_up_analysis", "retry_stalled_jobs", "remove_old_jobs"}
 
 
 @pytest.fixture

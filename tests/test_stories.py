@@ -1,4 +1,4 @@
-"""The incremental story clusterer, pure: grouping, time window, the merge pass, bounded candidate search."""
+"""The incremental story clusterer, pure: grouping, time window, merges, bounded candidate search."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ def _interleaved() -> list[tuple[str, str, str, str, int]]:
 
 
 def test_articles_of_one_event_share_a_story_and_events_stay_apart() -> None:
-    clusterer = StreamClusterer(window_days=14)
+    clusterer = StreamClusterer(threshold=0.25, window_days=14)
     for doc_id, outlet, title, text, day in _interleaved():
         clusterer.add(doc_id, title, text, _day(day), outlet)
     by_event: dict[str, set[int]] = {}
@@ -38,7 +38,7 @@ def test_articles_of_one_event_share_a_story_and_events_stay_apart() -> None:
 
 
 def test_story_ids_are_stable_as_stories_grow() -> None:
-    clusterer = StreamClusterer()
+    clusterer = StreamClusterer(threshold=0.25)
     first = clusterer.add("a", BRIDGE[0][1], BRIDGE[0][2], _day(0))
     other = clusterer.add("b", STRIKE[0][1], STRIKE[0][2], _day(0))
     assert clusterer.add("c", BRIDGE[1][1], BRIDGE[1][2], _day(1)) == first
@@ -47,14 +47,14 @@ def test_story_ids_are_stable_as_stories_grow() -> None:
 
 
 def test_a_story_outside_the_time_window_is_not_joined() -> None:
-    clusterer = StreamClusterer(window_days=7)
+    clusterer = StreamClusterer(threshold=0.25, window_days=7)
     first = clusterer.add("a", BRIDGE[0][1], BRIDGE[0][2], _day(0))
     assert clusterer.add("b", BRIDGE[1][1], BRIDGE[1][2], _day(30)) != first
     assert clusterer.add("c", BRIDGE[2][1], BRIDGE[2][2], _day(3)) == first
 
 
 def test_undated_documents_ignore_the_window() -> None:
-    clusterer = StreamClusterer(window_days=1)
+    clusterer = StreamClusterer(threshold=0.25, window_days=1)
     first = clusterer.add("a", BRIDGE[0][1], BRIDGE[0][2], _day(0))
     assert clusterer.add("b", BRIDGE[1][1], BRIDGE[1][2], None) == first
 
@@ -62,59 +62,27 @@ def test_undated_documents_ignore_the_window() -> None:
 def test_entities_given_count_toward_similarity() -> None:
     text_a = "Officials met on Tuesday to discuss the plan for the coming season."
     text_b = "Officials gathered again to review the plan after the first meeting."
-    without = StreamClusterer(merge_threshold=None)
+    without = StreamClusterer(threshold=0.35, merge_threshold=None)
     without.add("a", None, text_a, _day(0))
     separate = without.add("b", None, text_b, _day(0)) != without.story_of("a")
     names = ["Lake Forum", "Ilsa Brandt", "Orlin Council"]
-    with_names = StreamClusterer(merge_threshold=None)
+    with_names = StreamClusterer(threshold=0.35, merge_threshold=None)
     with_names.add("a", None, text_a, _day(0), entities=names)
     assert separate
     assert with_names.add("b", None, text_b, _day(0), entities=names) == with_names.story_of("a")
 
 
-def test_the_merge_pass_joins_a_split_event_and_old_ids_point_to_the_survivor() -> None:
-    """Each article its own story (a join threshold nothing reaches): the merge pass puts the
-    three events back together, keeps the same-kind bridge and dam apart, and is idempotent."""
-    clusterer = StreamClusterer(threshold=1.0, window_days=14)
-    for doc_id, outlet, title, text, day in _interleaved():
-        clusterer.add(doc_id, title, text, _day(day), outlet)
-    first_ids = {doc_id: clusterer.assignments[doc_id] for doc_id in clusterer.assignments}
-    assert len(set(first_ids.values())) == 7
-    merges = clusterer.merge_pass()
-    by_event: dict[str, set[int]] = {}
-    for doc_id in clusterer.assignments:
-        by_event.setdefault(doc_id.split("-")[0], set()).add(clusterer.story_of(doc_id))
-    assert all(len(ids) == 1 for ids in by_event.values()), by_event
-    assert len({next(iter(ids)) for ids in by_event.values()}) == 3
-    assert len(merges) == 4
-    assert all(clusterer.index.resolve(first_ids[d]) == clusterer.story_of(d) for d in first_ids)
-    assert clusterer.merge_pass() == []
-
-
-def test_the_merge_pass_can_be_turned_off() -> None:
-    clusterer = StreamClusterer(threshold=1.0, merge_threshold=None)
-    clusterer.add("a", BRIDGE[0][1], BRIDGE[0][2], _day(0))
-    clusterer.add("b", BRIDGE[1][1], BRIDGE[1][2], _day(1))
-    assert clusterer.merge_pass() == [] and clusterer.story_of("a") != clusterer.story_of("b")
-
-
-def test_merge_pass_looks_only_at_recent_stories() -> None:
-    clusterer = StreamClusterer(threshold=1.0, window_days=7)
-    clusterer.add("old-a", BRIDGE[0][1], BRIDGE[0][2], _day(0))
-    clusterer.add("old-b", BRIDGE[1][1], BRIDGE[1][2], _day(1))
-    clusterer.add("new", STRIKE[0][1], STRIKE[0][2], _day(40))
-    assert clusterer.merge_pass(since=_day(33)) == []
-    assert clusterer.story_of("old-a") != clusterer.story_of("old-b")
-    assert clusterer.merge_pass() and clusterer.story_of("old-a") == clusterer.story_of("old-b")
-
-
-def test_the_shipped_model_matches_the_default_threshold() -> None:
-    from newsdesk.analyze.story_model import FEATURES, default_model
-    from newsdesk.config import Settings
-
-    model = default_model()
-    assert len(model.join.weights) == len(model.merge.weights) == len(FEATURES)
-    assert Settings().story_threshold == model.join_probability
+def test_converging_stories_merge_and_old_ids_point_to_the_survivor() -> None:
+    clusterer = StreamClusterer(threshold=0.3, merge_threshold=0.3)
+    left = clusterer.add("l", "Harbour crane strike", "harbour crane operators strike pay dockers", _day(0))
+    right = clusterer.add("r", "Dockers walkout", "dockers walkout terminal cargo ships idle", _day(0))
+    assert left != right
+    for n in range(4):
+        clusterer.add(f"both-{n}", "Harbour crane dockers walkout",
+                      "harbour crane operators strike pay dockers walkout terminal cargo ships idle", _day(1))
+    assert clusterer.story_of("l") == clusterer.story_of("r")
+    survivor = clusterer.story_of("l")
+    assert clusterer.index.resolve(left) == survivor and clusterer.index.resolve(right) == survivor
 
 
 def test_a_document_without_words_gets_a_story_of_its_own() -> None:
@@ -134,18 +102,17 @@ def test_candidate_search_reads_bounded_postings_not_all_stories() -> None:
     """Thousands of stories sharing one common term: the candidate list stays bounded."""
     rng = random.Random(3)
     index = MemoryIndex()
-    clusterer = StreamClusterer(threshold=0.9, index=index, merge_threshold=None)
+    clusterer = StreamClusterer(threshold=0.5, index=index, merge_threshold=None)
     for n in range(3000):
         words = " ".join(f"w{rng.randrange(50_000)}" for _ in range(12))
         clusterer.add(n, "common", f"common {words}", _day(n // 200))
     assert len(index.stories) > 2000
-    found = index.candidates(["common"], _day(1), _day(29), stories.MAX_CANDIDATES)
+    found = index.candidates(["common"], _day(15), timedelta(days=14), stories.MAX_CANDIDATES)
     assert 0 < len(found) <= stories.MAX_CANDIDATES
     assert len(index.postings["common"]) > stories.MAX_POSTINGS
 
 
 def test_state_round_trips_through_bytes() -> None:
-    state = stories.StoryState(7, {"bridge": 2.5, "cable": 1.0}, {"ilsa brandt": 2.0}, 3, _day(0), _day(2),
-                               {"bridge": 1.5})
+    state = stories.StoryState(7, {"bridge": 2.5, "cable": 1.0}, {"ilsa brandt": 2.0}, 3, _day(0), _day(2))
     back = stories.StoryState.from_bytes(7, state.to_bytes(), size=3, first_seen=_day(0), last_seen=_day(2))
     assert back == state

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -12,7 +11,7 @@ from conftest import backend_database_url
 from test_stories_corpus import BRIDGE, DAM, STRIKE, extracted, save, save_event
 from typer.testing import CliRunner
 
-from newsdesk.analyze.stories import assign_story, list_stories, merge_recent_stories, story_detail
+from newsdesk.analyze.stories import assign_story, list_stories, story_detail
 from newsdesk.cli import app
 from newsdesk.config import Settings
 from newsdesk.errors import NotFoundError
@@ -28,7 +27,7 @@ def test_assignment_groups_events_in_the_database(any_store: Store, settings: Se
     dam = save_event(any_store, DAM, 2, "dam")
     strike = save_event(any_store, STRIKE, 2, "strike")
     order = sorted(bridge + dam + strike, key=lambda i: any_store.get_article(i).published)  # type: ignore[arg-type,return-value]
-    got = dict(zip(order, _assign_all(any_store, settings.replace(story_threshold=0.5), order), strict=True))
+    got = dict(zip(order, _assign_all(any_store, settings.replace(story_threshold=0.25), order), strict=True))
     for event in (bridge, dam, strike):
         assert len({got[i] for i in event}) == 1
     assert len({got[bridge[0]], got[dam[0]], got[strike[0]]}) == 3
@@ -158,34 +157,3 @@ def test_cli_cluster_stories_story(tmp_path: Path) -> None:
     assert [t["article_id"] for t in json.loads(shown.stdout)["timeline"]] == ids
     missing = runner.invoke(app, ["--db", str(db), "story", "12345"])
     assert missing.exit_code == NotFoundError.exit_code
-
-
-def test_the_merge_job_joins_split_stories_once(any_store: Store, settings: Settings) -> None:
-    """Articles filed one story each (a join threshold nothing reaches) are merged back into their
-    events by the merge pass, the same-kind events stay apart, and a second run merges nothing."""
-    bridge = save_event(any_store, BRIDGE, 1, "bridge")
-    dam = save_event(any_store, DAM, 2, "dam")
-    strike = save_event(any_store, STRIKE, 2, "strike")
-    split = _assign_all(any_store, settings.replace(story_threshold=1.0), bridge + dam + strike)
-    assert len(set(split)) == 7
-    grown = merge_recent_stories(any_store, settings)
-    stories_of = {name: {any_store.get_article(i).story_id for i in ids}
-                  for name, ids in (("bridge", bridge), ("dam", dam), ("strike", strike))}
-    assert all(len(found) == 1 for found in stories_of.values()), stories_of
-    survivors = {next(iter(found)) for found in stories_of.values()}
-    assert len(survivors) == 3 and set(grown) == survivors
-    assert any_store.count_stories() == 3
-    assert {any_store.resolve_story_id(s) for s in split if s is not None} == survivors  # old ids follow
-    assert any_store.get_story(stories_of["bridge"].pop()).size == 3  # type: ignore[arg-type]
-    assert merge_recent_stories(any_store, settings) == []
-
-
-def test_merge_job_runs_of_two_workers_at_once_agree(any_store: Store, settings: Settings) -> None:
-    bridge = save_event(any_store, BRIDGE, 1, "bridge")
-    strike = save_event(any_store, STRIKE, 2, "strike")
-    _assign_all(any_store, settings.replace(story_threshold=1.0), bridge + strike)
-    with ThreadPoolExecutor(2) as pool:
-        runs = list(pool.map(lambda _: merge_recent_stories(any_store, settings), range(2)))
-    assert sorted(len(r) for r in runs)[0] == 0  # the second to get the lock finds nothing left
-    assert any_store.count_stories() == 2
-    assert len({any_store.get_article(i).story_id for i in bridge}) == 1

@@ -31,7 +31,6 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from newsdesk.analyze import vectors
 from newsdesk.analyze.framing import compare_outlets
-from newsdesk.analyze.story_model import Decision, JoinModel, default_model, pair_features
 from newsdesk.errors import AnalysisError, NotFoundError
 from newsdesk.models import FramingInput, StoryDetail, StoryInfo, TimelineEntry
 
@@ -52,9 +51,10 @@ MAX_CANDIDATES = 40
 MAX_POSTINGS = 300
 #: centroid terms kept per story (pruned by weight when exceeded)
 CENTROID_TERMS = 400
-#: most recent stories one merge pass looks at, and passes until nothing more merges
-MERGE_PASS_STORIES = 2000
-MERGE_PASS_ROUNDS = 8
+#: share of the score given to text when the article has names (the rest to names)
+TEXT_WEIGHT = 0.75
+#: how much a date at the window's edge lowers the score (0 = time ignored)
+TIME_PENALTY = 0.3
 
 
 # --------------------------------------------------------------------------------------------
@@ -63,8 +63,7 @@ MERGE_PASS_ROUNDS = 8
 
 @dataclass
 class StoryState:
-    """What the clusterer keeps per story: summed sublinear term weights of its articles (body
-    and headline), of their headlines alone, and name counts."""
+    """What the clusterer keeps per story."""
 
     id: int
     terms: dict[str, float] = field(default_factory=dict)
@@ -72,12 +71,10 @@ class StoryState:
     size: int = 0
     first_seen: datetime | None = None
     last_seen: datetime | None = None
-    titles: dict[str, float] = field(default_factory=dict)
 
     def to_bytes(self) -> bytes:
         """Compact form stored in ``stories.centroid``."""
-        data = {"terms": {t: round(w, 4) for t, w in self.terms.items()}, "names": self.names,
-                "titles": {t: round(w, 4) for t, w in self.titles.items()}}
+        data = {"terms": {t: round(w, 4) for t, w in self.terms.items()}, "names": self.names}
         return zlib.compress(json.dumps(data, separators=(",", ":")).encode("utf-8"))
 
     @classmethod
@@ -85,7 +82,7 @@ class StoryState:
                    first_seen: datetime | None, last_seen: datetime | None) -> StoryState:
         data: dict[str, Any] = json.loads(zlib.decompress(blob)) if blob else {}
         return cls(story_id, dict(data.get("terms", {})), dict(data.get("names", {})), size,
-                   first_seen, last_seen, dict(data.get("titles", {})))
+                   first_seen, last_seen)
 
 
 class ClusterIndex(Protocol):
@@ -94,9 +91,8 @@ class ClusterIndex(Protocol):
     def n_docs(self) -> int: ...
     def document_frequencies(self, terms: Iterable[str]) -> dict[str, int]: ...
     def count_document(self, terms: Iterable[str]) -> None: ...
-    def candidates(self, terms: Sequence[str], earliest: datetime | None, latest: datetime | None,
+    def candidates(self, terms: Sequence[str], published: datetime | None, window: timedelta,
                    limit: int) -> list[int]: ...
-    def recent(self, since: datetime | None, limit: int) -> list[int]: ...
     def load(self, story_ids: Sequence[int]) -> dict[int, StoryState]: ...
     def create(self, state: StoryState, index_terms: Sequence[str]) -> int: ...
     def save(self, state: StoryState, index_terms: Sequence[str]) -> None: ...
@@ -104,17 +100,17 @@ class ClusterIndex(Protocol):
     def resolve(self, story_id: int) -> int: ...
 
 
-def reach(first: datetime | None, last: datetime | None,
-          window: timedelta) -> tuple[datetime | None, datetime | None]:
-    """(earliest, latest): the dates a story must come within to be a candidate (None: any)."""
-    return (first - window if first else None), (last + window if last else None)
-
-
-def within(earliest: datetime | None, latest: datetime | None, state: StoryState) -> bool:
-    """Whether a story's date range reaches into [earliest, latest] (undated: yes)."""
-    if state.first_seen is None or state.last_seen is None:
+def within_window(published: datetime | None, state_first: datetime | None,
+                  state_last: datetime | None, window: timedelta) -> bool:
+    """Whether a story's date range comes within ``window`` of ``published`` (undated: yes)."""
+    if published is None or state_first is None or state_last is None:
         return True
-    return (earliest is None or state.last_seen >= earliest) and (latest is None or state.first_seen <= latest)
+    return state_first - window <= published <= state_last + window
+
+
+def _left_behind(published: datetime | None, last_seen: datetime | None, window: timedelta) -> bool:
+    """Whether a story's last article is more than a window older than ``published``."""
+    return published is not None and last_seen is not None and last_seen + window < published
 
 
 class MemoryIndex:
@@ -132,8 +128,6 @@ class MemoryIndex:
         self.postings: dict[str, OrderedDict[int, None]] = {}
         self.filed: dict[int, list[str]] = {}
         self.aliases: dict[int, int] = {}
-        #: live story ids, the most recently updated last
-        self.updated: OrderedDict[int, None] = OrderedDict()
 
     def n_docs(self) -> int:
         return self.frequencies.n_docs
@@ -144,7 +138,7 @@ class MemoryIndex:
     def count_document(self, terms: Iterable[str]) -> None:
         self.frequencies.add(terms)
 
-    def candidates(self, terms: Sequence[str], earliest: datetime | None, latest: datetime | None,
+    def candidates(self, terms: Sequence[str], published: datetime | None, window: timedelta,
                    limit: int) -> list[int]:
         hits: dict[int, int] = {}
         for term in terms:
@@ -153,42 +147,29 @@ class MemoryIndex:
                 continue
             for seen, story_id in enumerate(reversed(posting)):
                 state = self.stories[story_id]
-                if seen >= MAX_POSTINGS or (earliest is not None and state.last_seen is not None
-                                            and state.last_seen < earliest):
+                if seen >= MAX_POSTINGS or _left_behind(published, state.last_seen, window):
                     break  # older entries were updated earlier still: out of reach too
-                if within(earliest, latest, state):
+                if within_window(published, state.first_seen, state.last_seen, window):
                     hits[story_id] = hits.get(story_id, 0) + 1
         ranked = sorted(hits, key=lambda sid: (-hits[sid], -sid))
         return ranked[:limit]
-
-    def recent(self, since: datetime | None, limit: int) -> list[int]:
-        found = []
-        for story_id in reversed(self.updated):
-            state = self.stories[story_id]
-            if since is None or state.last_seen is None or state.last_seen >= since:
-                found.append(story_id)
-            if len(found) >= limit:
-                break
-        return found
 
     def load(self, story_ids: Sequence[int]) -> dict[int, StoryState]:
         return {sid: self.stories[sid] for sid in story_ids if sid in self.stories}
 
     def create(self, state: StoryState, index_terms: Sequence[str]) -> int:
         state.id = len(self.stories) + len(self.aliases) + 1
-        self.save(state, index_terms)
+        self.stories[state.id] = state
+        self._file(state.id, index_terms)
         return state.id
 
     def save(self, state: StoryState, index_terms: Sequence[str]) -> None:
         self.stories[state.id] = state
-        self.updated.pop(state.id, None)
-        self.updated[state.id] = None
         self._file(state.id, index_terms)
 
     def merge(self, loser: int, survivor: int) -> None:
         self._file(loser, [])
         del self.stories[loser]
-        self.updated.pop(loser, None)
         self.aliases[loser] = survivor
 
     def resolve(self, story_id: int) -> int:
@@ -210,38 +191,27 @@ class MemoryIndex:
 
 @dataclass
 class _Doc:
-    #: sublinear term weights scaled so that the article's TF-IDF vector (at arrival) has length 1
     tf: dict[str, float]
     weights: dict[str, float]
-    titles: dict[str, float]
     names: dict[str, float]
     published: datetime | None
-
-
-#: ``merge_threshold`` default: the model's merge probability
-MODEL = "model"
 
 
 class StreamClusterer:
     """Incremental story clustering; ``add`` returns the id of the story a document joined.
 
-    ``threshold``: lowest join probability (0..1] at which a document joins a story (default:
-    the model's); ``window_days``: stories further away in time are not candidates;
-    ``merge_threshold``: probability at which two stories are merged (None: never; default: the
-    model's). :meth:`merge_pass` joins stories the stream split (the periodic job runs it).
+    ``threshold``: lowest similarity (0..1) at which a document joins a story;
+    ``window_days``: stories further away in time are not candidates;
+    ``merge_threshold``: centroid similarity at which two stories are merged (None: never).
     """
 
-    def __init__(self, threshold: float | None = None, window_days: int = 30, *,
-                 merge_threshold: float | str | None = MODEL, index: ClusterIndex | None = None,
-                 model: JoinModel | None = None) -> None:
-        self.model = model or default_model()
-        threshold = self.model.join_probability if threshold is None else threshold
+    def __init__(self, threshold: float = 0.3, window_days: int = 14, *,
+                 merge_threshold: float | None = 0.5, index: ClusterIndex | None = None) -> None:
         if not 0 < threshold <= 1:
             raise AnalysisError(f"story threshold must be in (0, 1], got {threshold}")
         self.threshold = threshold
         self.window = timedelta(days=window_days)
-        self.merge_threshold = self.model.merge_probability if merge_threshold == MODEL else \
-            (float(merge_threshold) if merge_threshold is not None else None)
+        self.merge_threshold = merge_threshold
         self.index: ClusterIndex = index if index is not None else MemoryIndex()
         self.assignments: dict[str, int] = {}
 
@@ -266,92 +236,60 @@ class StreamClusterer:
         raw_names = [vectors.fold(e) for e in entities] if entities else vectors.name_phrases(
             f"{title or ''}\n{text or ''}")
         names = {name: 1.0 for name in raw_names if name}
-        titles = vectors.sublinear(vectors.term_counts(title, None))
-        length = vectors.norm(weights) or 1.0
-        unit = {t: w / length for t, w in tf.items()}
-        return _Doc(unit, vectors.normalise(weights), titles, names, published)
-
-    def candidate_features(self, profile: StoryState, terms: Sequence[str],
-                           exclude: int | None = None) -> list[tuple[list[float], StoryState]]:
-        """(pair features, story) of the candidate stories of ``profile`` (an article as a story
-        of one, or a story), found through the inverted index within the time window."""
-        earliest, latest = reach(profile.first_seen, profile.last_seen, self.window)
-        candidate_ids = [i for i in self.index.candidates(terms, earliest, latest, MAX_CANDIDATES + 1)
-                         if i != exclude][:MAX_CANDIDATES]
-        states = self.index.load(candidate_ids)
-        dfs = self.index.document_frequencies(
-            {t for s in [profile, *states.values()] for t in (*s.terms, *s.titles)})
-        n_docs = self.index.n_docs()
-        return [(pair_features(profile, s, dfs, n_docs, self.window), s) for s in states.values()]
-
-    def scored_candidates(self, profile: StoryState, terms: Sequence[str], decision: Decision,
-                          exclude: int | None = None) -> list[tuple[float, StoryState]]:
-        """(probability, story) of the candidate stories of ``profile``, most probable first."""
-        return sorted(((decision.probability(f), s) for f, s in self.candidate_features(profile, terms, exclude)),
-                      key=lambda pair: (-pair[0], pair[1].id))
+        return _Doc(tf, vectors.normalise(weights), names, published)
 
     def _place(self, doc: _Doc) -> int:
-        profile = _new_state(doc)
         if not doc.tf:
-            return self.index.create(profile, [])
-        scored = self.scored_candidates(profile, vectors.top_terms(doc.weights, QUERY_TERMS), self.model.join)
+            return self.index.create(_new_state(doc), [])
+        query = vectors.top_terms(doc.weights, QUERY_TERMS)
+        candidate_ids = self.index.candidates(query, doc.published, self.window, MAX_CANDIDATES)
+        states = self.index.load(candidate_ids)
+        dfs = self.index.document_frequencies({t for s in states.values() for t in s.terms})
+        n_docs = self.index.n_docs()
+        scored = sorted(((self._score(doc, s, dfs, n_docs), s) for s in states.values()),
+                        key=lambda pair: (-pair[0], pair[1].id))
         if not scored or scored[0][0] < self.threshold:
-            return self.index.create(profile, self._index_terms(profile))
+            state = _new_state(doc)
+            return self.index.create(state, self._index_terms(state, doc, n_docs))
         best = scored[0][1]
         _absorb(best, doc)
-        self.index.save(best, self._index_terms(best))
-        return best.id
+        self.index.save(best, self._index_terms(best, doc, n_docs))
+        return self._maybe_merge(best, [s for _, s in scored[1:3]], n_docs)
 
-    def _index_terms(self, state: StoryState) -> list[str]:
+    def _score(self, doc: _Doc, state: StoryState, dfs: dict[str, int], n_docs: int) -> float:
+        text = vectors.cosine(doc.weights, vectors.weigh(state.terms, dfs, n_docs))
+        if doc.names and state.names:
+            score = TEXT_WEIGHT * text + (1 - TEXT_WEIGHT) * vectors.cosine(doc.names, state.names)
+        else:
+            score = text
+        return score * self._time_factor(doc.published, state)
+
+    def _time_factor(self, published: datetime | None, state: StoryState) -> float:
+        if published is None or state.first_seen is None or state.last_seen is None:
+            return 1.0
+        gap = max(state.first_seen - published, published - state.last_seen, timedelta(0))
+        return 1.0 - TIME_PENALTY * min(1.0, gap / self.window) if self.window else 1.0
+
+    def _index_terms(self, state: StoryState, doc: _Doc, n_docs: int) -> list[str]:
         dfs = self.index.document_frequencies(state.terms)
-        return vectors.top_terms(vectors.weigh(state.terms, dfs, self.index.n_docs()), INDEX_TERMS)
+        return vectors.top_terms(vectors.weigh(state.terms, dfs, n_docs), INDEX_TERMS)
 
-    def _merge(self, a: StoryState, b: StoryState) -> StoryState:
-        """Fold the smaller story into the larger (the older on a tie); returns the survivor."""
-        survivor, loser = (a, b) if (a.size, -a.id) >= (b.size, -b.id) else (b, a)
-        _fold_into(survivor, loser)
-        self.index.save(survivor, self._index_terms(survivor))
-        self.index.merge(loser.id, survivor.id)
-        return survivor
-
-    def merge_pass(self, since: datetime | None = None) -> list[tuple[int, int]]:
-        """Merge the recent stories (active on or after ``since``; None: all) that the stream split.
-
-        Each round pairs every recent story with its most probable candidate and merges the
-        pairs at or above the merge threshold, most probable first, each story once per round;
-        rounds repeat until nothing merges, so running it again at once merges nothing (it is
-        idempotent). Returns the (loser, survivor) merges made.
-        """
-        if self.merge_threshold is None:
-            return []
-        merges: list[tuple[int, int]] = []
-        story_ids = self.index.recent(since, MERGE_PASS_STORIES)
-        for _ in range(MERGE_PASS_ROUNDS):
-            pairs = self._mergeable_pairs(story_ids)
-            touched: set[int] = set()
-            again: set[int] = set()
-            for _probability, a, b in pairs:
-                if a.id in touched or b.id in touched:
-                    again |= {a.id, b.id}  # its best match changed this round: look again next round
-                    continue
-                touched |= {a.id, b.id}
-                survivor = self._merge(a, b)
-                merges.append((b.id if survivor is a else a.id, survivor.id))
-            if not merges or not pairs:
-                break
-            story_ids = sorted({self.index.resolve(i) for i in touched | again})
-        return merges
-
-    def _mergeable_pairs(self, story_ids: Sequence[int]) -> list[tuple[float, StoryState, StoryState]]:
-        assert self.merge_threshold is not None
-        best: dict[tuple[int, int], tuple[float, StoryState, StoryState]] = {}
-        for story in self.index.load(story_ids).values():
-            scored = self.scored_candidates(story, self._index_terms(story), self.model.merge, exclude=story.id)
-            if scored and scored[0][0] >= self.merge_threshold:
-                other = scored[0][1]
-                key = (min(story.id, other.id), max(story.id, other.id))
-                best[key] = (scored[0][0], story, other)
-        return sorted(best.values(), key=lambda p: (-p[0], min(p[1].id, p[2].id), max(p[1].id, p[2].id)))
+    def _maybe_merge(self, story: StoryState, others: list[StoryState], n_docs: int) -> int:
+        if self.merge_threshold is None or not others:
+            return story.id
+        dfs = self.index.document_frequencies({t for s in [story, *others] for t in s.terms})
+        mine = vectors.weigh(story.terms, dfs, n_docs)
+        for other in others:
+            if vectors.cosine(mine, vectors.weigh(other.terms, dfs, n_docs)) < self.merge_threshold:
+                continue
+            survivor, loser = (story, other) if (story.size, -story.id) >= (other.size, -other.id) \
+                else (other, story)
+            _fold_into(survivor, loser)
+            self.index.save(survivor, vectors.top_terms(vectors.weigh(survivor.terms, dfs, n_docs),
+                                                        INDEX_TERMS))
+            self.index.merge(loser.id, survivor.id)
+            return survivor.id
+        return story.id
 
 
 def _new_state(doc: _Doc) -> StoryState:
@@ -360,15 +298,11 @@ def _new_state(doc: _Doc) -> StoryState:
     return state
 
 
-def _add_weights(into: dict[str, float], weights: dict[str, float]) -> None:
-    for key, weight in weights.items():
-        into[key] = into.get(key, 0.0) + weight
-
-
 def _absorb(state: StoryState, doc: _Doc) -> None:
-    _add_weights(state.terms, doc.tf)
-    _add_weights(state.titles, doc.titles)
-    _add_weights(state.names, doc.names)
+    for term, weight in doc.tf.items():
+        state.terms[term] = state.terms.get(term, 0.0) + weight
+    for name, weight in doc.names.items():
+        state.names[name] = state.names.get(name, 0.0) + weight
     state.size += 1
     if doc.published is not None:
         state.first_seen = min(filter(None, [state.first_seen, doc.published]))
@@ -377,9 +311,10 @@ def _absorb(state: StoryState, doc: _Doc) -> None:
 
 
 def _fold_into(survivor: StoryState, loser: StoryState) -> None:
-    _add_weights(survivor.terms, loser.terms)
-    _add_weights(survivor.titles, loser.titles)
-    _add_weights(survivor.names, loser.names)
+    for term, weight in loser.terms.items():
+        survivor.terms[term] = survivor.terms.get(term, 0.0) + weight
+    for name, weight in loser.names.items():
+        survivor.names[name] = survivor.names.get(name, 0.0) + weight
     survivor.size += loser.size
     dates = [d for d in (survivor.first_seen, survivor.last_seen, loser.first_seen, loser.last_seen) if d]
     if dates:
@@ -392,11 +327,9 @@ def _prune(state: StoryState) -> None:
     if len(state.terms) > CENTROID_TERMS * 1.25:
         keep = vectors.top_terms(state.terms, CENTROID_TERMS)
         state.terms = {t: state.terms[t] for t in keep}
-    for attribute in ("names", "titles"):
-        values: dict[str, float] = getattr(state, attribute)
-        if len(values) > CENTROID_TERMS // 4:
-            keep = vectors.top_terms(values, CENTROID_TERMS // 4)
-            setattr(state, attribute, {n: values[n] for n in keep})
+    if len(state.names) > CENTROID_TERMS // 4:
+        keep = vectors.top_terms(state.names, CENTROID_TERMS // 4)
+        state.names = {n: state.names[n] for n in keep}
 
 
 # --------------------------------------------------------------------------------------------
@@ -431,12 +364,11 @@ class StoreIndex:
             self._dfs.pop(term, None)
         self._n_docs = None
 
-    def candidates(self, terms: Sequence[str], earliest: datetime | None, latest: datetime | None,
+    def candidates(self, terms: Sequence[str], published: datetime | None, window: timedelta,
                    limit: int) -> list[int]:
+        earliest = published - window if published else None
+        latest = published + window if published else None
         return self.store.candidate_stories(self.conn, terms, earliest=earliest, latest=latest, limit=limit)
-
-    def recent(self, since: datetime | None, limit: int) -> list[int]:
-        return self.store.recent_story_ids(self.conn, since=since, limit=limit)
 
     def load(self, story_ids: Sequence[int]) -> dict[int, StoryState]:
         return {row.id: StoryState.from_bytes(row.id, row.centroid, size=row.size, first_seen=row.first_seen,
@@ -496,25 +428,6 @@ def assign_story(store: Store, article_id: int, settings: Settings) -> int | Non
         store.set_article_story(conn, article_id, story_id)
         _retitle(store, conn, index, story_id)
     return story_id
-
-
-def merge_recent_stories(store: Store, settings: Settings) -> list[int]:
-    """Merge the stories of the recent window (a window back from the newest story) that the
-    stream split; returns the ids of the stories that grew. Idempotent, and safe with several
-    workers: it reads and rewrites story membership under the ``stories`` lock, the one
-    :func:`assign_story` takes."""
-    with store.transaction() as conn:
-        store.lock(conn, "stories")
-        latest = store.latest_story_date(conn)
-        if latest is None:
-            return []
-        index = StoreIndex(store, conn)
-        clusterer = StreamClusterer(settings.story_threshold, settings.story_window_days, index=index)
-        merges = clusterer.merge_pass(latest - clusterer.window)
-        grown = sorted({index.resolve(survivor) for _, survivor in merges})
-        for story_id in grown:
-            _retitle(store, conn, index, story_id)
-    return grown
 
 
 def _follow_original(store: Store, article: Article) -> int | None:
@@ -606,5 +519,4 @@ def _story_entities(store: Store, story_id: int, notes: list[str]) -> list[dict[
 
 
 __all__ = ["StreamClusterer", "MemoryIndex", "StoreIndex", "StoryState", "ClusterIndex", "assign_story",
-           "merge_recent_stories",
            "list_stories", "story_detail", "StoryInfo", "StoryDetail", "TimelineEntry"]

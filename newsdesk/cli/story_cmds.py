@@ -15,7 +15,6 @@ from newsdesk.cli.base import app, get_store, parse_date, state
 from newsdesk.cli.batch import BadRecord, Batch, optional_text, record_id
 from newsdesk.cli.output import cell, console, development_line, line, note_line, print_json, print_jsonl
 from newsdesk.dates import parse_iso_datetime
-from newsdesk.errors import InvalidArgumentError
 from newsdesk.models import Summary
 
 if TYPE_CHECKING:
@@ -53,27 +52,21 @@ def _file_record(clusterer: StreamClusterer, record: dict[str, Any] | BadRecord)
 @app.command()
 def cluster(
     file: Path = typer.Argument(..., help="JSONL of {id, title?, text, published?, source?, entities?}."),
-    threshold: float | None = typer.Option(None, help="Join probability (0-1] at which a record joins a story "
-                                                       "(default: story_threshold)."),
+    threshold: float | None = typer.Option(None, help="Similarity to join a story (default: story_threshold)."),
     window_days: int | None = typer.Option(None, help="Days around a story in which it can be joined."),
-    merge_threshold: float | None = typer.Option(None, help="Probability at which two stories merge "
-                                                            "(default: the model's); 0 = never."),
-    merge_pass: bool = typer.Option(True, help="After the last record, merge the stories the stream split "
-                                               "(what the periodic merge job does on a desk)."),
+    merge_threshold: float = typer.Option(0.5, help="Centroid similarity at which stories merge; 0 = never."),
     as_json: bool = typer.Option(False, "--json", help="One {\"id\", \"story\"} line per record."),
 ) -> None:
     """Cluster records into stories in file order, without touching the database.
 
     A bad line is skipped and reported with its line number; the rest are clustered.
     """
-    from newsdesk.analyze.stories import MODEL, StreamClusterer
+    from newsdesk.analyze.stories import StreamClusterer
 
     settings = state.settings
-    if threshold is not None and not 0 < threshold <= 1:
-        raise InvalidArgumentError(f"--threshold must be in (0, 1], got {threshold}")
     clusterer = StreamClusterer(threshold if threshold is not None else settings.story_threshold,
                                 window_days if window_days is not None else settings.story_window_days,
-                                merge_threshold=MODEL if merge_threshold is None else (merge_threshold or None))
+                                merge_threshold=merge_threshold or None)
     batch = Batch(file)
     lines: list[_Clustered] = []
     for number, record in batch.lines():
@@ -83,8 +76,6 @@ def cluster(
         except BadRecord as exc:
             lines.append(_Clustered(error_row=batch.skip(number, str(exc))))
     batch.done()
-    if merge_pass:
-        clusterer.merge_pass()
     rows = [{"id": c.id, "story": clusterer.story_of(c.id)} if c.id is not None else c.error_row for c in lines]
     if as_json:
         print_jsonl(rows)

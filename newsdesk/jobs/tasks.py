@@ -51,7 +51,6 @@ class DeskTasks:
     refresh_story: Any
     refresh_related: Any
     enqueue_due_feeds: Any
-    merge_stories: Any
     catch_up_analysis: Any
     retry_stalled_jobs: Any
     remove_old_jobs: Any
@@ -211,16 +210,6 @@ def register_tasks(desk: JobDesk) -> DeskTasks:
         for feed in desk.store.due_feeds():
             desk.defer_poll(feed.id)
 
-    @app.periodic(cron=cron, periodic_id="merge-stories")
-    @job("merge_stories", "schedule")
-    def merge_stories(timestamp: int) -> None:
-        """Merge the recent stories the stream split (under the stories lock: safe with several
-        workers, and a second run merges nothing new); their summaries are refreshed."""
-        from newsdesk.analyze.stories import merge_recent_stories
-
-        for story_id in merge_recent_stories(desk.store, settings):
-            desk.defer_summary(story_id)
-
     @app.periodic(cron=cron, periodic_id="catch-up")
     @job("catch_up_analysis", "schedule")
     def catch_up_analysis(timestamp: int) -> None:
@@ -291,5 +280,5 @@ def register_tasks(desk: JobDesk) -> DeskTasks:
 
     return DeskTasks(add_target, poll_feed, fetch_page, read_sitemap, analyze_article, assign_stories,
                      summarize_story, refresh_story, refresh_related,
-                     enqueue_due_feeds, merge_stories, catch_up_analysis, retry_stalled_jobs, remove_old_jobs,
+                     enqueue_due_feeds, catch_up_analysis, retry_stalled_jobs, remove_old_jobs,
                      alert_watchlist, check_immediate_watchlists, evaluate_watchlists, send_digest)

@@ -263,20 +263,6 @@ class StoryQueries(Database):
                  .order_by(hits.desc(), story_terms.c.story_id.desc()).limit(limit))
         return [int(r.story_id) for r in conn.execute(query)]
 
-    def recent_story_ids(self, conn: Connection, *, since: datetime | None, limit: int) -> list[int]:
-        """Live stories whose last article is dated on or after ``since`` (None: any), the most
-        recently active first; for the merge pass."""
-        query = select(stories.c.id).where(stories.c.merged_into.is_(None), stories.c.size > 0)
-        if since is not None:
-            query = query.where(or_(stories.c.last_seen.is_(None), stories.c.last_seen >= since))
-        query = query.order_by(stories.c.last_seen.desc().nulls_last(), stories.c.id.desc()).limit(limit)
-        return [int(i) for i in conn.execute(query).scalars()]
-
-    def latest_story_date(self, conn: Connection) -> datetime | None:
-        """The newest ``last_seen`` of a live story (None without stories)."""
-        found = conn.execute(select(func.max(stories.c.last_seen)).where(stories.c.merged_into.is_(None))).scalar()
-        return as_utc(found) if found is not None else None
-
     # --- document frequencies --------------------------------------------------------------
     def term_frequencies(self, conn: Connection, terms: Iterable[str]) -> dict[str, int]:
         wanted = _clip(terms)
