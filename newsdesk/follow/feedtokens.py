@@ -16,4 +16,4 @@ def feed_token(key: bytes, watchlist: Watchlist) -> str:
 
 
 def feed_token_matches(key: bytes, watchlist: Watchlist, token: str | None) -> bool:
-    return bool(token) and hmac.compare_digest(feed_token(key, watchlist), str(token))
+    return bool(token) and hmac.compare_digest(feed_token(key, watchlist).encode(), str(token).encode())

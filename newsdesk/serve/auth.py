@@ -62,11 +62,18 @@ def password_fingerprint(password_hash: str) -> str:
 
 
 class Signer:
-    """Sessions and CSRF tokens signed with the app's secret key (itsdangerous)."""
+    """Sessions and CSRF tokens signed with the app's secret key (itsdangerous), and
+    :meth:`sign` for the other values only this server may mint (feed and edit tokens)."""
 
     def __init__(self, key: bytes) -> None:
+        #: the app's secret key (private feed tokens are derived from it)
+        self.key = key
         self.sessions = URLSafeTimedSerializer(key, salt="newsdesk.session")
         self.csrf = _ItsSigner(key, salt="newsdesk.csrf", digest_method=hashlib.sha256)
+
+    def sign(self, value: str) -> str:
+        """Hex HMAC-SHA256 of ``value`` under the secret key (callers prefix what it is for)."""
+        return hmac.new(self.key, value.encode("utf-8"), hashlib.sha256).hexdigest()
 
     def user_session(self, user_id: int, password_hash: str) -> str:
         return self.sessions.dumps({"u": user_id, "p": password_fingerprint(password_hash)})
@@ -137,7 +144,7 @@ def _session_caller(request: Request) -> Caller | None:
         except NotFoundError:
             return None
         fingerprint = password_fingerprint(store.password_hash_of(user.id))
-        if not hmac.compare_digest(str(data.get("p", "")), fingerprint):
+        if not hmac.compare_digest(str(data.get("p", "")).encode(), fingerprint.encode()):
             return None  # the password changed since this login
         return Caller(user, None, "session")
     token_id = data.get("t")
@@ -277,7 +284,7 @@ def check_csrf_value(request: Request, submitted: str | None) -> None:
                       f"form posted from another origin: {request.headers.get('origin')}")
     cookie = request.cookies.get(CSRF_COOKIE)
     expected = _signer(request).csrf_token(cookie) if cookie else None
-    if not submitted or expected is None or not hmac.compare_digest(submitted, expected):
+    if not submitted or expected is None or not hmac.compare_digest(submitted.encode(), expected.encode()):
         raise Problem(403, "CSRF check failed", "the form is stale or did not come from this site; reload and retry")
 
 

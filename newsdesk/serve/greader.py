@@ -156,7 +156,7 @@ def _check_edit_token(request: Request, call: Call) -> None:
     if request_settings(request).read_only:
         raise ReaderError(403, "this newsdesk serves in read-only mode")
     submitted = call.get("T").strip()
-    if submitted and not hmac.compare_digest(submitted, edit_token(request, call.token_id or 0)):
+    if submitted and not hmac.compare_digest(submitted.encode(), edit_token(request, call.token_id or 0).encode()):
         raise ReaderError(401, "Unauthorized", {"X-Reader-Google-Bad-Token": "true"})
 
 

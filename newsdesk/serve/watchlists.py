@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Form, Path, Query, Request
 from fastapi.responses import PlainTextResponse, RedirectResponse, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
 from newsdesk.errors import InvalidArgumentError, NotFoundError
 from newsdesk.follow import watchlists as follow
@@ -55,8 +55,22 @@ class AlertRule(BaseModel):
     webhook_url: str = Field("", max_length=2000)
 
 
+#: what each kind needs, in the schema itself (so a schema-valid request is never refused as incomplete):
+#: a search a query with a word in it, a story its numeric id, an entity or outlet a name or id
+_KIND_NEEDS: dict[str, Any] = {"allOf": [
+    {"if": {"properties": {"kind": {"const": "search"}}},
+     "then": {"required": ["query"], "properties": {"query": {"pattern": "[A-Za-z0-9]"}}}},
+    {"if": {"properties": {"kind": {"const": "story"}}},
+     "then": {"required": ["target"], "properties": {"target": {"pattern": "^[1-9][0-9]{0,8}$"}}}},
+    {"if": {"properties": {"kind": {"enum": ["entity", "outlet"]}}},
+     "then": {"required": ["target"], "properties": {"target": {"pattern": "\\S"}}}},
+]}
+
+
 class WatchlistIn(BaseModel):
     """What to follow: a search (``query`` + ``filters``), or a story / entity / outlet (``target``)."""
+
+    model_config = ConfigDict(json_schema_extra=_KIND_NEEDS)
 
     kind: Literal["search", "story", "entity", "outlet"]
     name: str = Field("", max_length=200)
@@ -163,8 +177,17 @@ def watchlist_articles(request: Request, watchlist_id: PathId, cursor: KeysetCur
             "total": store.count_watchlist_articles(watchlist), "next_cursor": next_cursor}
 
 
-@api_router.get("/digest", summary="Your digest: the stories your watchlists moved", responses=answers(400, 401, 404, 422))
-def digest(request: Request, since: str | None = Query(None, description="ISO date or time (UTC); default: a day ago"),
+_DIGEST_TYPES: dict[int | str, dict[str, Any]] = {200: {"description": "The digest: JSON, or Markdown, HTML or Atom as ``format`` asks",
+                       "content": {"application/json": {}, "text/markdown": {}, "text/html": {},
+                                   "application/atom+xml": {}}}}
+
+
+@api_router.get("/digest", summary="Your digest: the stories your watchlists moved",
+                responses={**_DIGEST_TYPES, **answers(400, 401, 404, 422)})
+def digest(request: Request,
+           since: Annotated[str | None, Query(description="ISO date or time (UTC); default: a day ago"),
+                            WithJsonSchema({"anyOf": [{"type": "string", "format": "date"},
+                                                      {"type": "string", "format": "date-time"}]})] = None,
            watchlist: list[int] | None = Query(None, description="only these watchlist ids"),
            format: Literal["json", "md", "html", "atom"] = "json") -> Response:
     from newsdesk.dates import parse_date_option
