@@ -5,14 +5,11 @@ and PostgreSQL through the ``store`` fixture)."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
-from sqlalchemy import event
 from test_web_corpus import save
+from test_web_home_filters import statements
 
 from newsdesk.analyze import digests
 from newsdesk.config import Settings, load_settings
@@ -49,20 +46,6 @@ def _grow(store: Store, story_id: int, n: int) -> int:
         store.set_article_story(conn, article_id, story_id)
         store.update_story(conn, story_id, size=n + 1, last_seen=START + timedelta(hours=n))
     return article_id
-
-
-@contextmanager
-def statements(store: Store) -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        seen.append(statement)
-
-    event.listen(store.engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        event.remove(store.engine, "before_cursor_execute", count)
 
 
 def _settings(tmp_path: Path) -> Settings:
