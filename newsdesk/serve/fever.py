@@ -15,6 +15,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from newsdesk.errors import NewsdeskError
 from newsdesk.serve.deps import request_settings, request_store, site_url
@@ -52,6 +53,11 @@ def _int(params: dict[str, str], name: str) -> int | None:
 
 async def fever_api(request: Request) -> Response:
     params = await _params(request)
+    # the store and the sanitiser are blocking work: off the event loop
+    return await run_in_threadpool(_fever_answer, request, params)
+
+
+def _fever_answer(request: Request, params: dict[str, str]) -> Response:
     store = request_store(request)
     body: dict[str, Any] = {"api_version": API_VERSION, "auth": 0}
     user = store.find_user_by_fever_key(params.get("api_key", ""))

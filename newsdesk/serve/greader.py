@@ -20,7 +20,7 @@ These routes are not part of the JSON API's OpenAPI schema: their answers are th
 from __future__ import annotations
 
 import hmac
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -28,6 +28,7 @@ from urllib.parse import unquote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from newsdesk.errors import ConflictError, InvalidArgumentError, NewsdeskError, NotFoundError
 from newsdesk.serve.deps import request_settings, request_store, site_url
@@ -160,7 +161,7 @@ def _check_edit_token(request: Request, call: Call) -> None:
         raise ReaderError(401, "Unauthorized", {"X-Reader-Google-Bad-Token": "true"})
 
 
-Handler = Callable[[Request, Call], Awaitable[Response]]
+Handler = Callable[[Request, Call], Response]
 
 
 def reader_route(path: str, methods: tuple[str, ...] = ("GET", "POST"), *, login: bool = True,
@@ -171,19 +172,23 @@ def reader_route(path: str, methods: tuple[str, ...] = ("GET", "POST"), *, login
     def register(handler: Handler) -> Handler:
         async def endpoint(request: Request) -> Response:
             try:
-                call = Call(await _params(request))
-                if login:
-                    user, token_id = _login(request)
-                    call = Call(call.params, user, token_id)
-                if write:
-                    if request.method != "POST":
-                        raise ReaderError(405, "Method Not Allowed")
-                    _check_edit_token(request, call)
-                return await handler(request, call)
+                params = await _params(request)
+                # the login (argon2), the store and the sanitiser are blocking work: off the event loop
+                return await run_in_threadpool(_answer, request, Call(params))
             except ReaderError as exc:
                 return PlainTextResponse(exc.text, status_code=exc.status, headers=exc.headers)
             except NewsdeskError as exc:
                 return PlainTextResponse(exc.message, status_code=exc.status)
+
+        def _answer(request: Request, call: Call) -> Response:
+            if login:
+                user, token_id = _login(request)
+                call = Call(call.params, user, token_id)
+            if write:
+                if request.method != "POST":
+                    raise ReaderError(405, "Method Not Allowed")
+                _check_edit_token(request, call)
+            return handler(request, call)
 
         async def endpoint_in_stream(request: Request, stream: str) -> Response:
             """The same, on a path holding a stream id (declared, as FastAPI wants its path parameters)."""
@@ -273,7 +278,7 @@ def _feed_source(store: Store, stream_id: str) -> str:
 # -- login and the user ----------------------------------------------------------------------------
 
 @reader_route("/accounts/ClientLogin", login=False)
-async def client_login(request: Request, call: Call) -> Response:
+def client_login(request: Request, call: Call) -> Response:
     store = request_store(request)
     if request_settings(request).read_only:  # a login makes a token: a write, as for the login page
         raise ReaderError(403, "Error=ServiceUnavailable\nthis newsdesk serves in read-only mode\n")
@@ -288,19 +293,19 @@ async def client_login(request: Request, call: Call) -> Response:
 
 
 @reader_route("/reader/api/0/token")
-async def token(request: Request, call: Call) -> Response:
+def token(request: Request, call: Call) -> Response:
     return PlainTextResponse(edit_token(request, call.token_id or 0))
 
 
 @reader_route("/reader/api/0/user-info")
-async def user_info(request: Request, call: Call) -> Response:
+def user_info(request: Request, call: Call) -> Response:
     user = login_user(call)
     return _json({"userId": str(user.id), "userName": user.name, "userProfileId": str(user.id),
                   "userEmail": user.email, "isBloggerUser": False, "signupTimeSec": _seconds(user.created_at)})
 
 
 @reader_route("/reader/api/0/tag/list")
-async def tag_list(request: Request, call: Call) -> Response:
+def tag_list(request: Request, call: Call) -> Response:
     store, user = request_store(request), login_user(call)
     tags: list[dict[str, Any]] = [{"id": f"user/{user.id}/state/com.google/starred"}]
     folder_names = set()
@@ -320,13 +325,13 @@ def _subscription_json(sub: Subscription) -> dict[str, Any]:
 
 
 @reader_route("/reader/api/0/subscription/list")
-async def subscription_list(request: Request, call: Call) -> Response:
+def subscription_list(request: Request, call: Call) -> Response:
     subs = request_store(request).list_subscriptions(login_user(call).id)
     return _json({"subscriptions": [_subscription_json(s) for s in subs]})
 
 
 @reader_route("/reader/api/0/unread-count")
-async def unread_count(request: Request, call: Call) -> Response:
+def unread_count(request: Request, call: Call) -> Response:
     store, user = request_store(request), login_user(call)
     per_source = store.unread_by_source(user.id)
     counts: list[dict[str, Any]] = []
@@ -471,12 +476,12 @@ def stream_id_from_path(request: Request, rest: str, marker: str = "/stream/cont
 
 
 @reader_route("/reader/api/0/stream/contents")
-async def stream_contents_default(request: Request, call: Call) -> Response:
+def stream_contents_default(request: Request, call: Call) -> Response:
     return _stream_contents(request, call, call.get("s") or READING_LIST)
 
 
 @reader_route("/reader/api/0/stream/contents/{stream:path}", slash=False)
-async def stream_contents(request: Request, call: Call) -> Response:
+def stream_contents(request: Request, call: Call) -> Response:
     """``stream/contents/<stream id>`` (the id may hold ``/``, escaped as ``%2F`` or not)."""
     return _stream_contents(request, call, stream_id_from_path(request, str(request.path_params["stream"])))
 
@@ -505,7 +510,7 @@ def stream_title(store: Store, user: User, stream: Stream) -> str:
 
 
 @reader_route("/reader/api/0/stream/items/ids")
-async def stream_item_ids(request: Request, call: Call) -> Response:
+def stream_item_ids(request: Request, call: Call) -> Response:
     store, user = request_store(request), login_user(call)
     stream = parse_stream(store, user, call.get("s") or READING_LIST)
     ids, continuation = page(request, call, stream, MAX_IDS)
@@ -519,7 +524,7 @@ async def stream_item_ids(request: Request, call: Call) -> Response:
 
 
 @reader_route("/reader/api/0/stream/items/contents")
-async def stream_item_contents(request: Request, call: Call) -> Response:
+def stream_item_contents(request: Request, call: Call) -> Response:
     user = login_user(call)
     wanted = call.all("i")
     if len(wanted) > MAX_ITEMS:
@@ -544,7 +549,7 @@ def _tag_marks(tags: list[str], value: bool) -> dict[str, bool]:
 
 
 @reader_route("/reader/api/0/edit-tag", write=True)
-async def edit_tag(request: Request, call: Call) -> Response:
+def edit_tag(request: Request, call: Call) -> Response:
     wanted = call.all("i")
     if not wanted or len(wanted) > MAX_EDIT_IDS:
         raise InvalidArgumentError(f"give 1 to {MAX_EDIT_IDS} item ids (i=)")
@@ -560,7 +565,7 @@ async def edit_tag(request: Request, call: Call) -> Response:
 
 
 @reader_route("/reader/api/0/mark-all-as-read", write=True)
-async def mark_all_as_read(request: Request, call: Call) -> Response:
+def mark_all_as_read(request: Request, call: Call) -> Response:
     store, user = request_store(request), login_user(call)
     stream = parse_stream(store, user, call.get("s") or READING_LIST)
     store.mark_stream_read(user.id, stream, until=_time_param(call, "ts"))
@@ -591,7 +596,7 @@ def _subscribe_source(request: Request, user: User, stream_id: str) -> tuple[str
 
 
 @reader_route("/reader/api/0/subscription/edit", write=True)
-async def subscription_edit(request: Request, call: Call) -> Response:
+def subscription_edit(request: Request, call: Call) -> Response:
     store, user = request_store(request), login_user(call)
     action = call.get("ac", "edit")
     if action not in ("subscribe", "edit", "unsubscribe"):
@@ -616,7 +621,7 @@ async def subscription_edit(request: Request, call: Call) -> Response:
 
 
 @reader_route("/reader/api/0/subscription/quickadd", write=True)
-async def subscription_quickadd(request: Request, call: Call) -> Response:
+def subscription_quickadd(request: Request, call: Call) -> Response:
     store, user = request_store(request), login_user(call)
     query = call.get("quickadd").strip()
     stream_id = query if query.startswith("feed/") else f"feed/{query}"
@@ -628,7 +633,7 @@ async def subscription_quickadd(request: Request, call: Call) -> Response:
 
 
 @reader_route("/reader/api/0/rename-tag", write=True)
-async def rename_tag(request: Request, call: Call) -> Response:
+def rename_tag(request: Request, call: Call) -> Response:
     store, user = request_store(request), login_user(call)
     old, new = _folder_name(call.get("s") or call.get("t")), _folder_name(call.get("dest"))
     if store.find_folder(user.id, old) is None:
@@ -644,7 +649,7 @@ async def rename_tag(request: Request, call: Call) -> Response:
 
 
 @reader_route("/reader/api/0/disable-tag", write=True)
-async def disable_tag(request: Request, call: Call) -> Response:
+def disable_tag(request: Request, call: Call) -> Response:
     store, user = request_store(request), login_user(call)
     name = _folder_name(call.get("s") or call.get("t"))
     if store.find_folder(user.id, name) is None:

@@ -65,13 +65,13 @@ def entry_xml(item: dict[str, Any]) -> str:
 
 
 @greader.reader_route("/reader/atom/{stream:path}", slash=False, on=router)
-async def atom_stream(request: Request, call: greader.Call) -> Response:
+def atom_stream(request: Request, call: greader.Call) -> Response:
     stream_id = greader.stream_id_from_path(request, str(request.path_params["stream"]), "/reader/atom/")
     return _atom(request, call, stream_id or greader.READING_LIST)
 
 
 @greader.reader_route("/reader/atom", on=router)
-async def atom_reading_list(request: Request, call: greader.Call) -> Response:
+def atom_reading_list(request: Request, call: greader.Call) -> Response:
     return _atom(request, call, call.get("s") or greader.READING_LIST)
 
 
