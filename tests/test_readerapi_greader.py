@@ -79,6 +79,15 @@ def test_a_wrong_login_is_refused(client: TestClient, name: str, password: str) 
     assert answer.status_code == 401 and "BadAuthentication" in answer.text
 
 
+def test_client_login_failures_are_rate_limited_like_the_login_page(client: TestClient) -> None:
+    for _ in range(5):
+        assert client.post("/accounts/ClientLogin", data={"Email": "alice", "Passwd": "a wrong guess"}
+                           ).status_code == 401
+    limited = client.post("/accounts/ClientLogin", data={"Email": "alice", "Passwd": ALICE_PASSWORD})
+    assert limited.status_code == 429 and int(limited.headers["Retry-After"]) > 0
+    assert "TooManyLogins" in limited.text  # even the right password waits: guessing gains nothing
+
+
 READ_PATHS = ["user-info", "tag/list", "subscription/list", "unread-count", "token",
               "stream/contents/user%2F-%2Fstate%2Fcom.google%2Freading-list", "stream/items/ids",
               "stream/items/contents"]

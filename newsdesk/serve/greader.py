@@ -32,6 +32,7 @@ from starlette.concurrency import run_in_threadpool
 
 from newsdesk.errors import ConflictError, InvalidArgumentError, NewsdeskError, NotFoundError
 from newsdesk.serve.deps import request_settings, request_store, site_url
+from newsdesk.serve.login_limit import LoginLimiter
 from newsdesk.serve.reader_common import PageItem, article_html, login_with_api_password, page_items
 from newsdesk.serve.sanitize import safe_url
 from newsdesk.store import Store
@@ -282,9 +283,18 @@ def client_login(request: Request, call: Call) -> Response:
     store = request_store(request)
     if request_settings(request).read_only:  # a login makes a token: a write, as for the login page
         raise ReaderError(403, "Error=ServiceUnavailable\nthis newsdesk serves in read-only mode\n")
+    # failed logins count against the same per-name and per-address limit as the login page's
+    limiter: LoginLimiter = request.app.state.login_limiter
+    name_key = "name:" + call.get("Email").strip().casefold()[:100]
+    keys = ["addr:" + (request.client.host if request.client else "unknown"), name_key]
+    wait = limiter.retry_after(keys)
+    if wait:
+        raise ReaderError(429, "Error=TooManyLogins\n", {"Retry-After": str(wait)})
     user = login_with_api_password(store, call.get("Email"), call.get("Passwd"))
     if user is None:
+        limiter.failed(keys)
         raise ReaderError(401, "Error=BadAuthentication\n")
+    limiter.succeeded(name_key)
     client = "".join(ch for ch in call.get("source", "client")[:60] if ch.isprintable()) or "client"
     _token, secret = store.create_token(f"reader app login ({client})", user_id=user.id)
     if call.get("output") == "json":
