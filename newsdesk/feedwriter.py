@@ -20,8 +20,9 @@ def xml_text(text: Any) -> str:
     return escape(str(text or "").translate(_INVALID_XML))
 
 
-def _attr(text: str) -> str:
-    return quoteattr(str(text).translate(_INVALID_XML))
+def xml_attr(text: Any) -> str:
+    """A quoted XML attribute value, with characters XML 1.0 forbids removed."""
+    return quoteattr(str(text or "").translate(_INVALID_XML))
 
 
 def atom_document(title: str, self_url: str, page_url: str, entries: list[dict[str, Any]]) -> str:
@@ -29,15 +30,15 @@ def atom_document(title: str, self_url: str, page_url: str, entries: list[dict[s
     parts = ['<?xml version="1.0" encoding="utf-8"?>', '<feed xmlns="http://www.w3.org/2005/Atom">',
              f"<title>{xml_text(title)}</title>", f"<id>{xml_text(self_url)}</id>",
              f"<updated>{xml_text(updated)}</updated>",
-             f'<link rel="self" href={_attr(self_url)}/>', f'<link rel="alternate" href={_attr(page_url)}/>',
+             f'<link rel="self" href={xml_attr(self_url)}/>', f'<link rel="alternate" href={xml_attr(page_url)}/>',
              "<generator>newsdesk</generator>"]
     for e in entries:
         when = e["published"] or updated
         parts += ["<entry>", f"<title>{xml_text(e['title'])}</title>", f"<id>{xml_text(e['id'])}</id>",
-                  f'<link rel="alternate" href={_attr(e["url"])}/>', f"<updated>{xml_text(when)}</updated>",
+                  f'<link rel="alternate" href={xml_attr(e["url"])}/>', f"<updated>{xml_text(when)}</updated>",
                   f"<published>{xml_text(when)}</published>"]
         if e.get("external_url"):
-            parts.append(f'<link rel="via" href={_attr(e["external_url"])}/>')
+            parts.append(f'<link rel="via" href={xml_attr(e["external_url"])}/>')
         if e.get("author"):
             parts.append(f"<author><name>{xml_text(e['author'])}</name></author>")
         if e.get("summary"):

@@ -11,28 +11,18 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
-from xml.sax.saxutils import escape, quoteattr
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from newsdesk.feedwriter import ATOM_TYPE
+from newsdesk.feedwriter import xml_attr as _attr
+from newsdesk.feedwriter import xml_text as _x
 from newsdesk.serve import greader
 from newsdesk.serve.deps import request_store
 
 router = APIRouter()
 READER_SCHEME = "http://www.google.com/reader/"
-ATOM_TYPE = "application/atom+xml; charset=utf-8"
-_INVALID_XML = dict.fromkeys([c for c in range(32) if c not in (9, 10, 13)])
-
-
-def _x(text: Any) -> str:
-    return escape(str(text or "").translate(_INVALID_XML))
-
-
-def _attr(text: Any) -> str:
-    return quoteattr(str(text or "").translate(_INVALID_XML))
-
-
 def _when(seconds: int) -> str:
     return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
