@@ -87,3 +87,15 @@ def test_an_unknown_story_is_refused_before_streaming(store: Store) -> None:
 
     with pytest.raises(NotFoundError):
         export_chunks(store, Selection.of_story(424242), "csv")
+
+
+def test_spreadsheet_safe_csv_defuses_formula_cells_and_only_those(store: Store) -> None:
+    hostile = ["=HYPERLINK(\"http://evil.example\",\"x\")", "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)",
+               "\tTab first"]
+    ids = [_save(store, n, title, "Body text.", "Ann Lee") for n, title in enumerate(hostile)]
+    raw = pd.read_csv(io.StringIO(_text(store, None, "csv")), keep_default_na=False, dtype=str)
+    assert list(raw["title"]) == hostile  # by default, exact
+    safe = pd.read_csv(io.StringIO("".join(export_chunks(store, None, "csv", spreadsheet=True))),
+                       keep_default_na=False, dtype=str)
+    assert list(safe["title"]) == ["'" + t for t in hostile]
+    assert list(safe["author"]) == ["Ann Lee"] * len(ids) and list(safe["id"]) == [str(i) for i in ids]

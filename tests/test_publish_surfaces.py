@@ -74,6 +74,20 @@ def test_problems_for_unknown_ids_bad_styles_and_formats(client: TestClient) -> 
         assert answer.headers["content-type"].startswith("application/problem+json")
 
 
+def test_spreadsheet_safe_export_from_the_command_and_the_api(corpus: Corpus, client: TestClient) -> None:
+    def formulas(text: str) -> list[str]:
+        frame = pd.read_csv(io.StringIO(text), keep_default_na=False, dtype=str)
+        assert len(frame) == 10
+        return [c for column in frame.columns for c in frame[column] if c.startswith(("=", "+", "-", "@"))]
+
+    assert formulas(client.get("/api/export").text)  # the hostile twin's author is one
+    code, out, err = _cli(corpus, "export", "--all", "--spreadsheet-safe")
+    assert code == 0, err
+    api = client.get("/api/export?spreadsheet=true")
+    assert api.status_code == 200
+    assert formulas(out) == [] and formulas(api.text) == []
+
+
 def test_api_export_shows_web_addresses_only(corpus: Corpus, client: TestClient) -> None:
     frame = pd.read_csv(io.StringIO(client.get("/api/export").text), keep_default_na=False, dtype=str)
     assert all(u == "" or u.startswith("https://") for u in frame["url"])  # the hostile javascript: URL is gone
@@ -153,6 +167,7 @@ def test_brief_and_export_write_files(corpus: Corpus, tmp_path: Path) -> None:
     (("export", "--story", "999999"), 6),
     (("cite", "1", "--style", "no-such-style"), 2),
     (("export", "--all", "-o", "/no/such/folder/out.csv"), 2),
+    (("export", "--all", "--format", "jsonl", "--spreadsheet-safe"), 2),
 ])
 def test_command_errors_have_their_exit_codes(corpus: Corpus, args: tuple[str, ...], code: int) -> None:
     found, out, err = _cli(corpus, *args)

@@ -212,6 +212,8 @@ VECTORS = [
     "<style>@import 'javascript:window.__xss=1';</style>",
 ]
 HOSTILE = " ".join(VECTORS)
+#: A cell a spreadsheet would run (CSV injection), for the export tests.
+SPREADSHEET_FORMULA = "=HYPERLINK(\"http://evil.example/\",\"open\") "
 
 
 def fill_hostile(store: Store) -> dict[str, int]:
@@ -226,7 +228,7 @@ def fill_hostile(store: Store) -> dict[str, int]:
     article_id = save(store, extracted, "evil.example")
     twin = ExtractedArticle(
         url="https://evil.example/b?<script>window.__xss='url2'</script>", title="Twin " + VECTORS[2],
-        author=VECTORS[3], published=BASE + timedelta(hours=3), outlet="Other " + VECTORS[5], language="en",
+        author=SPREADSHEET_FORMULA + VECTORS[3], published=BASE + timedelta(hours=3), outlet="Other " + VECTORS[5], language="en",
         canonical_url="https://evil.example/b", text=text + "\n\nOne more line about a hostile twin.",
         excerpt=VECTORS[4])
     twin_id = save(store, twin, "evil.example")

@@ -166,6 +166,9 @@ def export(
     every: bool = typer.Option(False, "--all", help="Every article of the desk."),
     fmt: str = typer.Option("csv", "--format", "-f", help="csv or jsonl."),
     output: Path | None = _OUTPUT,
+    spreadsheet: bool = typer.Option(False, "--spreadsheet-safe",
+                                     help="CSV for Excel/LibreOffice: a cell starting with = + - @ gets a "
+                                          "leading ' so it is never run as a formula."),
 ) -> None:
     """Export articles for analysis (pandas, R): one row per article, copies with `original_of`.
 
@@ -177,4 +180,6 @@ def export(
     if fmt not in FORMATS:
         raise InvalidArgumentError(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     selection = _selection(story=story, search=search, watchlist=watchlist, every=every, allow_all=True)
-    _write(_encoded(export_chunks(get_store(), selection, fmt)), output, binary=False)
+    if spreadsheet and fmt != "csv":
+        raise InvalidArgumentError("--spreadsheet-safe applies to --format csv only")
+    _write(_encoded(export_chunks(get_store(), selection, fmt, spreadsheet=spreadsheet)), output, binary=False)

@@ -4,7 +4,8 @@ stays flat however many articles are exported.
 
 CSV is RFC 4180 (``csv`` module, minimal quoting, ``\\r\\n`` rows, UTF-8 without BOM): pandas
 ``read_csv`` and R ``read.csv(encoding="UTF-8")`` read it as-is; fields keep their text exactly
-(a value starting with ``=`` is not altered — open exports in a spreadsheet with care).
+by default; ``spreadsheet=True`` (``--spreadsheet-safe``, ``?spreadsheet=true``) prefixes ``'`` to a
+cell a spreadsheet would run as a formula.
 """
 
 from __future__ import annotations
@@ -58,13 +59,25 @@ def row_values(row: ExportRow, *, public: bool) -> dict[str, Any]:
             "text": row.text}
 
 
-def _csv_chunks(rows: Iterator[ExportRow], public: bool) -> Iterator[str]:
+# A cell a spreadsheet would run as a formula (OWASP "CSV injection"): =, +, -, @, tab, carriage return.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_cell(value: Any) -> Any:
+    """``value`` made inert for a spreadsheet: a text that would start a formula gets a leading ``'``."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _csv_chunks(rows: Iterator[ExportRow], public: bool, spreadsheet: bool) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for count, row in enumerate(rows, start=1):
         values = row_values(row, public=public)
-        writer.writerow(["" if values[c] is None else values[c] for c in COLUMNS])
+        cells = ["" if values[c] is None else values[c] for c in COLUMNS]
+        writer.writerow([spreadsheet_cell(c) for c in cells] if spreadsheet else cells)
         if count % CHUNK_ROWS == 0:
             yield buffer.getvalue()
             buffer.seek(0)
@@ -83,9 +96,13 @@ def _jsonl_chunks(rows: Iterator[ExportRow], public: bool) -> Iterator[str]:
         yield "".join(lines)
 
 
-def export_chunks(store: Store, selection: Selection | None, fmt: str, *, public: bool = False) -> Iterator[str]:
-    """The export as text chunks (a few hundred rows each), for a file, stdout or a streamed response."""
+def export_chunks(store: Store, selection: Selection | None, fmt: str, *, public: bool = False,
+                  spreadsheet: bool = False) -> Iterator[str]:
+    """The export as text chunks (a few hundred rows each), for a file, stdout or a streamed response.
+
+    ``spreadsheet`` (CSV only) defuses cells a spreadsheet would run as formulas; by default values
+    are written exactly as stored, for pandas and R."""
     if fmt not in FORMATS:
         raise InvalidArgumentError(f"unknown export format {fmt!r} (csv or jsonl)", source="--format")
     rows = export_rows(store, selection)
-    return _csv_chunks(rows, public) if fmt == "csv" else _jsonl_chunks(rows, public)
+    return _csv_chunks(rows, public, spreadsheet) if fmt == "csv" else _jsonl_chunks(rows, public)

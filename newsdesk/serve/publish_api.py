@@ -170,7 +170,9 @@ def _stream(chunks: Iterator[str]) -> Iterator[bytes]:
 def export(request: Request, format: ExportFormat = "csv",
            story_id: Annotated[int | None, Query(ge=1, le=MAX_ROW_ID, description="a story's articles")] = None,
            q: Annotated[str | None, Query(min_length=1, max_length=500, pattern=r"\S",
-                                          description="every article matching this full-text query")] = None
+                                          description="every article matching this full-text query")] = None,
+           spreadsheet: Annotated[bool, Query(description="CSV: defuse cells a spreadsheet would run as "
+                                                          "formulas (a leading ')")] = False
            ) -> StreamingResponse:
     """One row per article (copies too, with ``original_of``): a story's, a search's, the story's
     articles matching ``q`` when both are given, every article when neither is."""
@@ -179,7 +181,7 @@ def export(request: Request, format: ExportFormat = "csv",
         selection = replace(Selection.of_story(story_id), query=q)
     elif q is not None:
         selection = Selection.of_search(q)
-    chunks = exports.export_chunks(_store(request), selection, format, public=True)
+    chunks = exports.export_chunks(_store(request), selection, format, public=True, spreadsheet=spreadsheet)
     name = f"story-{story_id}" if story_id is not None else ("search" if q is not None else "articles")
     return StreamingResponse(_stream(chunks), media_type=exports.MEDIA_TYPES[format],
                              headers=_disposition(f"{name}.{format}"))
