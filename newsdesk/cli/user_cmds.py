@@ -14,7 +14,7 @@ import typer
 from newsdesk.cli.base import app, get_store
 from newsdesk.cli.output import console, print_json, safe
 from newsdesk.errors import InvalidArgumentError
-from newsdesk.follow.passwords import check_password_rules, fever_key, hash_password
+from newsdesk.follow.passwords import api_credentials, check_password_rules, hash_password
 from newsdesk.store.users import ROLES, User
 
 user_app = typer.Typer(help="User accounts: readers and admins, their passwords and API passwords.",
@@ -106,7 +106,7 @@ def user_api_password(name: str = typer.Argument(..., help="The user's name (or 
     store = get_store()
     user = store.require_user(name)
     password = read_password("API password", from_stdin=password_stdin)
-    store.set_api_password(user.id, hash_password(password), fever_key(user.name, password))
+    store.set_api_password(user.id, *api_credentials(user.name, password))
     if as_json:
         print_json({"id": user.id, "name": user.name, "api_password_set": True})
         return

@@ -57,3 +57,8 @@ def needs_rehash(stored_hash: str) -> bool:
 def fever_key(name: str, api_password: str) -> str:
     """The Fever API's key: md5 of "name:password", the protocol's own (weak) scheme."""
     return hashlib.md5(f"{name}:{api_password}".encode(), usedforsecurity=False).hexdigest()
+
+
+def api_credentials(name: str, api_password: str) -> tuple[str, str]:
+    """What the store keeps of a feed-reader API password: its argon2 hash and the Fever key."""
+    return hash_password(api_password), fever_key(name, api_password)

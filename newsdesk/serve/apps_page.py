@@ -8,7 +8,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
 from newsdesk.errors import InvalidArgumentError
-from newsdesk.follow.passwords import check_password_rules, fever_key, hash_password
+from newsdesk.follow.passwords import api_credentials, check_password_rules
 from newsdesk.serve import auth
 from newsdesk.serve.deps import request_store, site_url
 from newsdesk.serve.pages import render
@@ -50,6 +50,6 @@ def set_api_password(request: Request, password: str = Form(""), confirm: str = 
             raise InvalidArgumentError("the two passwords differ")
     except InvalidArgumentError as exc:
         return _page(request, user, error=exc.message, status=400)
-    request_store(request).set_api_password(user.id, hash_password(password), fever_key(user.name, password))
+    request_store(request).set_api_password(user.id, *api_credentials(user.name, password))
     return _page(request, request_store(request).get_user(user.id),
                  notice="API password set. Use it, with your user name, in your feed reader app.")
