@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import NoReturn
 
 import pytest
+from chromium import browser  # noqa: F401  (the browser tests' fixture)
 
 from newsdesk.config import Settings, load_settings
 from newsdesk.store import Store

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_browser_reader import ARGS, CHROMIUM
+from chromium import CHROMIUM
 from test_web_corpus import HOSTILE, Corpus, make_corpus
 
 from newsdesk.follow.digest import build_digest, digest_article
@@ -46,16 +46,6 @@ def mails(corpus: Corpus) -> dict[str, str]:
     hostile = [digest_article(corpus.settings, store.get_article(corpus.ids["article"]))]
     return {"digest": digest_html(digest),
             "alert": alert_html("hostile " + HOSTILE, "https://news.example/watchlists/1", hostile)}
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield chromium
-        chromium.close()
 
 
 @pytest.mark.parametrize("kind", ["digest", "alert"])

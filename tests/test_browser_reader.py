@@ -16,15 +16,13 @@ from typing import Any
 import httpx
 import pytest
 import uvicorn
+from chromium import CHROMIUM
 from loopback import LoopbackServer
 from test_api_write import serve_feed
 from test_web_corpus import Corpus, make_corpus
 
 from newsdesk.serve.app import create_app
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
 #: records CSP violations and dialogs before any page script runs (init scripts are exempt from CSP)
 WATCH = """
 window.__violations = [];
@@ -69,16 +67,6 @@ class LiveServer:
 
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.port}{path}"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_browser_reader import ARGS, CHROMIUM, WATCH, LiveServer
+from test_browser_reader import WATCH, LiveServer
 from test_browser_reader import pytestmark as BROWSER_MARKS
 from test_web_corpus import Corpus, make_corpus
 
@@ -32,16 +32,6 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Corpus]:
 def live(corpus: Corpus) -> Iterator[LiveServer]:
     with LiveServer(corpus) as server:
         yield server
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield chromium
-        chromium.close()
 
 
 def logged_in_page(browser: Any, live: LiveServer, name: str) -> Any:
