@@ -72,6 +72,27 @@ def test_client_login_answers_sid_lsid_auth_as_plain_text(client: TestClient) ->
     assert client.get(f"{API}/user-info", headers=headers).json()["userName"] == "bob"
 
 
+def test_repeated_logins_keep_only_the_newest_tokens_of_an_app_alive(client: TestClient) -> None:
+    from newsdesk.serve.greader import CLIENT_LOGIN_TOKENS_KEPT
+
+    def login(source: str) -> str:
+        answer = client.post("/accounts/ClientLogin",
+                             data={"Email": "bob", "Passwd": BOB_PASSWORD, "source": source})
+        assert answer.status_code == 200
+        return dict(line.split("=", 1) for line in answer.text.strip().splitlines())["Auth"]
+
+    other_app = login("OtherApp")
+    tokens = [login("SyncEveryMinute") for _ in range(CLIENT_LOGIN_TOKENS_KEPT + 2)]
+
+    def works(token: str) -> bool:
+        answer = client.get(f"{API}/user-info", headers={"Authorization": f"GoogleLogin auth={token}"})
+        assert answer.status_code in (200, 401)
+        return answer.status_code == 200
+
+    assert [works(t) for t in tokens] == [False, False] + [True] * CLIENT_LOGIN_TOKENS_KEPT
+    assert works(other_app)  # another app's login is not touched
+
+
 @pytest.mark.parametrize("name, password", [("alice", "wrong password"), ("alice", "alice login password"),
                                             ("nobody", ALICE_PASSWORD), ("", "")])
 def test_a_wrong_login_is_refused(client: TestClient, name: str, password: str) -> None:

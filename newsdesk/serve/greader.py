@@ -278,6 +278,10 @@ def _feed_source(store: Store, stream_id: str) -> str:
 
 # -- login and the user ----------------------------------------------------------------------------
 
+#: live ClientLogin tokens kept per user and app name (phones and desktops of one app share a name)
+CLIENT_LOGIN_TOKENS_KEPT = 10
+
+
 @reader_route("/accounts/ClientLogin", login=False)
 def client_login(request: Request, call: Call) -> Response:
     store = request_store(request)
@@ -296,7 +300,10 @@ def client_login(request: Request, call: Call) -> Response:
         raise ReaderError(401, "Error=BadAuthentication\n")
     limiter.succeeded(name_key)
     client = "".join(ch for ch in call.get("source", "client")[:60] if ch.isprintable()) or "client"
-    _token, secret = store.create_token(f"reader app login ({client})", user_id=user.id)
+    name = f"reader app login ({client})"
+    _token, secret = store.create_token(name, user_id=user.id)
+    # an app that logs in at every sync must not pile up live tokens: its older ones end
+    store.revoke_older_tokens(user.id, name, keep=CLIENT_LOGIN_TOKENS_KEPT)
     if call.get("output") == "json":
         return _json({"SID": secret, "LSID": secret, "Auth": secret})
     return PlainTextResponse(f"SID={secret}\nLSID={secret}\nAuth={secret}\n")

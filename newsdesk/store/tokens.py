@@ -80,6 +80,17 @@ class TokenQueries(Database):
             token_id = int(result.inserted_primary_key[0])  # type: ignore[index]
         return ApiToken(token_id, name, now, None, False, user_id), secret
 
+    def revoke_older_tokens(self, user_id: int, name: str, *, keep: int) -> int:
+        """Revoke all but the newest ``keep`` active tokens of ``user_id`` named ``name``; how many."""
+        with self.transaction() as conn:
+            active = conn.execute(select(api_tokens.c.id).where(
+                api_tokens.c.user_id == user_id, api_tokens.c.name == name,
+                api_tokens.c.revoked.is_(False)).order_by(api_tokens.c.id.desc())).scalars().all()
+            older = list(active[keep:])
+            if older:
+                conn.execute(update(api_tokens).where(api_tokens.c.id.in_(older)).values(revoked=True))
+        return len(older)
+
     def list_tokens(self, *, user_id: int | None = None) -> list[ApiToken]:
         """Every token, or only ``user_id``'s."""
         query = select(api_tokens).order_by(api_tokens.c.id)
