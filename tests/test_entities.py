@@ -270,6 +270,14 @@ def test_a_dotted_abbreviation_keeps_its_last_dot_and_a_sentence_end_does_not(ba
         assert text[m.start:m.end] == m.name
 
 
+@pytest.mark.parametrize("model", BACKENDS)
+def test_a_known_place_named_like_an_organisation_stays_a_place(model: str) -> None:
+    text = "Settlers in the West Bank protested on Sunday. Lowick Savings Bank closed two branches."
+    groups = entity_groups(text, model=model, language="en")
+    assert _group(groups, "West Bank").type == "place"
+    assert _group(groups, "Lowick Savings Bank").type == "org"
+
+
 def test_a_person_after_in_is_a_place_throughout_the_text() -> None:
     nlp = spacy.blank("en")
     ruler = nlp.add_pipe("entity_ruler")
