@@ -252,6 +252,32 @@ def test_place_words_make_places_in_the_rules() -> None:
     assert found == {("Hollin Dam", "place")}
 
 
+@pytest.mark.parametrize("backend", ["spacy", "rules"])
+def test_a_dotted_abbreviation_keeps_its_last_dot_and_a_sentence_end_does_not(backend: str) -> None:
+    text = "U.S. envoys met the U.N. team. Both sides blamed the U.K. Talks with Veridia resume in Lowick."
+    if backend == "spacy":
+        nlp = spacy.blank("en")
+        ruler = nlp.add_pipe("entity_ruler")
+        ruler.add_patterns([{"label": "GPE", "pattern": [{"ORTH": p}]} for p in ("U.S.", "U.K.", "Lowick")]  # type: ignore[attr-defined]
+                           + [{"label": "ORG", "pattern": [{"ORTH": "U.N."}]}])
+        mentions = extract_entities(text, nlp=nlp)
+    else:
+        mentions = extract_rule_entities(text)
+    names = {m.name for m in mentions}
+    assert {"U.S.", "U.N.", "U.K."} <= names
+    assert "Lowick" in names and "Lowick." not in names
+    for m in mentions:
+        assert text[m.start:m.end] == m.name
+
+
+@pytest.mark.parametrize("model", BACKENDS)
+def test_a_known_place_named_like_an_organisation_stays_a_place(model: str) -> None:
+    text = "Settlers in the West Bank protested on Sunday. Lowick Savings Bank closed two branches."
+    groups = entity_groups(text, model=model, language="en")
+    assert _group(groups, "West Bank").type == "place"
+    assert _group(groups, "Lowick Savings Bank").type == "org"
+
+
 def test_a_person_after_in_is_a_place_throughout_the_text() -> None:
     nlp = spacy.blank("en")
     ruler = nlp.add_pipe("entity_ruler")

@@ -161,10 +161,13 @@ def chunks(text: str, size: int = CHUNK_CHARS) -> list[tuple[int, str]]:
 
 _LEADING = re.compile(r"^(?:the|The|THE)\s+")
 _TRAILING = re.compile(r"(?:['’]s|['’])$")
+#: a name ending in a dotted abbreviation once its last dot is cut ("U.S", "the U.K")
+_DOTTED_END = re.compile(r"(?:^|\s)[A-Z](?:\.[A-Z])+$")
 
 
 def _clean_span(text: str, start: int, end: int) -> tuple[int, int] | None:
-    """Trim a span to the name: no leading "the", possessive, honorific, bracket or line break."""
+    """Trim a span to the name: no leading "the", possessive, honorific, bracket, line break or trailing
+    punctuation (a dotted abbreviation keeps its last dot: "U.S.")."""
     span = text[start:end]
     for stop in ("(", "\n", ")"):
         if stop in span:
@@ -175,6 +178,8 @@ def _clean_span(text: str, start: int, end: int) -> tuple[int, int] | None:
     if rest and first.rstrip(".") in HONORIFICS:
         start, span = start + len(first) + 1, rest.lstrip()
     span = _TRAILING.sub("", span.rstrip(" ,.;:-–")).rstrip(" ,.;:-–")
+    if _DOTTED_END.search(span) and text[start + len(span):start + len(span) + 1] == ".":
+        span += "."  # "U.S." keeps its last dot, as the rules keep it
     if len(span) < 2 or len(span) > 100 or not span[0].isalnum() or not any(c.isalpha() for c in span):
         return None
     if span in COMMON_WORDS:

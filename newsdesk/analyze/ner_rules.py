@@ -83,7 +83,8 @@ Beijing, Beirut, Berlin, Bogota, Brussels, Bucharest, Budapest, Buenos Aires, Ca
 Copenhagen, Damascus, Dublin, Geneva, Havana, Helsinki, Islamabad, Istanbul, Jakarta, Jerusalem,
 Kabul, Kyiv, Kiev, Lima, Lisbon, London, Los Angeles, Madrid, Manila, Mexico City, Minsk, Moscow,
 Mumbai, Nairobi, New Delhi, New York, Oslo, Ottawa, Paris, Prague, Pyongyang, Rome, Seoul,
-Shanghai, Stockholm, Sydney, Taipei, Tehran, Tokyo, Toronto, Vienna, Warsaw, Washington, Wellington
+Shanghai, Stockholm, Sydney, Taipei, Tehran, Tokyo, Toronto, Vienna, Warsaw, Washington, Wellington,
+West Bank, Gaza Strip
 """)
 
 #: capitalised words that are not names on their own (sentence starters, days, months, pronouns)
