@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import signal
 import socket
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -83,6 +84,33 @@ def test_serve_polls_a_feed_on_its_schedule_and_shows_the_new_entry(server: Loop
     assert "Traceback" not in (tmp_path / "serve.log").read_text()
 
 
+def test_serve_with_two_processes_runs_one_schedule(server: LoopbackServer, tmp_path: Path) -> None:
+    """``serve --workers 2`` on SQLite: one of the two server processes runs the schedule (the
+    other only serves), so a due feed is polled once per interval, not once per process."""
+    interval = 3
+    env = desk_env(f"sqlite:///{tmp_path / 'desk.db'}", tmp_path, poll_interval=interval)
+    feed_url = _publish(server, 1)
+    newsdesk(env, "add", "--no-analyze", feed_url)
+    port = _free_port()
+    serve = start(env, "serve", "--workers", "2", "--port", str(port), log=tmp_path / "serve.log")
+    try:
+        wait_for(lambda: _get(f"http://127.0.0.1:{port}/"), timeout=60, what="serve to answer")
+        since = len(server.requests_to("/feed.xml"))
+        window = 8 * interval
+        time.sleep(window)
+        polls = [r.at for r in server.requests_to("/feed.xml")][since:]
+    finally:
+        code = stop(serve)
+    log = (tmp_path / "serve.log").read_text()
+    assert code in (0, -signal.SIGTERM), log
+    assert "Traceback" not in log
+    gaps = [round(b - a, 2) for a, b in zip(polls, polls[1:], strict=False)]
+    # polled on its schedule, by one process: never two polls within one interval
+    assert len(polls) >= 3, polls
+    assert len(polls) <= window // interval + 1, gaps
+    assert min(gaps) >= interval / 2, gaps
+
+
 def test_run_keeps_the_desk_current_headless_and_stops_cleanly(server: LoopbackServer, tmp_path: Path) -> None:
     env = desk_env(f"sqlite:///{tmp_path / 'desk.db'}", tmp_path, poll_interval=2)
     feed_url = _publish(server, 1)
@@ -116,3 +144,16 @@ def _get(url: str) -> str:
         return httpx.get(url, timeout=10).text
     except httpx.TransportError:
         return ""
+
+
+def test_the_schedule_lock_has_one_holder_at_a_time(tmp_path: Path) -> None:
+    from newsdesk.jobs.schedule_lock import ScheduleLock
+
+    url = f"sqlite:///{tmp_path / 'desk.db'}"
+    first, second = ScheduleLock(url), ScheduleLock(url)
+    assert first.acquire() and not second.acquire()  # flock: one holder, whichever file handle
+    assert (tmp_path / "desk.db.schedule.lock").read_text().strip().isdigit()
+    first.release()
+    assert second.acquire() and not first.acquire()
+    second.release()
+    assert ScheduleLock("postgresql://db/desk").acquire()  # PostgreSQL: the database keeps one schedule
