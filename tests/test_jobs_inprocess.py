@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import signal
 import socket
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -96,8 +95,9 @@ def test_serve_with_two_processes_runs_one_schedule(server: LoopbackServer, tmp_
     try:
         wait_for(lambda: _get(f"http://127.0.0.1:{port}/"), timeout=60, what="serve to answer")
         since = len(server.requests_to("/feed.xml"))
-        window = 8 * interval
-        time.sleep(window)
+        # five polls in a row (a loaded machine is slow to tick: no fixed window)
+        wait_for(lambda: len(server.requests_to("/feed.xml")) >= since + 5, timeout=240,
+                 what="five more polls")
         polls = [r.at for r in server.requests_to("/feed.xml")][since:]
     finally:
         code = stop(serve)
@@ -105,9 +105,7 @@ def test_serve_with_two_processes_runs_one_schedule(server: LoopbackServer, tmp_
     assert code in (0, -signal.SIGTERM), log
     assert "Traceback" not in log
     gaps = [round(b - a, 2) for a, b in zip(polls, polls[1:], strict=False)]
-    # polled on its schedule, by one process: never two polls within one interval
-    assert len(polls) >= 3, polls
-    assert len(polls) <= window // interval + 1, gaps
+    # a poll moves the feed's next poll time `interval` on: one schedule never polls sooner
     assert min(gaps) >= interval / 2, gaps
 
 
