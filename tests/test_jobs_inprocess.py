@@ -8,6 +8,7 @@ import signal
 import socket
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -155,3 +156,36 @@ def test_the_schedule_lock_has_one_holder_at_a_time(tmp_path: Path) -> None:
     assert second.acquire() and not first.acquire()
     second.release()
     assert ScheduleLock("postgresql://db/desk").acquire()  # PostgreSQL: the database keeps one schedule
+
+
+def test_a_poll_queued_before_the_feed_was_polled_does_nothing(server: LoopbackServer, tmp_path: Path) -> None:
+    """A tick found the feed due while its previous poll was finishing and queued it again: that
+    job does nothing (no second GET). (A retry of a failed poll still polls: test_jobs_workers.)"""
+    import asyncio
+
+    from newsdesk.config import load_settings
+    from newsdesk.jobs.desk import JobDesk
+    from newsdesk.store import Store
+
+    url = f"sqlite:///{tmp_path / 'desk.db'}"
+    settings = load_settings(data_dir=tmp_path, database_url=url, environ={}, allow_private_addresses=True,
+                             min_host_delay=0, host_delay_jitter=0)
+    store = Store(url)
+    feed, _created = store.add_feed(_publish(server, 1), "Loopback Courier")
+    desk = JobDesk(settings, store=store)
+
+    async def run_queue(defer: Any) -> None:
+        async with desk.app.open_async():
+            await asyncio.to_thread(defer)
+            await desk.app.run_worker_async(wait=False, install_signal_handlers=False)
+
+    def queue_then_poll_elsewhere() -> None:
+        assert desk.defer_poll(feed.id)
+        store.record_feed_success(feed.id, interval=60)  # another poll finished after it was queued
+
+    asyncio.run(run_queue(queue_then_poll_elsewhere))
+    assert not server.requests_to("/feed.xml")
+    asyncio.run(run_queue(lambda: desk.defer_poll(feed.id)))  # queued after the last poll: it polls
+    assert len(server.requests_to("/feed.xml")) == 1
+    desk.close()
+    store.close()
