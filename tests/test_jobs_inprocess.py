@@ -8,6 +8,7 @@ import signal
 import socket
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -83,6 +84,32 @@ def test_serve_polls_a_feed_on_its_schedule_and_shows_the_new_entry(server: Loop
     assert "Traceback" not in (tmp_path / "serve.log").read_text()
 
 
+def test_serve_with_two_processes_runs_one_schedule(server: LoopbackServer, tmp_path: Path) -> None:
+    """``serve --workers 2`` on SQLite: one of the two server processes runs the schedule (the
+    other only serves), so a due feed is polled once per interval, not once per process."""
+    interval = 3
+    env = desk_env(f"sqlite:///{tmp_path / 'desk.db'}", tmp_path, poll_interval=interval)
+    feed_url = _publish(server, 1)
+    newsdesk(env, "add", "--no-analyze", feed_url)
+    port = _free_port()
+    serve = start(env, "serve", "--workers", "2", "--port", str(port), log=tmp_path / "serve.log")
+    try:
+        wait_for(lambda: _get(f"http://127.0.0.1:{port}/"), timeout=60, what="serve to answer")
+        since = len(server.requests_to("/feed.xml"))
+        # five polls in a row (a loaded machine is slow to tick: no fixed window)
+        wait_for(lambda: len(server.requests_to("/feed.xml")) >= since + 5, timeout=240,
+                 what="five more polls")
+        polls = [r.at for r in server.requests_to("/feed.xml")][since:]
+    finally:
+        code = stop(serve)
+    log = (tmp_path / "serve.log").read_text()
+    assert code in (0, -signal.SIGTERM), log
+    assert "Traceback" not in log
+    gaps = [round(b - a, 2) for a, b in zip(polls, polls[1:], strict=False)]
+    # a poll moves the feed's next poll time `interval` on: one schedule never polls sooner
+    assert min(gaps) >= interval / 2, gaps
+
+
 def test_run_keeps_the_desk_current_headless_and_stops_cleanly(server: LoopbackServer, tmp_path: Path) -> None:
     env = desk_env(f"sqlite:///{tmp_path / 'desk.db'}", tmp_path, poll_interval=2)
     feed_url = _publish(server, 1)
@@ -116,3 +143,49 @@ def _get(url: str) -> str:
         return httpx.get(url, timeout=10).text
     except httpx.TransportError:
         return ""
+
+
+def test_the_schedule_lock_has_one_holder_at_a_time(tmp_path: Path) -> None:
+    from newsdesk.jobs.schedule_lock import ScheduleLock
+
+    url = f"sqlite:///{tmp_path / 'desk.db'}"
+    first, second = ScheduleLock(url), ScheduleLock(url)
+    assert first.acquire() and not second.acquire()  # flock: one holder, whichever file handle
+    assert (tmp_path / "desk.db.schedule.lock").read_text().strip().isdigit()
+    first.release()
+    assert second.acquire() and not first.acquire()
+    second.release()
+    assert ScheduleLock("postgresql://db/desk").acquire()  # PostgreSQL: the database keeps one schedule
+
+
+def test_a_poll_queued_before_the_feed_was_polled_does_nothing(server: LoopbackServer, tmp_path: Path) -> None:
+    """A tick found the feed due while its previous poll was finishing and queued it again: that
+    job does nothing (no second GET). (A retry of a failed poll still polls: test_jobs_workers.)"""
+    import asyncio
+
+    from newsdesk.config import load_settings
+    from newsdesk.jobs.desk import JobDesk
+    from newsdesk.store import Store
+
+    url = f"sqlite:///{tmp_path / 'desk.db'}"
+    settings = load_settings(data_dir=tmp_path, database_url=url, environ={}, allow_private_addresses=True,
+                             min_host_delay=0, host_delay_jitter=0)
+    store = Store(url)
+    feed, _created = store.add_feed(_publish(server, 1), "Loopback Courier")
+    desk = JobDesk(settings, store=store)
+
+    async def run_queue(defer: Any) -> None:
+        async with desk.app.open_async():
+            await asyncio.to_thread(defer)
+            await desk.app.run_worker_async(wait=False, install_signal_handlers=False)
+
+    def queue_then_poll_elsewhere() -> None:
+        assert desk.defer_poll(feed.id)
+        store.record_feed_success(feed.id, interval=60)  # another poll finished after it was queued
+
+    asyncio.run(run_queue(queue_then_poll_elsewhere))
+    assert not server.requests_to("/feed.xml")
+    asyncio.run(run_queue(lambda: desk.defer_poll(feed.id)))  # queued after the last poll: it polls
+    assert len(server.requests_to("/feed.xml")) == 1
+    desk.close()
+    store.close()

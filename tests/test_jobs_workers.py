@@ -175,3 +175,63 @@ def test_jobs_commands_refuse_cleanly(desk: Store, pg_url: str, tmp_path: Path) 
     assert missing.returncode == 6 and "no job" in missing.stderr and "Traceback" not in missing.stderr
     bad = newsdesk(env, "jobs", "--status", "sleeping", check=False)
     assert bad.returncode == 2 and "unknown job status" in bad.stderr
+
+
+def _feed(server: LoopbackServer) -> str:
+    server.route("/feed.xml", body=("<?xml version='1.0'?><rss version='2.0'><channel><title>Steady Feed</title>"
+                                    f"<link>{server.url('/')}</link><description>x</description></channel></rss>"),
+                 headers={"Content-Type": "application/rss+xml"})
+    return server.url("/feed.xml")
+
+
+def test_two_workers_poll_a_due_feed_once_per_interval(desk: Store, pg_url: str, tmp_path: Path) -> None:
+    """Every worker runs procrastinate's periodic deferrer, yet the schedule is one: a due feed is
+    polled once per interval, not once per worker."""
+    interval = 3
+    env = desk_env(pg_url, tmp_path, poll_interval=interval)
+    with LoopbackServer() as server:
+        server.route("/robots.txt", body="User-agent: *\nAllow: /\n", headers={"Content-Type": "text/plain"})
+        desk.add_feed(_feed(server), "Steady Feed")
+        workers = [start(env, "worker", "--concurrency", "2", log=tmp_path / f"worker{i}.log") for i in (1, 2)]
+        try:
+            wait_for(lambda: server.requests_to("/feed.xml"), timeout=120, what="the first poll")
+            since = len(server.requests_to("/feed.xml"))
+            # five polls in a row (a loaded machine is slow to tick: no fixed window)
+            wait_for(lambda: len(server.requests_to("/feed.xml")) >= since + 5, timeout=240,
+                     what="five more polls")
+            polls = [r.at for r in server.requests_to("/feed.xml")][since:]
+        finally:
+            assert [stop(w) for w in workers] == [0, 0]
+    gaps = [round(b - a, 2) for a, b in zip(polls, polls[1:], strict=False)]
+    # a poll moves the feed's next poll time `interval` on: one schedule never polls sooner
+    assert min(gaps) >= interval / 2, gaps
+
+
+def test_a_worker_takes_its_queues_only_and_retry_failed_runs_every_failed_job(desk: Store, pg_url: str,
+                                                                              tmp_path: Path) -> None:
+    env = desk_env(pg_url, tmp_path, job_max_attempts=1)
+    with LoopbackServer() as server:
+        server.route("/robots.txt", body="User-agent: *\nAllow: /\n", headers={"Content-Type": "text/plain"})
+        server.route("/gone", status=410, body="gone", headers={"Content-Type": "text/plain"})
+        queued = json.loads(newsdesk(env, "add", "--enqueue", server.url("/gone"), "--json").stdout)
+        job_id = queued[0]["job_id"]
+        scheduler = start(env, "worker", "--queues", "schedule,analysis", log=tmp_path / "sched.log")
+        try:
+            wait_for(lambda: [j for j in jobs_json(env)["jobs"] if j["task"] == "enqueue_due_feeds"
+                              and j["status"] == "done"][2:], timeout=120, what="three ticks")
+            mine = next(j for j in jobs_json(env)["jobs"] if j["id"] == job_id)
+            assert mine["status"] == "queued" and mine["attempts"] == 0, mine  # not its queue
+            assert not server.requests_to("/gone")
+        finally:
+            assert stop(scheduler) == 0, (tmp_path / "sched.log").read_text()
+        ingest = start(env, "worker", "--queues", "ingest", log=tmp_path / "ingest.log")
+        try:
+            wait_for(lambda: [j for j in jobs_json(env, "--status", "failed")["jobs"] if j["id"] == job_id],
+                     timeout=60, what="the add_target job to fail")
+            again = newsdesk(env, "jobs", "retry", "--failed").stdout
+            assert again.strip() == f"1 failed jobs queued again: {job_id}"
+            wait_for(lambda: len(server.requests_to("/gone")) >= 2, timeout=60, what="the job to run again")
+            wait_for(lambda: next(j for j in jobs_json(env)["jobs"] if j["id"] == job_id)["status"] == "failed",
+                     timeout=60, what="the job to fail again")
+        finally:
+            assert stop(ingest) == 0, (tmp_path / "ingest.log").read_text()

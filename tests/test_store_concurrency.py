@@ -12,10 +12,14 @@ from typing import Any
 
 import pytest
 
+from newsdesk.analyze.dedupe import Fingerprint
 from newsdesk.analyze.stories import StoreIndex, StreamClusterer, assign_story
+from newsdesk.collect.identity import identity_url
 from newsdesk.config import Settings
 from newsdesk.errors import StoreError
-from newsdesk.models import ExtractedArticle
+from newsdesk.extract import extract_document
+from newsdesk.ingest import store_document
+from newsdesk.models import Document, ExtractedArticle, IngestOutcome
 from newsdesk.store import Store
 from newsdesk.store.entities import EntityGroup
 
@@ -238,3 +242,36 @@ def test_a_saved_search_name_taken_twice_at_once_is_one_row_and_one_clear_error(
 def test_a_refused_write_is_a_store_error_not_a_driver_exception(any_store: Store) -> None:
     with pytest.raises(StoreError), any_store.transaction() as conn:
         any_store.link_duplicate(conn, 999_001, 999_002, "exact", 1.0)  # no such articles
+
+
+def _copy_page(n: int) -> Document:
+    body = "".join(f"<p>{STORY_TEXT}Paragraph {i} carries the agency's wording unchanged.</p>" for i in range(4))
+    html = (f"<!doctype html><html><head><title>Tavel water talks resume</title><meta property='og:site_name' "
+            f"content='Outlet {n}'></head><body><article><h1>Tavel water talks resume</h1>{body}</article>"
+            "</body></html>")
+    return Document(url=f"https://outlet{n}.example/tavel", content=html.encode(),
+                    content_type="text/html; charset=utf-8")
+
+
+def test_two_copies_stored_at_once_end_with_one_original(pg_store: Store, settings: Settings) -> None:
+    """Worker A is storing one copy (row written, not committed) when worker B stores another
+    copy of the same article: B waits for A's commit and links to A's article as its original,
+    rather than both becoming originals."""
+    first = _copy_page(1)
+    extracted_a = extract_document(first)
+    canonical_a = identity_url(first.url, extracted_a.canonical_url)
+    fingerprint = Fingerprint.of(extracted_a.text, settings.near_duplicate_threshold)
+    outcome: list[IngestOutcome] = []
+    worker_b = threading.Thread(target=lambda: outcome.append(store_document(pg_store, settings, _copy_page(2))))
+    with pg_store.transaction() as conn:  # worker A, inside store_document
+        pg_store.lock(conn, "copies")
+        stored_a = pg_store.save_article(conn, extracted_a, canonical_url=canonical_a,
+                                         content_hash=fingerprint.content_hash, domain="outlet1.example")
+        pg_store.save_fingerprint(conn, stored_a.id, fingerprint.signature, fingerprint.buckets)
+        worker_b.start()
+        worker_b.join(3.0)
+        assert worker_b.is_alive(), "storing a copy did not wait for the other worker's lock"
+    worker_b.join(60)
+    assert [(o.action, o.duplicate_of) for o in outcome] == [("duplicate", stored_a.id)]
+    originals = [a for a in pg_store.list_articles(limit=10, include_duplicates=True) if a.duplicate_of is None]
+    assert [a.id for a in originals] == [stored_a.id]

@@ -30,7 +30,8 @@ def serve(
                                    "`newsdesk worker` processes (on SQLite they always run in serve)."),
     workers: int = typer.Option(1, "--workers", min=1, max=64,
                                 help="Server processes sharing the port (SQLite readers run in parallel in "
-                                "WAL mode); each runs its own job worker unless --no-worker on PostgreSQL."),
+                                "WAL mode); each runs the jobs its requests queue, one (SQLite: the holder of "
+                                "the desk's schedule lock) also the schedule; --no-worker on PostgreSQL: none."),
 ) -> None:
     """Serve the web reader and the JSON API (OpenAPI schema at /openapi.json), and keep the desk
     current: the schedule and the jobs run in this process (see docs/jobs.md)."""
@@ -46,7 +47,9 @@ def serve(
     application = create_app(settings, run_worker=run_worker) if workers == 1 else None
     listener = listen(host, port)
     port = int(listener.getsockname()[1])
-    jobs_note = "jobs run in this process" if run_worker else "jobs left to workers"
+    jobs_note = "jobs left to workers" if not run_worker else (
+        "jobs run in this process" if workers == 1 else
+        "jobs run in the server processes, the schedule in one of them")
     console.print(f"newsdesk serving {redact_url(settings.resolved_database_url)} on http://{host}:{port}"
                   f"{' (read-only)' if settings.read_only else ''}"
                   f"{f' with {workers} processes' if workers > 1 else ''}; {jobs_note}", highlight=False)

@@ -130,8 +130,12 @@ class JobDesk:
         return job_id
 
     def defer_poll(self, feed_id: int) -> int | None:
+        """Queue a poll of one feed; its first run skips it if the feed is polled meanwhile."""
+        from newsdesk.store import utcnow
+
         key = f"feed:{feed_id}"
-        return self.defer(self.tasks.poll_feed, lock=key, queueing_lock=key, feed_id=feed_id)
+        return self.defer(self.tasks.poll_feed, lock=key, queueing_lock=key, feed_id=feed_id,
+                          queued_at=utcnow().isoformat())
 
     def defer_page(self, url: str, *, hints: Hints, feed_id: int | None, fallback_html: str) -> int | None:
         key = f"page:{normalize_url(url)}"

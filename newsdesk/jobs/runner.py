@@ -1,13 +1,24 @@
 """Running the jobs: a procrastinate worker with the schedule, in a process of its own
-(``newsdesk worker``), headless (``newsdesk run``) or inside the web server (``newsdesk serve``)."""
+(``newsdesk worker``), headless (``newsdesk run``) or inside the web server (``newsdesk serve``).
+
+On PostgreSQL every worker runs procrastinate's periodic deferrer (the database makes one job per
+tick). On SQLite the queue is in each process's memory, so only the process holding the desk's
+:class:`~newsdesk.jobs.schedule_lock.ScheduleLock` runs the deferrer: ``serve --workers N`` has
+one schedule, and so has a ``serve`` and a ``run`` on one desk."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Iterable
 
+from procrastinate.periodic import PeriodicDeferrer, PeriodicRegistry
+
 from newsdesk.jobs.desk import JobDesk
+from newsdesk.jobs.schedule_lock import ScheduleLock
+
+log = logging.getLogger(__name__)
 
 #: seconds a stopping worker waits for its running jobs before aborting them
 SHUTDOWN_GRACE = 30.0
@@ -52,6 +63,10 @@ async def run_jobs(desk: JobDesk, *, concurrency: int = 4, queues: Iterable[str]
                    install_signal_handlers=install_signal_handlers, update_heartbeat_interval=heartbeat,
                    stalled_worker_timeout=3 * heartbeat, shutdown_graceful_timeout=SHUTDOWN_GRACE,
                    fetch_job_polling_interval=min(5.0, float(desk.settings.scheduler_interval)))
+    schedule = None
+    if not desk.durable:  # the worker runs the jobs; the schedule runs where the lock is held
+        registry, desk.app.periodic_registry = desk.app.periodic_registry, PeriodicRegistry()
+        schedule = asyncio.create_task(run_schedule_when_locked(desk, registry), name="newsdesk-schedule")
     try:
         if opened:
             await desk.app.run_worker_async(**options)  # type: ignore[arg-type]
@@ -59,4 +74,24 @@ async def run_jobs(desk: JobDesk, *, concurrency: int = 4, queues: Iterable[str]
             async with desk.app.open_async():
                 await desk.app.run_worker_async(**options)  # type: ignore[arg-type]
     finally:
+        if schedule is not None:
+            schedule.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await schedule
         desk.close()
+
+
+async def run_schedule_when_locked(desk: JobDesk, registry: PeriodicRegistry) -> None:
+    """Run procrastinate's periodic deferrer over ``registry`` while this process holds the desk's
+    schedule lock; until then try again each tick (the holder may stop or die)."""
+    lock = ScheduleLock(desk.settings.resolved_database_url)
+    interval = max(1.0, float(desk.settings.scheduler_interval))
+    try:
+        if not lock.acquire():
+            log.info("another process runs the schedule of this desk (%s); this one serves", lock.path)
+            while not lock.acquire():
+                await asyncio.sleep(interval)
+            log.info("this process now runs the schedule of this desk")
+        await PeriodicDeferrer(registry=registry, **desk.app.periodic_defaults).worker()
+    finally:
+        lock.release()

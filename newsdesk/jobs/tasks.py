@@ -14,7 +14,7 @@ import functools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from procrastinate import JobContext, RetryStrategy
@@ -78,11 +78,15 @@ def register_tasks(desk: JobDesk) -> DeskTasks:
     retries = settings.job_max_attempts - 1
     retry: Any = RetryStrategy(max_attempts=retries, exponential_wait=settings.job_retry_delay) if retries else False
 
-    def job(name: str, queue: str, *, retry: Any = retry) -> Callable[[Callable[..., Any]], Any]:
-        """Register ``func`` as task ``newsdesk.<name>``; the error of a failed run is recorded."""
+    def job(name: str, queue: str, *, retry: Any = retry,
+            with_attempts: bool = False) -> Callable[[Callable[..., Any]], Any]:
+        """Register ``func`` as task ``newsdesk.<name>``; the error of a failed run is recorded.
+        ``with_attempts``: ``func`` is told how many runs of its job came before (``attempts``)."""
         def decorate(func: Callable[..., Any]) -> Any:
             @functools.wraps(func)
             def run(context: JobContext, **kwargs: Any) -> Any:
+                if with_attempts:
+                    kwargs["attempts"] = context.job.attempts
                 try:
                     return func(**kwargs)
                 except Exception as exc:
@@ -105,13 +109,20 @@ def register_tasks(desk: JobDesk) -> DeskTasks:
         if outcomes and all(o.action == "failed" for o in outcomes):
             raise JobFailedError(_failures(outcomes), source=target)
 
-    @job("poll_feed", "ingest")
-    def poll_feed(feed_id: int) -> None:
-        """One conditional GET of a feed; its new entries become fetch_page jobs."""
+    @job("poll_feed", "ingest", with_attempts=True)
+    def poll_feed(feed_id: int, queued_at: str | None = None, attempts: int = 0) -> None:
+        """One conditional GET of a feed; its new entries become fetch_page jobs.
+
+        A first run does nothing when the feed was polled after this job was queued: a tick
+        that found the feed due while its previous poll was finishing queued it again (the
+        queueing lock is free once that poll is done). A retry always polls."""
         try:
             feed = desk.store.get_feed(feed_id)
         except NotFoundError:
             return  # unsubscribed meanwhile
+        if (not attempts and queued_at and feed.last_fetched is not None
+                and feed.last_fetched > datetime.fromisoformat(queued_at)):
+            return
         outcomes = list(desk.ingestor().poll_feed(feed))
         if outcomes and outcomes[0].action == "failed" and outcomes[0].target == feed.url:
             raise JobFailedError(_failures(outcomes[:1]), source=feed.url)
