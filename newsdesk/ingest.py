@@ -281,6 +281,12 @@ class Ingestor:
 
     def _ingest_entries(self, feed: Feed, result: FetchResult,
                         parsed: feedmod.ParsedFeed) -> Iterator[IngestOutcome]:
+        if parsed.unusable_links:
+            # one line for the feed, not one per entry: a feed may hold thousands of them
+            count = len(parsed.unusable_links)
+            yield IngestOutcome(feed.url, "skipped", detail=(
+                f"{count} {'entry' if count == 1 else 'entries'} whose link is not a usable http(s) URL "
+                f"(first: {parsed.unusable_links[0][:120]!r})"))
         for entry in parsed.entries:
             if not entry.url:
                 continue

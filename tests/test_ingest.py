@@ -152,6 +152,23 @@ def test_a_feed_turned_hostile_is_recorded_and_poll_goes_on(server: LoopbackServ
     assert feeds[server.url("/good.xml")].error_count == 0 and feeds[server.url("/good.xml")].last_status != "error"
 
 
+@pytest.mark.parametrize("link", ["http://[::1", "http://[zz]/", "javascript:alert(1)"])
+def test_entries_with_unusable_links_are_reported_and_the_rest_added(server: LoopbackServer, store: Store,
+                                                                      settings: Settings, link: str) -> None:
+    html_route(server, "/a", page("Port talks resume", BODY, published="2026-10-05T08:00:00Z",
+                                  outlet="Meridian Wire"))
+    server.route("/mixed.xml", headers={"Content-Type": "application/rss+xml"},
+                 body=rss([("Broken", link, "Sun, 04 Oct 2026 08:00:00 GMT"), ("Broken too", link, ""),
+                           ("Port talks resume", server.url("/a"), "Mon, 05 Oct 2026 08:00:00 GMT")]))
+    with Ingestor(store, settings, analyze=False) as ingestor:
+        outcomes = ingestor.add([server.url("/mixed.xml")])
+    assert [o.action for o in outcomes] == ["subscribed", "skipped", "added"], outcomes
+    skipped = outcomes[1]
+    assert skipped.target == server.url("/mixed.xml") and skipped.detail.startswith("2 entries whose link")
+    assert link in skipped.detail and "\n" not in skipped.detail
+    assert store.count_articles() == 1
+
+
 def test_jsonl_and_opml_targets(tmp_path: Path, server: LoopbackServer, store: Store, settings: Settings) -> None:
     records = tmp_path / "export.jsonl"
     records.write_text("\n".join([
