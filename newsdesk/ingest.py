@@ -244,6 +244,7 @@ class Ingestor:
 
     def _ingest_sitemap(self, result: FetchResult, depth: int) -> Iterator[IngestOutcome]:
         parsed = sitemaps.parse_sitemap(result.content, result.url)
+        yield from _skipped(result.url, parsed.unusable_locs, "location", "locations")
         for page in parsed.pages:
             yield from self.follow_ups.page(page.url, hints={"title": page.title, "published": page.published},
                                             feed_id=None, fallback_html="")
@@ -281,12 +282,7 @@ class Ingestor:
 
     def _ingest_entries(self, feed: Feed, result: FetchResult,
                         parsed: feedmod.ParsedFeed) -> Iterator[IngestOutcome]:
-        if parsed.unusable_links:
-            # one line for the feed, not one per entry: a feed may hold thousands of them
-            count = len(parsed.unusable_links)
-            yield IngestOutcome(feed.url, "skipped", detail=(
-                f"{count} {'entry' if count == 1 else 'entries'} whose link is not a usable http(s) URL "
-                f"(first: {parsed.unusable_links[0][:120]!r})"))
+        yield from _skipped(feed.url, parsed.unusable_links, "entry", "entries")
         for entry in parsed.entries:
             if not entry.url:
                 continue
@@ -407,3 +403,12 @@ def link_copies(store: Store, conn: Connection, article_id: int, extracted: Extr
     kind, score = originals.get(earliest) or next(iter(originals.values()))
     store.link_duplicate(conn, article_id, earliest, kind, score)
     return earliest
+
+
+def _skipped(source: str, links: list[str], one: str, many: str) -> Iterator[IngestOutcome]:
+    """One ``skipped`` line for the items of ``source`` (feed entries, sitemap locations) whose link is
+    not a usable http(s) URL — one for the source, not one per item: a feed may hold thousands."""
+    if links:
+        yield IngestOutcome(source, "skipped", detail=(
+            f"{len(links)} {one if len(links) == 1 else many} whose link is not a usable http(s) URL "
+            f"(first: {links[0][:120]!r})"))

@@ -169,6 +169,26 @@ def test_entries_with_unusable_links_are_reported_and_the_rest_added(server: Loo
     assert store.count_articles() == 1
 
 
+def test_sitemap_locations_with_unusable_links_are_reported(server: LoopbackServer, store: Store,
+                                                            settings: Settings) -> None:
+    html_route(server, "/a", page("Port talks resume", BODY, published="2026-10-05T08:00:00Z",
+                                  outlet="Meridian Wire"))
+    urlset = ('<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+              f'<url><loc>http://[::1</loc></url><url><loc>{server.url("/a")}</loc></url></urlset>')
+    server.route("/pages.xml", headers={"Content-Type": "application/xml"}, body=urlset)
+    index = ('<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+             f'<sitemap><loc>http://[zz]/</loc></sitemap><sitemap><loc>{server.url("/pages.xml")}</loc></sitemap>'
+             "</sitemapindex>")
+    server.route("/index.xml", headers={"Content-Type": "application/xml"}, body=index)
+    with Ingestor(store, settings, analyze=False) as ingestor:
+        outcomes = ingestor.add([server.url("/index.xml")])
+    skipped = [(o.target, o.detail) for o in outcomes if o.action == "skipped"]
+    assert skipped == [
+        (server.url("/index.xml"), "1 location whose link is not a usable http(s) URL (first: 'http://[zz]/')"),
+        (server.url("/pages.xml"), "1 location whose link is not a usable http(s) URL (first: 'http://[::1')")]
+    assert [o.action for o in outcomes if o.action != "skipped"] == ["added"]
+
+
 def test_jsonl_and_opml_targets(tmp_path: Path, server: LoopbackServer, store: Store, settings: Settings) -> None:
     records = tmp_path / "export.jsonl"
     records.write_text("\n".join([
