@@ -189,6 +189,18 @@ def test_sitemap_locations_with_unusable_links_are_reported(server: LoopbackServ
     assert [o.action for o in outcomes if o.action != "skipped"] == ["added"]
 
 
+def test_opml_outlines_with_unusable_links_are_reported(tmp_path: Path, server: LoopbackServer, store: Store,
+                                                        settings: Settings) -> None:
+    server.route("/feed.xml", headers={"Content-Type": "application/rss+xml"}, body=rss([]))
+    opml = tmp_path / "subs.opml"
+    opml.write_text(f"""<?xml version="1.0"?><opml version="2.0"><body><outline text="bad" xmlUrl="http://[::1"/>
+<outline text="Wire" type="rss" xmlUrl="{server.url('/feed.xml')}"/></body></opml>""", encoding="utf-8")
+    with Ingestor(store, settings, analyze=False) as ingestor:
+        outcomes = ingestor.add([str(opml)])
+    assert [(o.action, o.target) for o in outcomes] == [("skipped", str(opml)), ("subscribed", server.url("/feed.xml"))]
+    assert outcomes[0].detail == "1 outline whose link is not a usable http(s) URL (first: 'http://[::1')"
+
+
 def test_jsonl_and_opml_targets(tmp_path: Path, server: LoopbackServer, store: Store, settings: Settings) -> None:
     records = tmp_path / "export.jsonl"
     records.write_text("\n".join([
