@@ -191,7 +191,10 @@ class Ingestor:
                 yield self.ingest_document(item)
 
     def _add_opml(self, path: Path) -> Iterator[IngestOutcome]:
-        for outline in parse_opml(path.read_bytes(), str(path)):
+        unusable: list[str] = []
+        outlines = parse_opml(path.read_bytes(), str(path), unusable)
+        yield from skipped_links(str(path), unusable, "outline", "outlines")
+        for outline in outlines:
             feed, created = self.store.add_feed(outline.url, outline.title, outline.site_url)
             yield IngestOutcome(outline.url, "subscribed" if created else "unchanged", detail=outline.title)
             yield from self.follow_ups.feed(feed)
@@ -244,6 +247,7 @@ class Ingestor:
 
     def _ingest_sitemap(self, result: FetchResult, depth: int) -> Iterator[IngestOutcome]:
         parsed = sitemaps.parse_sitemap(result.content, result.url)
+        yield from skipped_links(result.url, parsed.unusable_locs, "location", "locations")
         for page in parsed.pages:
             yield from self.follow_ups.page(page.url, hints={"title": page.title, "published": page.published},
                                             feed_id=None, fallback_html="")
@@ -281,6 +285,7 @@ class Ingestor:
 
     def _ingest_entries(self, feed: Feed, result: FetchResult,
                         parsed: feedmod.ParsedFeed) -> Iterator[IngestOutcome]:
+        yield from skipped_links(feed.url, parsed.unusable_links, "entry", "entries")
         for entry in parsed.entries:
             if not entry.url:
                 continue
@@ -401,3 +406,12 @@ def link_copies(store: Store, conn: Connection, article_id: int, extracted: Extr
     kind, score = originals.get(earliest) or next(iter(originals.values()))
     store.link_duplicate(conn, article_id, earliest, kind, score)
     return earliest
+
+
+def skipped_links(source: str, links: list[str], one: str, many: str) -> Iterator[IngestOutcome]:
+    """One ``skipped`` line for the items of ``source`` (feed entries, sitemap locations, OPML outlines)
+    whose link is not a usable http(s) URL: one for the source, not one per item (a feed may hold thousands)."""
+    if links:
+        yield IngestOutcome(source, "skipped", detail=(
+            f"{len(links)} {one if len(links) == 1 else many} whose link is not a usable http(s) URL "
+            f"(first: {links[0][:120]!r})"))

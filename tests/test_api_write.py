@@ -150,6 +150,20 @@ def test_opml_import_and_export(corpus: Corpus) -> None:
     assert broken.status_code == 422 and broken.headers["content-type"] == "application/problem+json"
 
 
+@pytest.mark.parametrize("body", [
+    b'<opml version="2.0"><body></body></opml>',
+    b'<opml version="2.0"><body><outline text="x" xmlUrl="javascript:alert(1)"/>'
+    b'<outline text="y" xmlUrl="file:///etc/passwd"/><outline text="z" xmlUrl="http://[::1/"/></body></opml>',
+], ids=["no-outlines", "no-web-feeds"])
+def test_an_opml_file_with_nothing_to_subscribe_is_not_created(corpus: Corpus, body: bytes) -> None:
+    _token, secret = corpus.store.create_token("t")
+    answer = client_for(corpus).post("/api/sources/opml", content=body,
+                                     headers={"Authorization": f"Bearer {secret}", "Content-Type": "text/x-opml"})
+    assert answer.status_code == 422, answer.text
+    assert answer.headers["content-type"] == "application/problem+json" and "no feed" in answer.json()["detail"]
+    assert corpus.store.list_feeds() == []
+
+
 def test_saved_searches(corpus: Corpus) -> None:
     _token, secret = corpus.store.create_token("t")
     client = client_for(corpus)

@@ -72,6 +72,14 @@ def test_summarize_reports_a_record_with_no_text(run: Run, tmp_path: Path) -> No
     assert code == 0 and out.startswith("1: ") and f"{records}:2: no text to summarize" in err
 
 
+def test_summarize_needs_an_id_like_cluster(run: Run, tmp_path: Path) -> None:
+    records = _write(tmp_path / "records.jsonl", {"title": "no id", "text": TEXT}, {"id": 2, "text": TEXT})
+    code, out, err = run("summarize", str(records))
+    assert code == 0, err
+    assert "None" not in out and out.startswith("2: ") and len(out.strip().splitlines()) == 1
+    assert f"{records}:1: no \"id\"" in err
+
+
 @pytest.mark.parametrize("command", ["cluster", "summarize"])
 def test_nothing_processed_is_a_failure(run: Run, tmp_path: Path, command: str) -> None:
     bad = _write(tmp_path / "bad.jsonl", "[1, 2]", {"title": "no id, no text"})

@@ -66,6 +66,31 @@ def test_database_messages_never_show_the_password(tmp_path: Path) -> None:
     assert "s3cretpw" not in line
 
 
+@pytest.mark.parametrize("url", [
+    "postgresql://127.0.0.1:{port}/news?user=reader&password=s3cretpw",   # libpq takes it as a parameter
+    "postgresql://reader:s3cret@pw@127.0.0.1:{port}/news",                # an unescaped @ in the password
+    "postgresql://reader:s3cretpw@127.0.0.1:notaport/news",               # a URL SQLAlchemy cannot parse
+    "postgresql://reader:s3cret%40pw@127.0.0.1:{port}/news",              # an escaped one
+], ids=["query-parameter", "unescaped-at", "bad-port", "escaped-at"])
+def test_no_part_of_a_password_reaches_a_message(tmp_path: Path, url: str) -> None:
+    line = assert_one_line_error(newsdesk("--db", url.format(port=_closed_port()), "ls", tmp_path=tmp_path), 5,
+                                 "cannot open database")
+    for secret in ("s3cret", "pw@", "%40pw"):
+        assert secret not in line, line
+    assert "127.0.0.1" in line
+
+
+def test_redact_url_hides_every_password() -> None:
+    from newsdesk.store.database import redact_url
+
+    assert redact_url("postgresql://u:pw@h:5432/d") == "postgresql://u:***@h:5432/d"
+    assert redact_url("postgresql://h/d?sslmode=require&password=pw&user=u") == \
+        "postgresql://h/d?sslmode=require&password=***&user=u"
+    assert redact_url("postgresql://u:p@w@h/d") == "postgresql://u:***@h/d"
+    assert redact_url("sqlite:////tmp/news.db") == "sqlite:////tmp/news.db"
+    assert redact_url("postgresql://u@h/d") == "postgresql://u@h/d"
+
+
 def test_every_sqlalchemy_error_in_a_transaction_is_a_store_error(store: Store) -> None:
     from sqlalchemy import text
 

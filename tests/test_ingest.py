@@ -116,6 +116,91 @@ def test_feed_is_subscribed_polled_conditionally_and_failures_are_kept(server: L
     assert store.count_articles() == 2  # nothing lost
 
 
+#: what once killed ``newsdesk poll`` (a traceback, nothing recorded on the feed, every later poll too)
+HOSTILE_FEEDS = {
+    "/deep.json": ("application/feed+json",
+                   '{"version": "https://jsonfeed.org/version/1.1", "items": ' + "[" * 100_000 + "]" * 100_000 + "}"),
+    "/digits.json": ("application/feed+json",
+                     '{"version": "https://jsonfeed.org/version/1.1", "items": [{"id": ' + "9" * 5000 + "}]}"),
+    "/open-attribute.xml": ("application/atom+xml",
+                            '<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><entry><title>x</title>'
+                            '\x9b< a="' + "A" * 40_000),
+}
+
+
+def test_a_feed_turned_hostile_is_recorded_and_poll_goes_on(server: LoopbackServer, store: Store,
+                                                             settings: Settings) -> None:
+    html_route(server, "/a", page("Port talks resume", BODY, published="2026-10-05T08:00:00Z",
+                                  outlet="Meridian Wire"))
+    good = rss([("Port talks resume", server.url("/a"), "Mon, 05 Oct 2026 08:00:00 GMT")])
+    for path in ["/good.xml", *HOSTILE_FEEDS]:
+        server.route(path, headers={"Content-Type": "application/rss+xml"}, body=good)
+    with Ingestor(store, settings, analyze=False) as ingestor:
+        ingestor.add([server.url(p) for p in ["/good.xml", *HOSTILE_FEEDS]])
+        assert len(store.list_feeds()) == 4
+        for path, (media, body) in HOSTILE_FEEDS.items():  # each subscribed feed now serves hostile input
+            server.route(path, headers={"Content-Type": media}, body=body)
+        polled = ingestor.poll(force=True)
+    by_url = {o.target: o for o in polled}
+    assert by_url[server.url("/a")].action == "unchanged"  # the good feed was read on
+    feeds = {f.url: f for f in store.list_feeds()}
+    for path in HOSTILE_FEEDS:
+        assert by_url[server.url(path)].action == "failed", by_url[server.url(path)]
+        feed = feeds[server.url(path)]
+        assert feed.error_count == 1 and feed.last_error and feed.last_status == "error", feed
+        assert "\n" not in feed.last_error
+    assert feeds[server.url("/good.xml")].error_count == 0 and feeds[server.url("/good.xml")].last_status != "error"
+
+
+@pytest.mark.parametrize("link", ["http://[::1", "http://[zz]/", "javascript:alert(1)"])
+def test_entries_with_unusable_links_are_reported_and_the_rest_added(server: LoopbackServer, store: Store,
+                                                                      settings: Settings, link: str) -> None:
+    html_route(server, "/a", page("Port talks resume", BODY, published="2026-10-05T08:00:00Z",
+                                  outlet="Meridian Wire"))
+    server.route("/mixed.xml", headers={"Content-Type": "application/rss+xml"},
+                 body=rss([("Broken", link, "Sun, 04 Oct 2026 08:00:00 GMT"), ("Broken too", link, ""),
+                           ("Port talks resume", server.url("/a"), "Mon, 05 Oct 2026 08:00:00 GMT")]))
+    with Ingestor(store, settings, analyze=False) as ingestor:
+        outcomes = ingestor.add([server.url("/mixed.xml")])
+    assert [o.action for o in outcomes] == ["subscribed", "skipped", "added"], outcomes
+    skipped = outcomes[1]
+    assert skipped.target == server.url("/mixed.xml") and skipped.detail.startswith("2 entries whose link")
+    assert link in skipped.detail and "\n" not in skipped.detail
+    assert store.count_articles() == 1
+
+
+def test_sitemap_locations_with_unusable_links_are_reported(server: LoopbackServer, store: Store,
+                                                            settings: Settings) -> None:
+    html_route(server, "/a", page("Port talks resume", BODY, published="2026-10-05T08:00:00Z",
+                                  outlet="Meridian Wire"))
+    urlset = ('<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+              f'<url><loc>http://[::1</loc></url><url><loc>{server.url("/a")}</loc></url></urlset>')
+    server.route("/pages.xml", headers={"Content-Type": "application/xml"}, body=urlset)
+    index = ('<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+             f'<sitemap><loc>http://[zz]/</loc></sitemap><sitemap><loc>{server.url("/pages.xml")}</loc></sitemap>'
+             "</sitemapindex>")
+    server.route("/index.xml", headers={"Content-Type": "application/xml"}, body=index)
+    with Ingestor(store, settings, analyze=False) as ingestor:
+        outcomes = ingestor.add([server.url("/index.xml")])
+    skipped = [(o.target, o.detail) for o in outcomes if o.action == "skipped"]
+    assert skipped == [
+        (server.url("/index.xml"), "1 location whose link is not a usable http(s) URL (first: 'http://[zz]/')"),
+        (server.url("/pages.xml"), "1 location whose link is not a usable http(s) URL (first: 'http://[::1')")]
+    assert [o.action for o in outcomes if o.action != "skipped"] == ["added"]
+
+
+def test_opml_outlines_with_unusable_links_are_reported(tmp_path: Path, server: LoopbackServer, store: Store,
+                                                        settings: Settings) -> None:
+    server.route("/feed.xml", headers={"Content-Type": "application/rss+xml"}, body=rss([]))
+    opml = tmp_path / "subs.opml"
+    opml.write_text(f"""<?xml version="1.0"?><opml version="2.0"><body><outline text="bad" xmlUrl="http://[::1"/>
+<outline text="Wire" type="rss" xmlUrl="{server.url('/feed.xml')}"/></body></opml>""", encoding="utf-8")
+    with Ingestor(store, settings, analyze=False) as ingestor:
+        outcomes = ingestor.add([str(opml)])
+    assert [(o.action, o.target) for o in outcomes] == [("skipped", str(opml)), ("subscribed", server.url("/feed.xml"))]
+    assert outcomes[0].detail == "1 outline whose link is not a usable http(s) URL (first: 'http://[::1')"
+
+
 def test_jsonl_and_opml_targets(tmp_path: Path, server: LoopbackServer, store: Store, settings: Settings) -> None:
     records = tmp_path / "export.jsonl"
     records.write_text("\n".join([

@@ -13,6 +13,7 @@ from rich.table import Table
 from newsdesk.cli.base import app, get_store, state
 from newsdesk.cli.output import console, err_console, print_json
 from newsdesk.errors import ConfigError
+from newsdesk.store.database import redact_url
 
 T = TypeVar("T")
 jobs_app = typer.Typer(help="The job queue: list jobs, retry failed ones, cancel queued ones.")
@@ -60,7 +61,7 @@ def worker(
     if not uses_postgres(state.settings):
         raise ConfigError(WORKERS_NEED_POSTGRES)
     selected = _queues(queues)
-    console.print(f"newsdesk worker on {_safe_url(state.settings.resolved_database_url)} "
+    console.print(f"newsdesk worker on {redact_url(state.settings.resolved_database_url)} "
                   f"(concurrency {concurrency}, queues {', '.join(selected) if selected else 'all'})",
                   highlight=False, soft_wrap=True)
     _run_until_stopped(concurrency, selected, "worker")
@@ -71,20 +72,10 @@ def run(
     concurrency: int = typer.Option(4, "--concurrency", min=1, help="Jobs run at once."),
 ) -> None:
     """Keep the desk current without a web server: the schedule and the jobs, in this process."""
-    console.print(f"newsdesk running jobs for {_safe_url(state.settings.resolved_database_url)} "
+    console.print(f"newsdesk running jobs for {redact_url(state.settings.resolved_database_url)} "
                   f"(feeds checked every {state.settings.scheduler_interval}s); Ctrl-C stops", highlight=False,
                   soft_wrap=True)
     _run_until_stopped(concurrency, None, "run")
-
-
-def _safe_url(url: str) -> str:
-    """A database URL without its password."""
-    from sqlalchemy.engine import make_url
-
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:
-        return url
 
 
 def _with_queue(action: Callable[[Any], Awaitable[T]]) -> T:

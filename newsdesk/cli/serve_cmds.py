@@ -43,9 +43,14 @@ def serve(
 
     settings = state.settings.replace(read_only=True) if read_only else state.settings
     run_worker = not (no_worker and uses_postgres(settings)) and not settings.read_only
-    configure_logging()
-    application = create_app(settings, run_worker=run_worker) if workers == 1 else None
+    # the port first: a busy one is said at once, before the desk is opened and the app built
     listener = listen(host, port)
+    configure_logging()
+    try:
+        application = create_app(settings, run_worker=run_worker) if workers == 1 else None
+    except BaseException:
+        listener.close()
+        raise
     port = int(listener.getsockname()[1])
     jobs_note = "jobs left to workers" if not run_worker else (
         "jobs run in this process" if workers == 1 else

@@ -18,7 +18,7 @@ from typing import Any
 import typer
 
 from newsdesk.cli.base import app, check_targets, get_store, state
-from newsdesk.cli.batch import BadRecord, Batch, optional_text
+from newsdesk.cli.batch import BadRecord, Batch, optional_text, record_id
 from newsdesk.cli.output import (
     cell,
     console,
@@ -44,6 +44,7 @@ def _batch_row(record: dict[str, Any] | BadRecord, sentences: int, words: int | 
     """``{"id", "summary"}`` for one record, or :class:`BadRecord` (bad line, no text to summarize)."""
     if isinstance(record, BadRecord):
         raise record
+    key = record_id(record)  # the same rule as ``cluster``: a summary nobody can match to its record is no use
     text = optional_text(record, "text")
     if not text.strip():
         raise BadRecord("no text to summarize")
@@ -53,7 +54,7 @@ def _batch_row(record: dict[str, Any] | BadRecord, sentences: int, words: int | 
                              language=optional_text(record, "language"))
     if not summary.text:
         raise BadRecord("no sentence to summarize in its text")
-    return {"id": record.get("id"), "summary": summary.text}
+    return {"id": key, "summary": summary.text}
 
 
 def _summarize_batch(path: Path, sentences: int, words: int | None, as_json: bool) -> None:

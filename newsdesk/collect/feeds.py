@@ -60,6 +60,8 @@ class ParsedFeed:
     title: str = ""
     site_url: str = ""
     entries: list[FeedEntry] = field(default_factory=list)
+    #: the links of entries skipped because they are not usable http(s) URLs (``http://[::1``, ``javascript:``)
+    unusable_links: list[str] = field(default_factory=list)
 
 
 # -- sniffing ----------------------------------------------------------------------------------
@@ -93,7 +95,8 @@ def parse_feed(content: bytes, url: str) -> ParsedFeed:
             raise FeedError("not a feed: looks like an HTML page", source=url)
         raise FeedError(f"not a feed: {xml.problem or 'no RSS, Atom or RDF root element'}", source=url)
     parsed = _feedparser(xml.content)
-    entries = [e for e in (_entry(raw, url) for raw in parsed.entries) if e is not None]
+    unusable: list[str] = []
+    entries = [e for e in (_entry(raw, url, unusable) for raw in parsed.entries) if e is not None]
     if not parsed.version and not parsed.entries:
         if looks_like_html(content):
             raise FeedError("not a feed: looks like an HTML page", source=url)
@@ -104,7 +107,7 @@ def parse_feed(content: bytes, url: str) -> ParsedFeed:
         raise FeedError(f"broken feed with no readable entries: {reason}", source=url)
     meta = parsed.feed
     return ParsedFeed(title=_text(meta.get("title", "")),
-                      site_url=_absolute(url, meta.get("link", "")), entries=entries)
+                      site_url=_absolute(url, meta.get("link", "")), entries=entries, unusable_links=unusable)
 
 
 def _feedparser(xml: bytes) -> Any:
@@ -126,9 +129,9 @@ def _is_well_formed_empty(parsed: Any) -> bool:
     return isinstance(exc, feedparser.CharacterEncodingOverride | feedparser.NonXMLContentType)
 
 
-def _entry(raw: Any, feed_url: str) -> FeedEntry | None:
+def _entry(raw: Any, feed_url: str, unusable: list[str]) -> FeedEntry | None:
     link = raw.get("link") or _alternate_link(raw) or _url_like(raw.get("id", ""))
-    url = _entry_url(feed_url, link)
+    url = _entry_url(feed_url, link, unusable)
     if not url:
         return None
     content_html = ""
@@ -164,11 +167,13 @@ def _url_like(value: str) -> str:
     return web_url(value)
 
 
-def _entry_url(feed_url: str, link: str) -> str:
-    """An entry's link made absolute; '' (the entry is skipped) when it is not a usable web URL."""
+def _entry_url(feed_url: str, link: str, unusable: list[str]) -> str:
+    """An entry's link made absolute; '' (the entry is skipped, its link kept in ``unusable``) when it
+    is not a usable web URL."""
     url = join_web_url(feed_url, link)
     if link and not url:
         log.info("feed %s: skipped an entry whose link is not a usable URL: %.200r", feed_url, link)
+        unusable.append(link)
     return url
 
 
@@ -197,16 +202,18 @@ def _parse_json_feed(content: bytes, url: str) -> ParsedFeed:
         raise FeedError(f"not a JSON Feed: {exc.message}", source=url) from None
     if not isinstance(data, dict) or not isinstance(data.get("items"), list):
         raise FeedError("not a JSON Feed: no 'items' list", source=url)
-    entries = [e for e in (_json_entry(item, url) for item in data["items"]) if e is not None]
+    unusable: list[str] = []
+    entries = [e for e in (_json_entry(item, url, unusable) for item in data["items"]) if e is not None]
     return ParsedFeed(title=_text(str(data.get("title") or "")),
-                      site_url=_absolute(url, str(data.get("home_page_url") or "")), entries=entries)
+                      site_url=_absolute(url, str(data.get("home_page_url") or "")), entries=entries,
+                      unusable_links=unusable)
 
 
-def _json_entry(item: Any, feed_url: str) -> FeedEntry | None:
+def _json_entry(item: Any, feed_url: str, unusable: list[str]) -> FeedEntry | None:
     if not isinstance(item, dict):
         return None
     link = item.get("url") or item.get("external_url") or _url_like(str(item.get("id") or ""))
-    url = _entry_url(feed_url, link) if isinstance(link, str) else ""
+    url = _entry_url(feed_url, link, unusable) if isinstance(link, str) else ""
     if not url:
         return None
     content_html = item.get("content_html") or ""

@@ -31,8 +31,9 @@ def _attr(element: etree._Element, name: str) -> str:
     return ""
 
 
-def parse_opml(content: bytes, source: str) -> list[OutlineFeed]:
-    """Every outline with an ``xmlUrl``, at any depth, once each, in document order."""
+def parse_opml(content: bytes, source: str, unusable: list[str] | None = None) -> list[OutlineFeed]:
+    """Every outline with an ``xmlUrl``, at any depth, once each, in document order; an ``xmlUrl`` that
+    is not a usable http(s) URL is skipped (and appended to ``unusable`` when given)."""
     root = parse_xml(content, source)
     if local_name(root).lower() != "opml":
         raise FeedError(f"not an OPML file: root element is <{local_name(root) or '?'}>", source=source)
@@ -43,8 +44,10 @@ def parse_opml(content: bytes, source: str) -> list[OutlineFeed]:
         url = _attr(outline, "xmlUrl")
         if not url:
             continue
-        url = join_web_url(source, url) if is_web_url(source) else web_url(url)
+        raw, url = url, join_web_url(source, url) if is_web_url(source) else web_url(url)
         if not url:  # not an http(s) URL, or one that does not parse
+            if unusable is not None:
+                unusable.append(raw)
             continue
         if url not in feeds:
             feeds[url] = OutlineFeed(url=url, title=_attr(outline, "title") or _attr(outline, "text"),

@@ -34,6 +34,8 @@ class ParsedSitemap:
     pages: list[SitemapPage] = field(default_factory=list)
     #: child sitemaps listed by a sitemap index
     sitemaps: list[str] = field(default_factory=list)
+    #: ``<loc>`` values skipped because they are not usable http(s) URLs (``http://[::1``, ``javascript:``)
+    unusable_locs: list[str] = field(default_factory=list)
 
 
 def looks_like_sitemap(content: bytes) -> bool:
@@ -45,18 +47,27 @@ def parse_sitemap(content: bytes, url: str) -> ParsedSitemap:
     """Pages (``<url>``) and child sitemaps (``<sitemap>``) of a sitemap; relative locs use ``url``."""
     root = parse_xml(content, url)
     kind = local_name(root)
+    unusable: list[str] = []
     if kind == "urlset":
-        pages = [page for el in root if local_name(el) == "url" and (page := _page(el, url)) is not None]
-        return ParsedSitemap(pages=pages)
+        pages = [page for el in root if local_name(el) == "url" and (page := _page(el, url, unusable)) is not None]
+        return ParsedSitemap(pages=pages, unusable_locs=unusable)
     if kind == "sitemapindex":
-        locs = [join_web_url(url, child_text(el, "loc")) for el in root if local_name(el) == "sitemap"]
-        return ParsedSitemap(sitemaps=_unique(loc for loc in locs if loc))
+        locs = [_loc(url, child_text(el, "loc"), unusable) for el in root if local_name(el) == "sitemap"]
+        return ParsedSitemap(sitemaps=_unique(loc for loc in locs if loc), unusable_locs=unusable)
     raise FeedError(f"not a sitemap: root element is <{kind or '?'}>", source=url)
 
 
-def _page(element: etree._Element, base: str) -> SitemapPage | None:
+def _loc(base: str, loc: str, unusable: list[str]) -> str:
+    """``loc`` made absolute; '' when it is missing, or not a usable web URL (then kept in ``unusable``)."""
+    url = join_web_url(base, loc)
+    if loc and not url:
+        unusable.append(loc)
+    return url
+
+
+def _page(element: etree._Element, base: str, unusable: list[str]) -> SitemapPage | None:
     """One ``<url>`` entry; None when its ``<loc>`` is missing or not a usable web URL."""
-    url = join_web_url(base, child_text(element, "loc"))
+    url = _loc(base, child_text(element, "loc"), unusable)
     if not url:
         return None
     return SitemapPage(

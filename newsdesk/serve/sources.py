@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from fastapi.responses import Response
 
-from newsdesk.errors import UnsupportedTargetError
+from newsdesk.errors import FeedError, UnsupportedTargetError
 from newsdesk.models import IngestOutcome
 from newsdesk.serve.sanitize import safe_url
 from newsdesk.store import Store
@@ -35,6 +35,9 @@ def import_opml(store: Store, content: bytes, filename: str) -> list[IngestOutco
             continue
         _feed, created = store.add_feed(outline.url, outline.title, outline.site_url)
         outcomes.append(IngestOutcome(outline.url, "subscribed" if created else "unchanged", detail=outline.title))
+    if not any(o.action != "skipped" for o in outcomes):
+        # nothing was subscribed: a failure, not "201 Created" with an empty list
+        raise FeedError("the OPML file lists no feed with an http(s) address", source=filename)
     return outcomes
 
 

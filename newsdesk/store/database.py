@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from alembic import command
 from alembic.config import Config
@@ -28,8 +29,7 @@ from alembic.script import ScriptDirectory
 from alembic.util.exc import CommandError
 from sqlalchemy import Connection, Engine, Table, create_engine, event, text
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from newsdesk.errors import ConflictError, StoreError
 
@@ -53,17 +53,56 @@ def as_utc(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+#: the scheme and authority of a URL; the authority's userinfo ends at its *last* "@", since a password
+#: typed into a URL often holds an unescaped one
+_AUTHORITY = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*://)([^/?#]*)")
+#: a password handed over as a query parameter (libpq reads ``?password=``)
+_QUERY_PASSWORD = re.compile(r"([?&;](?:password|sslpassword)=)([^&#;]*)", re.IGNORECASE)
+
+
+def _passwords(url: str) -> list[str]:
+    """Every password ``url`` holds, as written in it."""
+    found = [m.group(2) for m in _QUERY_PASSWORD.finditer(url) if m.group(2)]
+    authority = _AUTHORITY.match(url)
+    if authority and "@" in authority.group(2):
+        userinfo = authority.group(2).rsplit("@", 1)[0]
+        if ":" in userinfo and userinfo.split(":", 1)[1]:
+            found.append(userinfo.split(":", 1)[1])
+    return found
+
+
 def redact_url(url: str) -> str:
-    """``url`` fit for a message: the password, if any, replaced by ``***``."""
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except (ArgumentError, ValueError):
-        return re.sub(r"(://[^/:@]*:)[^/@]*@", r"\1***@", url)
+    """``url`` fit for a message: every password in it (in the userinfo or a ``password=`` query
+    parameter) replaced by ``***``; the rest as written."""
+    redacted = _QUERY_PASSWORD.sub(lambda m: m.group(1) + ("***" if m.group(2) else ""), url)
+    authority = _AUTHORITY.match(redacted)
+    if authority and "@" in authority.group(2):
+        userinfo, host = authority.group(2).rsplit("@", 1)
+        if ":" in userinfo:
+            userinfo = userinfo.split(":", 1)[0] + ":***"
+        redacted = authority.group(1) + userinfo + "@" + host + redacted[authority.end():]
+    return redacted
+
+
+def scrub(message: str, url: str) -> str:
+    """``message`` (a driver's words about ``url``) with no part of the URL's passwords in it: the whole
+    password, its percent-decoded form, and what a parser took for the host after an unescaped "@"."""
+    for password in _passwords(url):
+        pieces = {password, unquote(password)}
+        pieces.update(password.split("@", k)[k] + "@" for k in range(1, password.count("@") + 1))
+        for piece in sorted(pieces, key=len, reverse=True):
+            message = message.replace(piece, "***@" if piece.endswith("@") else "***")
+    return message
 
 
 def _reason(exc: BaseException) -> str:
     """What the driver said (not SQLAlchemy's statement dump), on one line."""
     return " ".join(str(getattr(exc, "orig", None) or exc).split())
+
+
+def _open_error(url: str, exc: BaseException) -> StoreError:
+    """The one message for a database that cannot be opened: the URL and the reason, no password."""
+    return StoreError(scrub(f"cannot open database {redact_url(url)}: {_reason(exc)}", url))
 
 
 def is_row_id(value: int) -> bool:
@@ -165,7 +204,7 @@ def create_db_engine(url: str) -> Engine:
             url = "postgresql+psycopg://" + url.split("://", 1)[1]
         return create_engine(url, pool_pre_ping=True)
     except (SQLAlchemyError, ImportError, ValueError) as exc:
-        raise StoreError(f"cannot open database {redact_url(url)}: {_reason(exc)}") from None
+        raise _open_error(url, exc) from None
 
 
 def _alembic_config(connection: Connection) -> Config:
@@ -191,8 +230,7 @@ def migrate(engine: Engine) -> None:
                 if MigrationContext.configure(conn).get_current_revision() != head:
                     command.upgrade(_alembic_config(conn), "head")
         except (SQLAlchemyError, CommandError) as exc:
-            where = engine.url.render_as_string(hide_password=True)
-            raise StoreError(f"cannot open database {where}: {_reason(exc)}") from None
+            raise _open_error(engine.url.render_as_string(hide_password=False), exc) from None
 
 
 class Database:
