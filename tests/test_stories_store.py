@@ -11,7 +11,7 @@ from conftest import backend_database_url
 from test_stories_corpus import BRIDGE, DAM, STRIKE, extracted, save, save_event
 from typer.testing import CliRunner
 
-from newsdesk.analyze.stories import assign_story, list_stories, story_detail
+from newsdesk.analyze.stories import assign_story, list_stories, merge_recent_stories, story_detail
 from newsdesk.cli import app
 from newsdesk.config import Settings
 from newsdesk.errors import NotFoundError
@@ -19,7 +19,10 @@ from newsdesk.store import Store
 
 
 def _assign_all(store: Store, settings: Settings, ids: list[int]) -> list[int | None]:
-    return [assign_story(store, i, settings) for i in ids]
+    """What the desk does: assign each article on arrival, then the merge job; the stories now."""
+    assigned = [assign_story(store, i, settings) for i in ids]
+    merge_recent_stories(store, settings)
+    return [None if s is None else store.resolve_story_id(s) for s in assigned]
 
 
 def test_assignment_groups_events_in_the_database(any_store: Store, settings: Settings) -> None:
@@ -42,6 +45,7 @@ def test_assignment_is_idempotent(store: Store, settings: Settings) -> None:
     ids = save_event(store, BRIDGE, 1, "bridge")
     first = _assign_all(store, settings, ids)
     assert _assign_all(store, settings, ids) == first
+    assert len(set(first)) == 1
     assert store.get_story(first[0]).size == 3  # type: ignore[arg-type]
 
 
@@ -55,8 +59,8 @@ def test_a_restart_continues_from_the_stored_index(tmp_path: Path, settings: Set
     two = Store(url)
     late = save(two, extracted(*BRIDGE[2], day=4, slug="bridge-late"))
     other = save(two, extracted(*STRIKE[0], day=4, slug="strike"))
-    assert assign_story(two, late, settings) == story
-    assert assign_story(two, other, settings) != story
+    assert _assign_all(two, settings, [late, other]) == [story, _assign_all(two, settings, [other])[0]]
+    assert two.get_article(other).story_id != story
     two.close()
 
 
