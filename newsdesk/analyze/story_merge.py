@@ -32,11 +32,11 @@ from scipy import sparse
 from newsdesk.analyze import vectors
 
 #: most recent articles one merge pass reads
-MERGE_DOCS = 1500
+MERGE_DOCS = 1000
 #: lowest combined average-link score at which two stories merge (fitted on ECB+ train)
 MERGE_SCORE = 0.225
 #: lowest score at which a story of one article joins its best match after the agglomeration
-ATTACH_SCORE = 0.05
+ATTACH_SCORE = 0.1
 #: share of the score given to text (the rest to names) when both stories have names
 TEXT_SHARE = 0.75
 #: how much a date gap at the window's edge lowers the score
@@ -108,6 +108,10 @@ def merge_groups(members: Sequence[Member], idf: Mapping[str, float], window: ti
         score[a] = -1.0
         return score
 
+    scores = _all_scores(text_sum, names_sum, sizes, named, first, last, window)
+    best = np.argmax(scores, axis=1)  # each story's best match, kept up to date as stories merge
+    best_score = scores[np.arange(k), best]
+
     def join(a: int, b: int) -> None:
         if sizes[b] > sizes[a] or (sizes[b] == sizes[a] and story_ids[b] < story_ids[a]):
             a, b = b, a  # a survives: the larger story (the older one on a tie)
@@ -117,7 +121,7 @@ def merge_groups(members: Sequence[Member], idf: Mapping[str, float], window: ti
         names_sum[:, a] += names_sum[:, b]
         sizes[a] += sizes[b]
         named[a] += named[b]
-        first[a], last[a] = min(first[a], first[b]), max(last[a], last[b])
+        first[a], last[a] = np.fmin(first[a], first[b]), np.fmax(last[a], last[b])
         alive[b] = False
         groups[a].extend(groups.pop(b))
         scores[b, :] = -1.0
@@ -125,13 +129,22 @@ def merge_groups(members: Sequence[Member], idf: Mapping[str, float], window: ti
         row = row_scores(a)
         scores[a, :] = row
         scores[:, a] = row
+        stale = np.flatnonzero(alive & ((best == a) | (best == b)))
+        if stale.size:
+            best[stale] = np.argmax(scores[stale], axis=1)
+            best_score[stale] = scores[stale, best[stale]]
+        better = alive & (row > best_score)
+        best[better] = a
+        best_score[better] = row[better]
+        best[a] = int(np.argmax(row))
+        best_score[a] = row[best[a]]
+        best_score[b] = -1.0
 
-    scores = np.vstack([row_scores(a) for a in range(k)])
     while True:
-        a, b = divmod(int(np.argmax(scores)), k)
-        if scores[a, b] < threshold:
+        a = int(np.argmax(best_score))
+        if best_score[a] < threshold:
             break
-        join(a, b)
+        join(a, int(best[a]))
     attach = ATTACH_SCORE if attach is None else attach
     lone = [a for a in range(k) if alive[a] and sizes[a] == 1]
     for a in lone:
@@ -140,6 +153,23 @@ def merge_groups(members: Sequence[Member], idf: Mapping[str, float], window: ti
         if row[b] >= attach:
             join(b, a)
     return [sorted(g) for g in groups.values() if len(g) > 1]
+
+
+def _all_scores(text_sum: np.ndarray, names_sum: np.ndarray, sizes: np.ndarray, named: np.ndarray,
+                first: np.ndarray, last: np.ndarray, window: timedelta) -> np.ndarray:
+    """The score of every pair of stories at once (what ``row_scores`` gives row by row)."""
+    average_text = text_sum / np.outer(sizes, sizes)
+    pairs_named = np.outer(named, named)
+    average_names = np.divide(names_sum, pairs_named, out=np.zeros_like(names_sum), where=pairs_named > 0)
+    score = np.where(pairs_named > 0, TEXT_SHARE * average_text + (1 - TEXT_SHARE) * average_names, average_text)
+    with np.errstate(invalid="ignore"):
+        gap = np.maximum(np.maximum(first[None, :] - last[:, None], first[:, None] - last[None, :]), 0.0)
+    span = window.total_seconds()
+    factor = 1.0 - TIME_PENALTY * np.minimum(1.0, gap / span) if span else np.ones_like(gap)
+    factor = np.where(np.isnan(gap), 1.0, np.where(gap > span, 0.0, factor))
+    score = score * factor
+    np.fill_diagonal(score, -1.0)
+    return score
 
 
 def _date_ranges(members: Sequence[Member], position: Mapping[int, int], k: int) -> tuple[np.ndarray, np.ndarray]:
