@@ -161,3 +161,30 @@ def test_cli_cluster_stories_story(tmp_path: Path) -> None:
     assert [t["article_id"] for t in json.loads(shown.stdout)["timeline"]] == ids
     missing = runner.invoke(app, ["--db", str(db), "story", "12345"])
     assert missing.exit_code == NotFoundError.exit_code
+
+
+def test_the_merge_job_moves_articles_and_repoints_watchlists_and_old_ids(any_store: Store,
+                                                                          settings: Settings) -> None:
+    bridge = save_event(any_store, BRIDGE, 1, "bridge")
+    strike = save_event(any_store, STRIKE, 2, "strike")
+    strict = settings.replace(story_threshold=0.99)  # the stream joins nothing: every article alone
+    split = [assign_story(any_store, i, strict) for i in bridge + strike]
+    assert len(set(split)) == len(split)
+    user = any_store.create_user("reader1", "x")
+    absorbed = split[len(bridge) - 1]
+    watch = any_store.create_watchlist(user.id, "bridge", "story", target_id=absorbed)
+    any_store.put_story_digest(absorbed, "old", "old line", {"old": True})
+
+    grown = merge_recent_stories(any_store, settings)
+    after = {i: any_store.get_article(i).story_id for i in bridge + strike}
+    assert len({after[i] for i in bridge}) == 1 and len({after[i] for i in strike}) == 1
+    survivor = after[bridge[0]]
+    assert survivor != after[strike[0]] and survivor in grown
+    assert any_store.get_story(survivor).size == len(bridge)
+    assert absorbed != survivor  # the older story survives a tie, the larger one otherwise
+    assert any_store.get_story(absorbed).merged_into == survivor
+    assert any_store.resolve_story_id(absorbed) == survivor
+    assert any_store.get_story_digest(absorbed) is None
+    assert story_detail(any_store, absorbed, settings).info.id == survivor  # old links still open
+    assert any_store.get_watchlist(watch.id, user.id).target_id == survivor
+    assert merge_recent_stories(any_store, settings) == []  # nothing left to merge
