@@ -52,8 +52,8 @@ WINDOW_DAYS = 30
 #: the merge pass runs every this many arrivals (the scheduled job), and after the last one
 MERGE_EVERY = 100
 #: the train-only grid: (stream join threshold, merge score, attach score)
-TUNING = [(0.3, 0.225, 0.1), (0.4, 0.2, 0.1), (0.4, 0.225, 0.05), (0.4, 0.225, 0.1), (0.4, 0.25, 0.1),
-          (0.5, 0.225, 0.1)]
+TUNING = [(0.3, 0.225, 0.15), (0.4, 0.2, 0.1), (0.4, 0.225, 0.05), (0.4, 0.225, 0.1), (0.4, 0.225, 0.15),
+          (0.4, 0.25, 0.15), (0.5, 0.225, 0.15)]
 #: corpus sizes at which the cost of 1,000 more articles is measured, and batches per size
 LEVELS = (1_000, 10_000, 100_000)
 BATCHES = 3

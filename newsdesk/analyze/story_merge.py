@@ -36,7 +36,7 @@ MERGE_DOCS = 1000
 #: lowest combined average-link score at which two stories merge (fitted on ECB+ train)
 MERGE_SCORE = 0.225
 #: lowest score at which a story of one article joins its best match after the agglomeration
-ATTACH_SCORE = 0.1
+ATTACH_SCORE = 0.15
 #: share of the score given to text (the rest to names) when both stories have names
 TEXT_SHARE = 0.75
 #: how much a date gap at the window's edge lowers the score

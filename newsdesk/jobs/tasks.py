@@ -226,7 +226,8 @@ def register_tasks(desk: JobDesk) -> DeskTasks:
         for feed in desk.store.due_feeds():
             desk.defer_poll(feed.id)
 
-    app.periodic(cron=cron, periodic_id="merge-stories")(merge_stories)
+    # on the schedule too (every 15 minutes), for a merge an assignment round did not trigger
+    app.periodic(cron="*/15 * * * *", periodic_id="merge-stories")(merge_stories)
 
     @app.periodic(cron=cron, periodic_id="catch-up")
     @job("catch_up_analysis", "schedule")
