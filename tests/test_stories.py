@@ -116,3 +116,51 @@ def test_state_round_trips_through_bytes() -> None:
     state = stories.StoryState(7, {"bridge": 2.5, "cable": 1.0}, {"ilsa brandt": 2.0}, 3, _day(0), _day(2))
     back = stories.StoryState.from_bytes(7, state.to_bytes(), size=3, first_seen=_day(0), last_seen=_day(2))
     assert back == state
+
+
+def _strict_then_merged(docs: list[tuple[str, str, str, str, int]]) -> dict[str, int]:
+    """A stream that joins nothing (threshold 0.99), then the merge pass; story per document."""
+    clusterer = StreamClusterer(threshold=0.99, window_days=14, merge_threshold=None)
+    for doc_id, outlet, title, text, day in docs:
+        clusterer.add(doc_id, title, text, _day(day), outlet)
+    assert len({clusterer.story_of(d[0]) for d in docs}) == len(docs)  # the stream split everything
+    grown = clusterer.merge_pass()
+    assert grown
+    return {d[0]: clusterer.story_of(d[0]) for d in docs}
+
+
+def _partition(stories_of: dict[str, int]) -> set[frozenset[str]]:
+    groups: dict[int, set[str]] = {}
+    for doc_id, story in stories_of.items():
+        groups.setdefault(story, set()).add(doc_id)
+    return {frozenset(g) for g in groups.values()}
+
+
+def test_the_merge_pass_joins_what_the_stream_split_whatever_the_order() -> None:
+    docs = _interleaved()
+    gold = {frozenset(d[0] for d in docs if d[0].startswith(name)) for name in ("bridge", "dam", "strike")}
+    for seed in range(4):
+        shuffled = list(docs)
+        random.Random(seed).shuffle(shuffled)
+        assert _partition(_strict_then_merged(shuffled)) == gold, seed
+
+
+def test_the_merge_pass_keeps_apart_stories_further_apart_than_the_window() -> None:
+    clusterer = StreamClusterer(threshold=0.99, window_days=14, merge_threshold=None)
+    for n, (outlet, title, text) in enumerate(BRIDGE):
+        clusterer.add(f"early-{n}", title, text, _day(n), outlet)
+        clusterer.add(f"late-{n}", title, text + " Again.", _day(90 + n), outlet)
+    clusterer.merge_pass()
+    early = {clusterer.story_of(f"early-{n}") for n in range(len(BRIDGE))}
+    late = {clusterer.story_of(f"late-{n}") for n in range(len(BRIDGE))}
+    assert len(early) == 1 and len(late) == 1 and early != late
+
+
+def test_a_second_merge_pass_over_the_same_stories_changes_nothing() -> None:
+    clusterer = StreamClusterer(threshold=0.99, window_days=14, merge_threshold=None)
+    for doc_id, outlet, title, text, day in _interleaved():
+        clusterer.add(doc_id, title, text, _day(day), outlet)
+    clusterer.merge_pass()
+    before = {d: clusterer.story_of(d) for d in clusterer.assignments}
+    assert clusterer.merge_pass() == []
+    assert {d: clusterer.story_of(d) for d in clusterer.assignments} == before

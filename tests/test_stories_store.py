@@ -11,7 +11,7 @@ from conftest import backend_database_url
 from test_stories_corpus import BRIDGE, DAM, STRIKE, extracted, save, save_event
 from typer.testing import CliRunner
 
-from newsdesk.analyze.stories import assign_story, list_stories, story_detail
+from newsdesk.analyze.stories import assign_story, list_stories, merge_recent_stories, story_detail
 from newsdesk.cli import app
 from newsdesk.config import Settings
 from newsdesk.errors import NotFoundError
@@ -19,7 +19,10 @@ from newsdesk.store import Store
 
 
 def _assign_all(store: Store, settings: Settings, ids: list[int]) -> list[int | None]:
-    return [assign_story(store, i, settings) for i in ids]
+    """What the desk does: assign each article on arrival, then the merge job; the stories now."""
+    assigned = [assign_story(store, i, settings) for i in ids]
+    merge_recent_stories(store, settings)
+    return [None if s is None else store.resolve_story_id(s) for s in assigned]
 
 
 def test_assignment_groups_events_in_the_database(any_store: Store, settings: Settings) -> None:
@@ -42,6 +45,7 @@ def test_assignment_is_idempotent(store: Store, settings: Settings) -> None:
     ids = save_event(store, BRIDGE, 1, "bridge")
     first = _assign_all(store, settings, ids)
     assert _assign_all(store, settings, ids) == first
+    assert len(set(first)) == 1
     assert store.get_story(first[0]).size == 3  # type: ignore[arg-type]
 
 
@@ -55,8 +59,8 @@ def test_a_restart_continues_from_the_stored_index(tmp_path: Path, settings: Set
     two = Store(url)
     late = save(two, extracted(*BRIDGE[2], day=4, slug="bridge-late"))
     other = save(two, extracted(*STRIKE[0], day=4, slug="strike"))
-    assert assign_story(two, late, settings) == story
-    assert assign_story(two, other, settings) != story
+    assert _assign_all(two, settings, [late, other]) == [story, _assign_all(two, settings, [other])[0]]
+    assert two.get_article(other).story_id != story
     two.close()
 
 
@@ -157,3 +161,30 @@ def test_cli_cluster_stories_story(tmp_path: Path) -> None:
     assert [t["article_id"] for t in json.loads(shown.stdout)["timeline"]] == ids
     missing = runner.invoke(app, ["--db", str(db), "story", "12345"])
     assert missing.exit_code == NotFoundError.exit_code
+
+
+def test_the_merge_job_moves_articles_and_repoints_watchlists_and_old_ids(any_store: Store,
+                                                                          settings: Settings) -> None:
+    bridge = save_event(any_store, BRIDGE, 1, "bridge")
+    strike = save_event(any_store, STRIKE, 2, "strike")
+    strict = settings.replace(story_threshold=0.99)  # the stream joins nothing: every article alone
+    split = [assign_story(any_store, i, strict) for i in bridge + strike]
+    assert len(set(split)) == len(split)
+    user = any_store.create_user("reader1", "x")
+    absorbed = split[len(bridge) - 1]
+    watch = any_store.create_watchlist(user.id, "bridge", "story", target_id=absorbed)
+    any_store.put_story_digest(absorbed, "old", "old line", {"old": True})
+
+    grown = merge_recent_stories(any_store, settings)
+    after = {i: any_store.get_article(i).story_id for i in bridge + strike}
+    assert len({after[i] for i in bridge}) == 1 and len({after[i] for i in strike}) == 1
+    survivor = after[bridge[0]]
+    assert survivor != after[strike[0]] and survivor in grown
+    assert any_store.get_story(survivor).size == len(bridge)
+    assert absorbed != survivor  # the older story survives a tie, the larger one otherwise
+    assert any_store.get_story(absorbed).merged_into == survivor
+    assert any_store.resolve_story_id(absorbed) == survivor
+    assert any_store.get_story_digest(absorbed) is None
+    assert story_detail(any_store, absorbed, settings).info.id == survivor  # old links still open
+    assert any_store.get_watchlist(watch.id, user.id).target_id == survivor
+    assert merge_recent_stories(any_store, settings) == []  # nothing left to merge

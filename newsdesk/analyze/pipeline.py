@@ -90,8 +90,9 @@ def analyze_article(store: Store, article_id: int, settings: Settings, *,
 
 def analyze_pending(store: Store, settings: Settings, *, on_article: Callable[[int], None] | None = None,
                     max_attempts: int | None = None) -> int:
-    """Analyse every original whose analysis is not complete, each step that failed retried once;
-    returns how many articles ran. ``max_attempts`` leaves out steps that failed that often."""
+    """Analyse every original whose analysis is not complete, each step that failed retried once,
+    then merge the recent stories the stream split (what the ``merge_stories`` job does on a
+    queue); returns how many articles ran. ``max_attempts`` leaves out steps that failed that often."""
     started: datetime = utcnow()
     done = 0
     while ids := store.unanalyzed_article_ids(limit=500, failed_since=started, max_attempts=max_attempts):
@@ -100,6 +101,10 @@ def analyze_pending(store: Store, settings: Settings, *, on_article: Callable[[i
             done += 1
             if on_article:
                 on_article(article_id)
+    if done:  # in-process, the merge job's work: join the stories the stream split
+        from newsdesk.analyze.stories import merge_recent_stories
+
+        merge_recent_stories(store, settings)
     return done
 
 

@@ -23,13 +23,13 @@ from __future__ import annotations
 
 import json
 import zlib
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
-from newsdesk.analyze import vectors
+from newsdesk.analyze import story_merge, vectors
 from newsdesk.analyze.framing import compare_outlets
 from newsdesk.errors import AnalysisError, NotFoundError
 from newsdesk.models import FramingInput, StoryDetail, StoryInfo, TimelineEntry
@@ -214,6 +214,8 @@ class StreamClusterer:
         self.merge_threshold = merge_threshold
         self.index: ClusterIndex = index if index is not None else MemoryIndex()
         self.assignments: dict[str, int] = {}
+        #: the most recent documents, for :meth:`merge_pass` (bounded: its cost stays flat)
+        self.recent: deque[tuple[str, _Doc]] = deque(maxlen=story_merge.MERGE_DOCS)
 
     def add(self, doc_id: str | int, title: str | None, text: str | None,
             published: datetime | None = None, source: str | None = None,
@@ -222,7 +224,16 @@ class StreamClusterer:
         doc = self._vectorise(title, text, published, entities)
         story_id = self._place(doc)
         self.assignments[str(doc_id)] = story_id
+        if doc.tf:
+            self.recent.append((str(doc_id), doc))
         return story_id
+
+    def merge_pass(self, threshold: float = story_merge.MERGE_SCORE) -> list[int]:
+        """Merge the recent stories the stream split (average link over their members, see
+        :mod:`newsdesk.analyze.story_merge`); returns the ids of the stories that grew."""
+        members = [story_merge.Member(self.story_of(doc_id), doc.tf, doc.names, doc.published)
+                   for doc_id, doc in self.recent]
+        return apply_merges(self.index, members, self.window, threshold)
 
     def story_of(self, doc_id: str | int) -> int:
         """The story a document is in now (following merges)."""
@@ -290,6 +301,34 @@ class StreamClusterer:
             self.index.merge(loser.id, survivor.id)
             return survivor.id
         return story.id
+
+
+def current_idf(index: ClusterIndex, terms: Iterable[str]) -> dict[str, float]:
+    """Inverse document frequency of ``terms`` from the index's counts now."""
+    n_docs = index.n_docs()
+    return {t: vectors.idf(df, n_docs) for t, df in index.document_frequencies(terms).items()}
+
+
+def apply_merges(index: ClusterIndex, members: Sequence[story_merge.Member], window: timedelta,
+                 threshold: float = story_merge.MERGE_SCORE) -> list[int]:
+    """Decide the merges among the stories of ``members`` and carry them out in ``index``: each
+    group is folded into its largest story; returns the surviving ids."""
+    idf = current_idf(index, {t for m in members for t in m.tf})
+    survivors: list[int] = []
+    for group in story_merge.merge_groups(members, idf, window, threshold=threshold):
+        states = index.load(group)
+        if len(states) < 2:
+            continue
+        ordered = sorted(states.values(), key=lambda s: (-s.size, s.id))
+        survivor = ordered[0]
+        for loser in ordered[1:]:
+            _fold_into(survivor, loser)
+        dfs = index.document_frequencies(survivor.terms)
+        index.save(survivor, vectors.top_terms(vectors.weigh(survivor.terms, dfs, index.n_docs()), INDEX_TERMS))
+        for loser in ordered[1:]:
+            index.merge(loser.id, survivor.id)
+        survivors.append(survivor.id)
+    return survivors
 
 
 def _new_state(doc: _Doc) -> StoryState:
@@ -430,6 +469,33 @@ def assign_story(store: Store, article_id: int, settings: Settings) -> int | Non
     return story_id
 
 
+def merge_recent_stories(store: Store, settings: Settings, *, limit: int | None = None) -> list[int]:
+    """Merge the recent stories the stream split (the scheduled merge job); returns the ids of
+    the stories that absorbed others.
+
+    Reads the ``limit`` (default :data:`~newsdesk.analyze.story_merge.MERGE_DOCS`) most recently
+    stored articles of live stories, so a run costs the same however large the desk is. Runs
+    under the stories lock: two workers never merge (or assign into) the same stories at once,
+    and a second run over an unchanged window merges nothing. Articles move to the survivor, the
+    absorbed story keeps its row pointing at the survivor (old links and watchlists follow it).
+    """
+    with store.transaction() as conn:
+        store.lock(conn, "stories")
+        rows = store.recent_story_members(conn, limit or story_merge.MERGE_DOCS)
+        members = []
+        for row in rows:
+            tf = vectors.sublinear(vectors.term_counts(row.title, row.text))
+            if not tf:
+                continue
+            names = {n: 1.0 for n in vectors.name_phrases(f"{row.title}\n{row.text}") if n}
+            members.append(story_merge.Member(row.story_id, tf, names, row.published))
+        index = StoreIndex(store, conn)
+        survivors = apply_merges(index, members, timedelta(days=settings.story_window_days))
+        for story_id in survivors:
+            _retitle(store, conn, index, story_id)
+    return survivors
+
+
 def _follow_original(store: Store, article: Article) -> int | None:
     original = store.get_article(article.duplicate_of or article.id)
     if original.story_id is None:
@@ -518,5 +584,5 @@ def _story_entities(store: Store, story_id: int, notes: list[str]) -> list[dict[
     return [e.to_json() for e in found]
 
 
-__all__ = ["StreamClusterer", "MemoryIndex", "StoreIndex", "StoryState", "ClusterIndex", "assign_story",
+__all__ = ["StreamClusterer", "merge_recent_stories", "apply_merges", "MemoryIndex", "StoreIndex", "StoryState", "ClusterIndex", "assign_story",
            "list_stories", "story_detail", "StoryInfo", "StoryDetail", "TimelineEntry"]

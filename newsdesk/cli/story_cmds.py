@@ -54,7 +54,11 @@ def cluster(
     file: Path = typer.Argument(..., help="JSONL of {id, title?, text, published?, source?, entities?}."),
     threshold: float | None = typer.Option(None, help="Similarity to join a story (default: story_threshold)."),
     window_days: int | None = typer.Option(None, help="Days around a story in which it can be joined."),
-    merge_threshold: float = typer.Option(0.5, help="Centroid similarity at which stories merge; 0 = never."),
+    merge_threshold: float = typer.Option(0.0, help="Centroid similarity at which the stream merges two stories "
+                                                    "on arrival; 0 = never (the merge pass does it)."),
+    merge_pass: bool = typer.Option(True, help="After the last record, merge the stories the stream split "
+                                               "(what the scheduled merge job does on a desk)."),
+    merge_every: int = typer.Option(0, min=0, help="Also run the merge pass every N records (0 = only at the end)."),
     as_json: bool = typer.Option(False, "--json", help="One {\"id\", \"story\"} line per record."),
 ) -> None:
     """Cluster records into stories in file order, without touching the database.
@@ -73,9 +77,13 @@ def cluster(
         try:
             lines.append(_Clustered(id=_file_record(clusterer, record)))
             batch.processed += 1
+            if merge_pass and merge_every and batch.processed % merge_every == 0:
+                clusterer.merge_pass()
         except BadRecord as exc:
             lines.append(_Clustered(error_row=batch.skip(number, str(exc))))
     batch.done()
+    if merge_pass:
+        clusterer.merge_pass()
     rows = [{"id": c.id, "story": clusterer.story_of(c.id)} if c.id is not None else c.error_row for c in lines]
     if as_json:
         print_jsonl(rows)

@@ -155,6 +155,11 @@ class JobDesk:
         it chose its articles when it started)."""
         return self.defer(self.tasks.assign_stories, lock="stories", queueing_lock="stories-waiting")
 
+    def defer_story_merge(self) -> int | None:
+        """Queue one merge pass over the recent stories (a waiting one covers every change so far);
+        it shares the queue lock of the story assignment, so the two never run at once."""
+        return self.defer(self.tasks.merge_stories, lock="stories", queueing_lock="stories-merge-waiting")
+
     def defer_summary(self, story_id: int) -> int | None:
         key = f"summary:{story_id}"
         return self.defer(self.tasks.summarize_story, lock=key, queueing_lock=key, story_id=story_id)

@@ -48,6 +48,7 @@ class DeskTasks:
     analyze_article: Any
     assign_stories: Any
     summarize_story: Any
+    merge_stories: Any
     refresh_story: Any
     refresh_related: Any
     enqueue_due_feeds: Any
@@ -186,6 +187,21 @@ def register_tasks(desk: JobDesk) -> DeskTasks:
             desk.defer_immediate_alerts()
         for story_id in sorted(grown):
             desk.defer_story_refresh(story_id)
+        if grown:  # the stories that grew may now match ones the stream kept apart
+            desk.defer_story_merge()
+
+    # The stream joins an article to a story only when it is clearly similar; this job merges the
+    # recent stories it split (newsdesk.analyze.story_merge). It takes the same queue lock as
+    # assign_stories (and the stories lock in the database), so it never runs beside an
+    # assignment or another merge; it runs after assignments and on the schedule.
+    @job("merge_stories", "analysis", retry=False)
+    def merge_stories(timestamp: int = 0) -> None:
+        """Merge the recent stories the stream split (average link over their members); move
+        the articles, point old ids and watchlists to the survivor, refresh its page data."""
+        from newsdesk.analyze.stories import merge_recent_stories
+
+        for story_id in merge_recent_stories(desk.store, settings):
+            desk.defer_story_refresh(story_id)
 
     @job("summarize_story", "analysis")
     def summarize_story(story_id: int) -> None:
@@ -220,6 +236,9 @@ def register_tasks(desk: JobDesk) -> DeskTasks:
         """Defer a poll of every feed whose next poll time has come (one per feed at a time)."""
         for feed in desk.store.due_feeds():
             desk.defer_poll(feed.id)
+
+    # on the schedule too (every 15 minutes), for a merge an assignment round did not trigger
+    app.periodic(cron="*/15 * * * *", periodic_id="merge-stories")(merge_stories)
 
     @app.periodic(cron=cron, periodic_id="catch-up")
     @job("catch_up_analysis", "schedule")
@@ -290,6 +309,6 @@ def register_tasks(desk: JobDesk) -> DeskTasks:
             return
 
     return DeskTasks(add_target, poll_feed, fetch_page, read_sitemap, analyze_article, assign_stories,
-                     summarize_story, refresh_story, refresh_related,
+                     summarize_story, merge_stories, refresh_story, refresh_related,
                      enqueue_due_feeds, catch_up_analysis, retry_stalled_jobs, remove_old_jobs,
                      alert_watchlist, check_immediate_watchlists, evaluate_watchlists, send_digest)

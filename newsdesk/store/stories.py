@@ -31,8 +31,10 @@ from newsdesk.store.schema import (
     embeddings,
     outlets,
     stories,
+    story_digests,
     story_terms,
     term_df,
+    watchlists,
 )
 
 #: the ``term_df`` row counting analysed articles
@@ -62,6 +64,17 @@ class StoryStateRow:
     size: int
     first_seen: datetime | None
     last_seen: datetime | None
+
+
+@dataclass
+class StoryMemberRow:
+    """One article of a live story, as the merge pass reads it."""
+
+    article_id: int
+    story_id: int
+    title: str
+    text: str
+    published: datetime | None
 
 
 def _record(row: Any) -> StoryRecord:
@@ -241,6 +254,22 @@ class StoryQueries(Database):
         conn.execute(update(stories).where(or_(stories.c.id == loser, stories.c.merged_into == loser))
                      .values(merged_into=survivor, size=0, centroid=None, updated_at=utcnow()))
         conn.execute(update(stories).where(stories.c.id == survivor).values(updated_at=utcnow()))
+        # what followed the absorbed story follows the survivor; its page data is recomputed
+        conn.execute(update(watchlists).where(watchlists.c.kind == "story", watchlists.c.target_id == loser)
+                     .values(target_id=survivor))
+        conn.execute(delete(story_digests).where(story_digests.c.story_id == loser))
+
+    def recent_story_members(self, conn: Connection, limit: int) -> list[StoryMemberRow]:
+        """The ``limit`` most recently stored originals that are in a live story (for the merge
+        pass), newest first: (article id, story id, title, text, date)."""
+        query = (select(articles.c.id, articles.c.story_id, articles.c.title, articles.c.text,
+                        func.coalesce(articles.c.published, articles.c.first_seen).label("published"))
+                 .join(stories, stories.c.id == articles.c.story_id)
+                 .where(stories.c.merged_into.is_(None),
+                        ~articles.c.id.in_(select(duplicate_links.c.article_id)))
+                 .order_by(articles.c.id.desc()).limit(limit))
+        return [StoryMemberRow(int(r.id), int(r.story_id), r.title or "", r.text or "", as_utc(r.published))
+                for r in conn.execute(query)]
 
     def candidate_stories(self, conn: Connection, terms: Sequence[str], *, earliest: datetime | None,
                           latest: datetime | None, limit: int) -> list[int]:
