@@ -360,7 +360,7 @@ def throughput(options: argparse.Namespace, dbs: Databases) -> list[Run]:
         if not path.exists():
             write_jsonl(corpus, corpus.articles(), path, "https://scale.example")
         runs.append(ingest_jsonl("SQLite, newsdesk add JSONL", dbs.sqlite("ingest"), path, options.work))
-        runs.append(ingest_jsonl("PostgreSQL, newsdesk add JSONL", dbs.postgres("h7_scale_ingest"), path,
+        runs.append(ingest_jsonl("PostgreSQL, newsdesk add JSONL", dbs.postgres("nd_scale_ingest"), path,
                                  options.work))
         return runs
     site = options.work / f"site-{options.size}-{options.seed}"
@@ -380,7 +380,7 @@ def throughput(options: argparse.Namespace, dbs: Databases) -> list[Run]:
         plans += [("PostgreSQL, 1 newsdesk add", "postgresql", 1),
                   ("PostgreSQL, 2 newsdesk add (feeds split)", "postgresql", 2)]
         for label, backend, processes in plans:
-            url = dbs.sqlite("ingest") if backend == "sqlite" else dbs.postgres("h7_scale_ingest")
+            url = dbs.sqlite("ingest") if backend == "sqlite" else dbs.postgres("nd_scale_ingest")
             if backend == "worker":
                 runs.append(ingest_workers(label, url, feeds, processes, options.work, options.timeout))
             else:
@@ -434,7 +434,7 @@ def prefilled(backend: str, stored: int, options: argparse.Namespace, dbs: Datab
             _prefill(f"sqlite:///{path}.part", stored, options)
             Path(f"{path}.part").rename(path)
         return str(path)
-    name = f"h7_scale_stored_{stored}_{options.seed}"
+    name = f"nd_scale_stored_{stored}_{options.seed}"
     if not dbs.postgres_exists(name):
         import psycopg
 
@@ -470,7 +470,7 @@ def cost_and_latency(options: argparse.Namespace, dbs: Databases) -> tuple[list[
         for backend in options.backends:
             source = prefilled(backend, stored, options, dbs)
             url = (dbs.sqlite(f"grown-{stored}", Path(source)) if backend == "sqlite"
-                   else dbs.postgres(f"h7_scale_grown_{stored}", source))
+                   else dbs.postgres(f"nd_scale_grown_{stored}", source))
             with SiteServer(site) as server:
                 opml = write_opml(options.work / f"new-{backend}-{stored}.opml", feed_urls(site, server.base))
                 data = options.work / "data"
