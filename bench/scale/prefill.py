@@ -44,10 +44,11 @@ import multiprocessing
 import os
 import sys
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from multiprocessing.pool import AsyncResult
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -143,10 +144,17 @@ def compute(stored: int, seed: int, batch: int, jobs: int) -> Iterator[list[Reco
         _worker_init(seed)
         yield from map(_records, spans)
         return
-    # fork: the children share the parent's imports; imap keeps the order, chunksize 1 keeps each
-    # worker's spans increasing
+    # fork: the children share the parent's imports. Spans are handed out in order, at most two per
+    # process ahead of the writer (Pool.imap would run ahead without bound and hold every batch the
+    # writer has not taken yet in memory), so each worker's spans are increasing.
     with multiprocessing.get_context("fork").Pool(jobs, _worker_init, (seed,)) as pool:
-        yield from pool.imap(_records, spans, chunksize=1)
+        pending: deque[AsyncResult[list[Record]]] = deque()
+        for span in spans:
+            pending.append(pool.apply_async(_records, (span,)))
+            if len(pending) >= 2 * jobs:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
 
 
 # ------------------------------------------------------------------------------------------------
