@@ -65,3 +65,18 @@ def test_lsh_banding_is_the_one_datasketch_would_choose(threshold: float) -> Non
     reference = MinHashLSH(threshold=max(0.3, threshold - LSH_MARGIN), num_perm=NUM_PERM, weights=(0.5, 0.5))
     assert (bands, rows) == (reference.b, reference.r)
     assert bands * rows <= NUM_PERM
+
+
+def test_signature_with_shared_permutations_equals_a_fresh_minhash() -> None:
+    """Signatures reuse one set of permutations; the values are those of a MinHash made afresh,
+    so fingerprints stored before the change still match new ones."""
+    import numpy as np
+    from datasketch import MinHash
+
+    from newsdesk.analyze.dedupe import NUM_PERM, shingles, signature
+
+    for text in (WIRE, WIRE.replace("Thursday", "Friday"), "short text"):
+        fresh = MinHash(num_perm=NUM_PERM)
+        fresh.update_batch(list(shingles(text)))
+        assert np.array_equal(signature(text), fresh.hashvalues.astype(np.uint64))
+    assert not np.array_equal(signature(WIRE), signature("short text"))

@@ -77,6 +77,7 @@ class Run:
     cpu_s: float = 0.0
     database_cpu_s: float = 0.0
     notes: str = ""
+    load: str = ""  # load averages at the start → at the end
 
     @property
     def rate(self) -> float:
@@ -97,6 +98,11 @@ def database_name(database_url: str) -> str | None:
 
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def loadavg() -> str:
+    """The machine's 1-, 5- and 15-minute load averages now (as ``uptime`` prints them)."""
+    return " / ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 def _proc_cpu(pid: int) -> float | None:
@@ -274,27 +280,79 @@ def write_opml(path: Path, urls: list[str]) -> Path:
 def time_trafilatura(pages: list[Path], base: str) -> Run:
     import trafilatura
 
+    began_load = loadavg()
     began, cpu = time.perf_counter(), time.process_time()
     for page in pages:
         trafilatura.extract(page.read_text(encoding="utf-8").replace("__BASE__", base))
     return Run("trafilatura.extract, 1 process (peer)", time.perf_counter() - began, len(pages), 0.0,
-               cpu_s=time.process_time() - cpu)
+               cpu_s=time.process_time() - cpu, load=f"{began_load} → {loadavg()}")
 
 
 def ingest_inline(label: str, database_url: str, feeds: list[str], processes: int, work: Path) -> Run:
     """``processes`` ``newsdesk add OPML --no-analyze`` at once, the feeds dealt out between them."""
     shares = [write_opml(work / f"feeds-{n}.opml", feeds[n::processes]) for n in range(processes)]
     count_articles(database_url)  # creates the schema first: two processes migrating one new database race
+    began_load = loadavg()
     with Usage(database_name(database_url)) as memory:
         seconds = run_newsdesk([["add", str(opml), "--no-analyze"] for opml in shares], database_url,
                                work / "data", memory)
-    return Run(label, seconds, count_articles(database_url), memory.peak_mb, memory.cpu_s, memory.database_cpu_s)
+    return Run(label, seconds, count_articles(database_url), memory.peak_mb, memory.cpu_s, memory.database_cpu_s,
+               load=f"{began_load} → {loadavg()}")
+
+
+def ingest_runner(label: str, database_url: str, feeds: list[str], expected: int, work: Path,
+                  timeout: float) -> Run:
+    """The in-process runner (``newsdesk run``: schedule and jobs in one process, SQLite's job queue)
+    with the feeds subscribed but never polled, so its first scheduler tick finds them all due;
+    timed from its start until ``expected`` articles are stored. Its analysis jobs run in the same
+    process meanwhile (``newsdesk run`` runs every queue), as on a laptop desk."""
+    from newsdesk.store import Store
+
+    store = Store(database_url)
+    try:
+        for url in feeds:
+            store.add_feed(url)
+    finally:
+        store.close()
+    env = {**newsdesk_env(database_url), "NEWSDESK_SCHEDULER_INTERVAL": "2"}
+    began_load = loadavg()
+    with Usage(database_name(database_url)) as memory, (work / "runner.log").open("wb") as log:
+        began = time.perf_counter()
+        process = subprocess.Popen([PYTHON, "-m", "newsdesk", "--data-dir", str(work / "data"), "run"], cwd=ROOT,
+                                   env=env, stdout=subprocess.DEVNULL, stderr=log)
+        memory.pids.append(process.pid)
+        try:
+            deadline = time.monotonic() + timeout
+            while (stored := _count_sqlite(database_url)) < expected:
+                if process.poll() is not None:
+                    raise RuntimeError(f"newsdesk run exited {process.returncode}; see {work / 'runner.log'}")
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"only {stored} of {expected} articles after {timeout:.0f} s")
+                time.sleep(0.5)
+            seconds = time.perf_counter() - began
+            analysed = _count_sqlite(database_url, "analyzed_at IS NOT NULL")
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                process.kill()
+    return Run(label, seconds, stored, memory.peak_mb, memory.cpu_s, load=f"{began_load} → {loadavg()}",
+               notes=f"{analysed} of them analysed by then (the runner's analysis jobs share the process)")
+
+
+def _count_sqlite(database_url: str, where: str = "1") -> int:
+    """Articles in a SQLite desk, read without opening a Store (no migration check, no write lock)."""
+    with sqlite3.connect(database_url.split("///", 1)[1], timeout=30) as conn:
+        return int(conn.execute(f"SELECT count(*) FROM articles WHERE {where}").fetchone()[0])
 
 
 def ingest_jsonl(label: str, database_url: str, path: Path, work: Path) -> Run:
+    began_load = loadavg()
     with Usage(database_name(database_url)) as memory:
         seconds = run_newsdesk([["add", str(path), "--no-analyze"]], database_url, work / "data", memory)
-    return Run(label, seconds, count_articles(database_url), memory.peak_mb, memory.cpu_s, memory.database_cpu_s)
+    return Run(label, seconds, count_articles(database_url), memory.peak_mb, memory.cpu_s, memory.database_cpu_s,
+               load=f"{began_load} → {loadavg()}")
 
 
 async def _queue_counts(database_url: str, queues: tuple[str, ...]) -> int:
@@ -329,6 +387,7 @@ def ingest_workers(label: str, database_url: str, feeds: list[str], workers: int
     count_articles(database_url)
     run_newsdesk([["add", "--enqueue", *feeds]], database_url, data, Usage())
     env = newsdesk_env(database_url)
+    began_load = loadavg()
     with Usage(database_name(database_url)) as memory:
         began = time.perf_counter()
         logs = [(work / f"worker-{n}.log").open("wb") for n in range(workers)]
@@ -349,7 +408,18 @@ def ingest_workers(label: str, database_url: str, feeds: list[str], workers: int
                     process.kill()
                 log.close()
     return Run(label, seconds, count_articles(database_url), memory.peak_mb, memory.cpu_s, memory.database_cpu_s,
-               notes="includes each worker's start-up")
+               notes="includes each worker's start-up", load=f"{began_load} → {loadavg()}")
+
+
+#: the ingest-throughput runs (``--runs``): label, kind, processes
+THROUGHPUT_RUNS: dict[str, tuple[str, str, int]] = {
+    "sqlite-add": ("SQLite, 1 newsdesk add", "sqlite", 1),
+    "sqlite-run": ("SQLite, in-process runner (newsdesk run)", "runner", 1),
+    "worker-1": ("PostgreSQL, 1 newsdesk worker", "worker", 1),
+    "worker-2": ("PostgreSQL, 2 newsdesk worker", "worker", 2),
+    "pg-add-1": ("PostgreSQL, 1 newsdesk add", "postgresql", 1),
+    "pg-add-2": ("PostgreSQL, 2 newsdesk add (feeds split)", "postgresql", 2),
+}
 
 
 def throughput(options: argparse.Namespace, dbs: Databases) -> list[Run]:
@@ -360,7 +430,7 @@ def throughput(options: argparse.Namespace, dbs: Databases) -> list[Run]:
         if not path.exists():
             write_jsonl(corpus, corpus.articles(), path, "https://scale.example")
         runs.append(ingest_jsonl("SQLite, newsdesk add JSONL", dbs.sqlite("ingest"), path, options.work))
-        runs.append(ingest_jsonl("PostgreSQL, newsdesk add JSONL", dbs.postgres("h7_scale_ingest"), path,
+        runs.append(ingest_jsonl("PostgreSQL, newsdesk add JSONL", dbs.postgres("nd_scale_ingest"), path,
                                  options.work))
         return runs
     site = options.work / f"site-{options.size}-{options.seed}"
@@ -374,15 +444,14 @@ def throughput(options: argparse.Namespace, dbs: Databases) -> list[Run]:
         runs.append(time_trafilatura(pages[::step][:options.peer_pages], server.base))
         print(f"  {runs[-1].label}: {runs[-1].rate:.1f} pages/s", flush=True)
         workers = jobs_available()
-        plans: list[tuple[str, str, int]] = [("SQLite, 1 newsdesk add", "sqlite", 1)]
-        if workers:
-            plans += [("PostgreSQL, 1 newsdesk worker", "worker", 1), ("PostgreSQL, 2 newsdesk worker", "worker", 2)]
-        plans += [("PostgreSQL, 1 newsdesk add", "postgresql", 1),
-                  ("PostgreSQL, 2 newsdesk add (feeds split)", "postgresql", 2)]
-        for label, backend, processes in plans:
-            url = dbs.sqlite("ingest") if backend == "sqlite" else dbs.postgres("h7_scale_ingest")
+        plans = [(key, *THROUGHPUT_RUNS[key]) for key in options.runs
+                 if workers or THROUGHPUT_RUNS[key][1] not in ("worker", "runner")]
+        for _key, label, backend, processes in plans:
+            url = dbs.sqlite("ingest") if backend in ("sqlite", "runner") else dbs.postgres("nd_scale_ingest")
             if backend == "worker":
                 runs.append(ingest_workers(label, url, feeds, processes, options.work, options.timeout))
+            elif backend == "runner":
+                runs.append(ingest_runner(label, url, feeds, len(pages), options.work, options.timeout))
             else:
                 runs.append(ingest_inline(label, url, feeds, processes, options.work))
             print(f"  {label}: {runs[-1].articles} articles in {runs[-1].seconds:.1f} s "
@@ -411,6 +480,7 @@ class Cost:
     repoll_s: float
     repoll_cpu_s: float  # less one process start-up
     repoll_database_cpu_s: float
+    load: str = ""  # load averages at the start of the ingest → at the end of the analysis
 
     @property
     def cpu_s(self) -> float:
@@ -434,7 +504,7 @@ def prefilled(backend: str, stored: int, options: argparse.Namespace, dbs: Datab
             _prefill(f"sqlite:///{path}.part", stored, options)
             Path(f"{path}.part").rename(path)
         return str(path)
-    name = f"h7_scale_stored_{stored}_{options.seed}"
+    name = f"nd_scale_stored_{stored}_{options.seed}"
     if not dbs.postgres_exists(name):
         import psycopg
 
@@ -462,19 +532,25 @@ def new_site(stored: int, count: int, options: argparse.Namespace) -> Path:
     return site
 
 
-def cost_and_latency(options: argparse.Namespace, dbs: Databases) -> tuple[list[Cost], list[Result]]:
+def cost_and_latency(options: argparse.Namespace, dbs: Databases
+                     ) -> tuple[list[Cost], list[tuple[Result, str]]]:
     costs: list[Cost] = []
-    latencies: list[Result] = []
+    latencies: list[tuple[Result, str]] = []
     for stored in options.stored:
         site = new_site(stored, options.new, options)
         for backend in options.backends:
             source = prefilled(backend, stored, options, dbs)
             url = (dbs.sqlite(f"grown-{stored}", Path(source)) if backend == "sqlite"
-                   else dbs.postgres(f"h7_scale_grown_{stored}", source))
+                   else dbs.postgres(f"nd_scale_grown_{stored}", source))
+            if "cost" not in options.parts:  # latency only: on the copy of the pre-filled store
+                latencies += page_latency(f"{backend} {stored:,} (pre-filled)", url, options)
+                dbs.drop()
+                continue
             with SiteServer(site) as server:
                 opml = write_opml(options.work / f"new-{backend}-{stored}.opml", feed_urls(site, server.base))
                 data = options.work / "data"
                 before = count_articles(url)
+                began_load = loadavg()
                 with Usage(database_name(url)) as ingest:
                     ingest_s = run_newsdesk([["add", str(opml), "--no-analyze"]], url, data, ingest)
                 added = count_articles(url) - before
@@ -487,10 +563,12 @@ def cost_and_latency(options: argparse.Namespace, dbs: Databases) -> tuple[list[
                 costs.append(Cost(backend, stored, added, ingest_s, analyze_s, startup_s,
                                   max(ingest.peak_mb, analysis.peak_mb), ingest.cpu_s, analysis.cpu_s,
                                   ingest.database_cpu_s + analysis.database_cpu_s, len(feed_urls(site, "")),
-                                  poll_s, poll.cpu_s - startup.cpu_s, poll.database_cpu_s))
+                                  poll_s, poll.cpu_s - startup.cpu_s, poll.database_cpu_s,
+                                  load=f"{began_load} → {loadavg()}"))
             print(f"  {backend} {stored} stored: +{added} in {ingest_s:.1f} s ingest + {analyze_s:.1f} s analysis "
                   f"= {costs[-1].per_thousand:.1f} s per 1,000", flush=True)
-            latencies += page_latency(f"{backend} {stored:,}", url, options)
+            if "latency" in options.parts:
+                latencies += page_latency(f"{backend} {stored:,}", url, options)
             dbs.drop()
     return costs, latencies
 
@@ -499,22 +577,24 @@ def cost_and_latency(options: argparse.Namespace, dbs: Databases) -> tuple[list[
 # 3. page latency
 
 
-def page_latency(name: str, database_url: str, options: argparse.Namespace) -> list[Result]:
+def page_latency(name: str, database_url: str, options: argparse.Namespace) -> list[tuple[Result, str]]:
     data = options.work / "data"
     groups = sample_paths(data, database_url)
     groups = {"search": groups["search"], "story": groups["story"]}
     port = free_port()
     server = start_newsdesk(data, port, env=newsdesk_env(database_url))
-    results: list[Result] = []
+    results: list[tuple[Result, str]] = []
     try:
         base = f"http://127.0.0.1:{port}"
         warm(base, groups)
         for endpoint, paths in groups.items():
             for level in options.clients:
+                before = loadavg()
                 count, errors, seconds_list, elapsed = asyncio.run(load(base, paths, level, options.duration))
-                results.append(Result(name, endpoint, level, count, errors, elapsed, seconds_list))
-                print(f"  [{name}] {endpoint:<7} c={level:<3} p50 {results[-1].pct(0.5):7.1f} ms  "
-                      f"p95 {results[-1].pct(0.95):7.1f} ms  errors {errors}", flush=True)
+                result = Result(name, endpoint, level, count, errors, elapsed, seconds_list)
+                results.append((result, before))
+                print(f"  [{name}] {endpoint:<7} c={level:<3} p50 {result.pct(0.5):7.1f} ms  "
+                      f"p95 {result.pct(0.95):7.1f} ms  errors {errors}  load {before}", flush=True)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -529,7 +609,8 @@ def throughput_table(runs: list[Run]) -> str:
     peer = next((r.rate for r in runs if r.label.startswith("trafilatura")), 0.0)
     ones = {r.label.split(", 1 ")[-1]: r.rate for r in runs if r.label.startswith("PostgreSQL, 1 ")}
     lines = ["| run | articles | seconds | articles/s | × trafilatura | × 1 process of its kind | peak RSS MB | "
-             "newsdesk CPU ms/article | PostgreSQL CPU ms/article |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "newsdesk CPU ms/article | PostgreSQL CPU ms/article | load 1/5/15 min, start → end |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
     for r in runs:
         vs_peer = f"{r.rate / peer:.2f}" if peer else "–"
         kind = next((k for k in ones if r.label.startswith("PostgreSQL") and k.split()[-1] in r.label), "")
@@ -537,8 +618,9 @@ def throughput_table(runs: list[Run]) -> str:
         rss = f"{r.peak_rss_mb:.0f}" if r.peak_rss_mb else "–"
         db = f"{r.database_ms_per_article:.0f}" if r.database_cpu_s else "–"
         lines.append(f"| {r.label} | {r.articles} | {r.seconds:.1f} | {r.rate:.1f} | {vs_peer} | {vs_one} | {rss} | "
-                     f"{r.cpu_ms_per_article:.0f} | {db} |")
-    return "\n".join(lines)
+                     f"{r.cpu_ms_per_article:.0f} | {db} | {r.load} |")
+    notes = [f"- {r.label}: {r.notes}" for r in runs if r.notes]
+    return "\n".join(lines + ([""] + notes if notes else []))
 
 
 def cost_table(costs: list[Cost]) -> str:
@@ -546,14 +628,15 @@ def cost_table(costs: list[Cost]) -> str:
     cpu_smallest = {c.backend: c.cpu_per_thousand for c in sorted(costs, key=lambda c: -c.stored)}
     lines = ["| database | stored before | added | ingest s | analysis s | wall s per 1,000 | × smallest store | "
              "newsdesk CPU s per 1,000 (ingest + analysis) | × smallest store | PostgreSQL CPU s per 1,000 | "
-             "startup s per process | peak RSS MB |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "startup s per process | peak RSS MB | load 1/5/15 min, start → end |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
     for c in costs:
         db = f"{c.database_cpu_s * 1000 / max(1, c.added):.1f}" if c.database_cpu_s else "–"
         split = f"{c.ingest_cpu_s * 1000 / max(1, c.added):.0f} + {c.analysis_cpu_s * 1000 / max(1, c.added):.0f}"
         lines.append(f"| {c.backend} | {c.stored:,} | {c.added} | {c.ingest_s:.1f} | {c.analyze_s:.1f} | "
                      f"{c.per_thousand:.1f} | {c.per_thousand / smallest[c.backend]:.2f} | {c.cpu_per_thousand:.0f} ({split}) | "
                      f"{c.cpu_per_thousand / cpu_smallest[c.backend]:.2f} | {db} | {c.startup_s:.1f} | "
-                     f"{c.peak_rss_mb:.0f} |")
+                     f"{c.peak_rss_mb:.0f} | {c.load} |")
     lines += ["", "Polling again every feed of the new articles (`newsdesk poll --force --no-analyze`; the loopback "
               "site answers 200 with the whole feed, no conditional GET, so every entry is checked and found "
               "stored):", "",
@@ -566,12 +649,12 @@ def cost_table(costs: list[Cost]) -> str:
     return "\n".join(lines)
 
 
-def latency_table(results: list[Result]) -> str:
-    lines = ["| store | page | clients | req/s | p50 ms | p95 ms | p99 ms | errors |",
-             "|---|---|---:|---:|---:|---:|---:|---:|"]
-    for r in results:
+def latency_table(results: list[tuple[Result, str]]) -> str:
+    lines = ["| store | page | clients | req/s | p50 ms | p95 ms | p99 ms | errors | load 1/5/15 min |",
+             "|---|---|---:|---:|---:|---:|---:|---:|---|"]
+    for r, row_load in results:
         lines.append(f"| {r.corpus} | {r.endpoint} | {r.concurrency} | {r.rps:.1f} | {r.pct(0.5):.1f} | "
-                     f"{r.pct(0.95):.1f} | {r.pct(0.99):.1f} | {r.errors} |")
+                     f"{r.pct(0.95):.1f} | {r.pct(0.99):.1f} | {r.errors} | {row_load} |")
     return "\n".join(lines)
 
 
@@ -609,6 +692,11 @@ def main() -> None:
     parser.add_argument("--results", type=Path, default=HERE / "RESULTS.md")
     parser.add_argument("--timeout", type=float, default=7200, help="longest wait for the workers' queue")
     parser.add_argument("--skip-throughput", action="store_true")
+    parser.add_argument("--runs", nargs="+", default=list(THROUGHPUT_RUNS), choices=list(THROUGHPUT_RUNS),
+                        help="which ingest-throughput runs (default all)")
+    parser.add_argument("--parts", nargs="+", default=["cost", "latency"], choices=["cost", "latency"],
+                        help="at each stored size: the cost of new articles, the page latency (on the grown "
+                             "store; latency alone: on a copy of the pre-filled one)")
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "newsdesk-bench-scale",
                         help="cache of generated sites and pre-filled stores")
     options = parser.parse_args()
@@ -640,8 +728,8 @@ def main() -> None:
     options.results.write_text(report, encoding="utf-8")
     options.results.with_suffix(".json").write_text(json.dumps({
         "runs": [r.__dict__ for r in runs], "costs": [c.__dict__ for c in costs],
-        "latency": [{"store": r.corpus, "page": r.endpoint, "clients": r.concurrency, "p95_ms": r.pct(0.95)}
-                    for r in latencies]}, indent=1), encoding="utf-8")
+        "latency": [{"store": r.corpus, "page": r.endpoint, "clients": r.concurrency, "p95_ms": r.pct(0.95),
+                     "load": row_load} for r, row_load in latencies]}, indent=1), encoding="utf-8")
     print(f"wrote {options.results}")
 
 

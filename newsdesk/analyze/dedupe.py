@@ -45,9 +45,19 @@ def shingles(text: str, size: int = SHINGLE_WORDS) -> set[bytes]:
     return {" ".join(tokens[i:i + size]).encode("utf-8") for i in range(len(tokens) - size + 1)}
 
 
+@lru_cache(maxsize=1)
+def _prototype() -> MinHash:
+    """An empty MinHash whose permutations every signature shares: datasketch draws them afresh
+    (256 pairs from a seeded ``RandomState``) for every new MinHash, which cost as much as hashing
+    an article's shingles."""
+    return MinHash(num_perm=NUM_PERM)
+
+
 def signature(text: str) -> np.ndarray:
     """MinHash signature (``NUM_PERM`` unsigned 32-bit values) of the text's word shingles."""
-    minhash = MinHash(num_perm=NUM_PERM)
+    prototype = _prototype()
+    minhash = MinHash(num_perm=NUM_PERM, seed=prototype.seed, permutations=prototype.permutations,
+                      scheme=prototype.scheme)
     minhash.update_batch(list(shingles(text)))
     return minhash.hashvalues.astype(np.uint64)
 
