@@ -27,7 +27,7 @@ from typing import Any
 from sqlalchemy import Connection, delete, distinct, func, or_, select, update
 
 from newsdesk.errors import NotFoundError
-from newsdesk.store.database import Database, as_utc, is_row_id, is_storable, upsert
+from newsdesk.store.database import Database, as_utc, is_row_id, is_storable, upsert, utcnow
 from newsdesk.store.schema import (
     article_entities,
     articles,
@@ -147,6 +147,22 @@ def _case_variants(name: str) -> list[str]:
     return sorted({name, name.lower(), name.upper(), name.title(), name[:1].upper() + name[1:].lower()})
 
 
+def touch_entities(conn: Connection, entity_ids: Iterable[int]) -> None:
+    """Mark entities changed (their page digests become stale), inside the caller's transaction;
+    one row at a time in id order, so two writers never lock rows crosswise."""
+    now = utcnow()
+    for entity_id in sorted(set(entity_ids)):
+        conn.execute(update(entities).where(entities.c.id == entity_id).values(updated_at=now))
+
+
+def touch_article_entities(conn: Connection, article_ids: Sequence[int]) -> None:
+    """Mark changed the entities the listed articles mention (an article changed story)."""
+    if article_ids:
+        found = conn.execute(select(article_entities.c.entity_id).distinct()
+                             .where(article_entities.c.article_id.in_(list(article_ids)))).scalars()
+        touch_entities(conn, [int(i) for i in found])
+
+
 _CONFUSABLE = {"org": ("place", "person"), "place": ("org",), "person": ("org",)}
 
 _ARTICLE_DAY = func.coalesce(articles.c.published, articles.c.first_seen)
@@ -235,6 +251,20 @@ class EntityQueries(Database):
             for entity_id in merged:
                 self._follow_majority_type(conn, entity_id)
             self._drop_orphans(conn, old_ids - set(merged))
+            touch_entities(conn, set(merged) | old_ids)
+
+    def entity_ids_of_articles(self, article_ids: Sequence[int]) -> list[int]:
+        """The entities the listed articles mention, by id."""
+        if not article_ids:
+            return []
+        found: set[int] = set()
+        with self.read() as conn:
+            for start in range(0, len(article_ids), 500):
+                chunk = list(article_ids[start:start + 500])
+                found |= {int(i) for i in conn.execute(
+                    select(article_entities.c.entity_id).distinct().where(article_entities.c.article_id.in_(chunk)))
+                    .scalars()}
+        return sorted(found)
 
     def _follow_majority_type(self, conn: Connection, entity_id: int) -> None:
         """Give the entity the type most of its articles give it (a country first seen as an org
@@ -292,6 +322,8 @@ class EntityQueries(Database):
             candidates = by_name or {int(i) for i in conn.execute(by_alias).scalars()}
             if not candidates:
                 raise NotFoundError(f"no entity named {text!r}", source=text)
+            if len(candidates) == 1:
+                return int(candidates.pop())
             counts = self._article_counts(conn, candidates)
             return max(sorted(candidates), key=lambda i: counts.get(i, 0))
 
@@ -477,4 +509,5 @@ class EntityQueries(Database):
             return int(size), [(int(r[0]), r[1], float(r[2])) for r in conn.execute(query)]
 
 
-__all__ = ["EntityArticle", "EntityDetail", "EntityGroup", "EntityInfo", "EntityQueries", "EntityStory"]
+__all__ = ["EntityArticle", "EntityDetail", "EntityGroup", "EntityInfo", "EntityQueries", "EntityStory",
+           "touch_article_entities", "touch_entities"]

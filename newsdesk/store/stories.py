@@ -24,6 +24,7 @@ from newsdesk.errors import NotFoundError
 from newsdesk.models import Article
 from newsdesk.store.articles import _article_select, row_to_article
 from newsdesk.store.database import Database, as_utc, is_row_id, is_storable, upsert, utcnow
+from newsdesk.store.entities import touch_article_entities
 from newsdesk.store.schema import (
     article_entities,
     articles,
@@ -193,6 +194,8 @@ class StoryQueries(Database):
                      .values(story_id=story_id))
         if story_id is not None:  # the story's page digests are stale from now on
             conn.execute(update(stories).where(stories.c.id == story_id).values(updated_at=utcnow()))
+        # and the pages of the entities it mentions (they list its story)
+        touch_article_entities(conn, [article_id, *conn.execute(copies).scalars()])
 
     def story_titles(self, conn: Connection, story_id: int, limit: int = 200) -> list[tuple[int, str]]:
         """(article id, headline) of the story's originals, newest first."""
@@ -237,6 +240,8 @@ class StoryQueries(Database):
     def merge_story(self, conn: Connection, loser: int, survivor: int) -> None:
         """Point ``loser`` (and its articles) at ``survivor`` and take it out of the index."""
         conn.execute(delete(story_terms).where(story_terms.c.story_id == loser))
+        touch_article_entities(conn, list(conn.execute(select(articles.c.id)
+                                                            .where(articles.c.story_id == loser)).scalars()))
         conn.execute(update(articles).where(articles.c.story_id == loser).values(story_id=survivor))
         conn.execute(update(stories).where(or_(stories.c.id == loser, stories.c.merged_into == loser))
                      .values(merged_into=survivor, size=0, centroid=None, updated_at=utcnow()))
