@@ -80,8 +80,9 @@ def make_vocabulary(rng: random.Random, size: int) -> list[str]:
 
 
 def sentence(rng: random.Random, topic: Sequence[str], vocabulary: Sequence[str]) -> str:
-    words = [rng.choice(topic) if rng.random() < 0.25 else rng.choice(COMMON) if rng.random() < 0.45
-             else rng.choice(vocabulary) for _ in range(rng.randint(10, 22))]
+    pick = rng.random  # seq[int(pick() * len(seq))]: a uniform choice, a few times cheaper than choice()
+    words = [topic[int(pick() * len(topic))] if pick() < 0.25 else COMMON[int(pick() * len(COMMON))]
+             if pick() < 0.45 else vocabulary[int(pick() * len(vocabulary))] for _ in range(10 + int(pick() * 13))]
     return words[0].capitalize() + " " + " ".join(words[1:]) + "."
 
 
@@ -154,7 +155,8 @@ def article_body(rng: random.Random, desk: Desk, topic_sentences: list[str], nam
             text = text[0].upper() + text[1:] + "."
             spots.append((entity, start, start + len(entity.name)))
         else:
-            text = rng.choice(topic_sentences) if rng.random() < 0.4 else rng.choice(desk.common_sentences)
+            pool = topic_sentences if rng.random() < 0.4 else desk.common_sentences
+            text = pool[int(rng.random() * len(pool))]
         pieces.append(text)
         length += len(text)
     return "".join(pieces), spots
@@ -197,7 +199,9 @@ def generate_rows(rng: random.Random, desk: Desk, *, articles_total: int, story_
                 named += [zipf_pick(rng, desk) for _ in range(rng.randint(0, 2))]
                 named = list({e.id: e for e in named}.values())
                 text, spots = article_body(rng, desk, topic_sentences, named)
-                title = f"{title_words}: {sentence(rng, topic, desk.vocabulary)[:70].rstrip('.')}"
+                words = topic_sentences[int(rng.random() * len(topic_sentences))].split()
+                rng.shuffle(words)
+                title = f"{title_words}: {' '.join(words)[:70].rstrip('.').capitalize()}"
                 positions: dict[int, list[list[int]]] = {}
                 for entity, begin, end in spots:
                     positions.setdefault(entity.id, []).append([begin, end])
