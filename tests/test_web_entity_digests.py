@@ -152,3 +152,40 @@ def test_the_refresh_job_is_coalesced_and_stores_the_page(store: Store, tmp_path
     stored = store.get_entity_digest(entity_id)
     assert stored is not None and stored.fresh
     assert late in {a["id"] for a in stored.body["articles"]}
+
+
+def test_filing_articles_into_stories_refreshes_their_entities_pages(store: Store, tmp_path: Path) -> None:
+    """The story step's job (assign_stories) queues the refresh of every entity the filed articles
+    mention; after the queue has run, their pages are stored, fresh, and list the story."""
+    from newsdesk.analyze.pipeline import STEPS, analyze_article
+
+    settings = load_settings(data_dir=tmp_path, environ={}, database_url=store.url, spacy_model="rules")
+    ids = []
+    for n in range(2):
+        text = (f"Mara Vell of the Harbor Board said on day {n} that the harbour levy vote would go ahead. "
+                "Mara Vell told councillors the Harbor Board had counted the ballots twice.")
+        url = f"https://outlet{n}.example/levy"
+        ids.append(save(store, ExtractedArticle(
+            url=url, title=f"Harbour levy vote {n}", author="Desk", published=START + timedelta(hours=n),
+            outlet=f"Outlet {n}", language="en", canonical_url=url, text=text, excerpt=text[:100]),
+            f"outlet{n}.example"))
+        analyze_article(store, ids[-1], settings, steps=[s for s in STEPS if s != "story"])
+    entity_id = store.find_entity_id("Mara Vell")
+    digests.refresh_entity(store, entity_id)  # before the story step: no story listed
+    assert store.get_entity_digest(entity_id).body["stories"] == []  # type: ignore[union-attr]
+    desk = JobDesk(settings, store=store)
+
+    async def run() -> None:
+        await asyncio.to_thread(desk.prepare)
+        async with desk.app.open_async():
+            await asyncio.to_thread(desk.defer_stories)
+            await desk.app.run_worker_async(queues=["analysis"], wait=False, install_signal_handlers=False)
+
+    asyncio.run(run())
+    story_id = store.get_article(ids[0]).story_id
+    assert story_id is not None
+    for eid in store.entity_ids_of_articles(ids):
+        stored = store.get_entity_digest(eid)
+        assert stored is not None and stored.fresh, eid
+    page = store.get_entity_digest(entity_id).body  # type: ignore[union-attr]
+    assert story_id in [s["id"] for s in page["stories"]]
