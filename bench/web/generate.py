@@ -421,9 +421,15 @@ def main() -> None:
     parser.add_argument("--entity-digests", type=int, default=300,
                         help="store the pages of this many most-mentioned entities (the rest: on first view)")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--page-data-only", action="store_true",
+                        help="only compute the page data of a desk loaded before (e.g. with --*-digests 0)")
     options = parser.parse_args()
     settings = load_settings(data_dir=options.data_dir, database_url=options.database_url)
     store = open_store(settings)
+    if options.page_data_only:
+        timings = page_data(store, settings, story_count=options.story_digests, entity_count=options.entity_digests)
+        print(f"page data: {', '.join(f'{k} {v:.0f} s' for k, v in timings.items())}")
+        return
     if store.count_articles():
         print(f"{store.url if options.database_url else options.data_dir} already holds "
               f"{store.count_articles()} articles; nothing generated")
