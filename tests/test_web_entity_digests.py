@@ -189,3 +189,20 @@ def test_filing_articles_into_stories_refreshes_their_entities_pages(store: Stor
         assert stored is not None and stored.fresh, eid
     page = store.get_entity_digest(entity_id).body  # type: ignore[union-attr]
     assert story_id in [s["id"] for s in page["stories"]]
+
+
+def test_an_article_page_reads_its_entities_counts_from_their_stored_pages(store: Store) -> None:
+    """Counting a popular entity's articles on every article view would cost its coverage: the
+    counts come from the entity's stored page where there is one, counted now where not."""
+    entity_id, ids = _desk(store)
+    board = store.find_entity_id("Harbor Board")
+    live = {e.id: e for e in store.article_entity_rows(ids[0])}
+    assert live[entity_id].article_count == 3 and live[board].article_count == 3
+    digests.refresh_entity(store, entity_id)
+    _article(store, 8, [("Mara Vell", "person"), ("Harbor Board", "org")])
+    shown = {e.id: e for e in store.article_entity_rows(ids[0])}
+    assert shown[entity_id].article_count == 3  # as of its stored page (a refresh is due)
+    assert shown[board].article_count == 4  # no stored page: counted
+    assert shown[entity_id].mentions == 1 and shown[entity_id].name == "Mara Vell"
+    digests.refresh_entity(store, entity_id)
+    assert {e.id: e for e in store.article_entity_rows(ids[0])}[entity_id].article_count == 4

@@ -193,12 +193,15 @@ class DigestQueries(Database):
 
     def put_entity_digest(self, entity_id: int, basis: str, body: Any) -> None:
         """Store an entity's page (replacing the one before); nothing when the entity went meanwhile."""
+        info = body.get("entity", {}) if isinstance(body, dict) else {}
         values = {"entity_id": entity_id, "basis": basis,
-                  "body": json.dumps(body, ensure_ascii=False, default=str), "computed_at": utcnow()}
+                  "body": json.dumps(body, ensure_ascii=False, default=str), "computed_at": utcnow(),
+                  "article_count": int(info.get("article_count", 0)), "story_count": int(info.get("story_count", 0)),
+                  "mention_count": int(info.get("mentions", 0))}
         statement = upsert(self.dialect, entity_digests).values(**values)
         statement = statement.on_conflict_do_update(
             index_elements=[entity_digests.c.entity_id],
-            set_={k: statement.excluded[k] for k in ("basis", "body", "computed_at")})
+            set_={k: statement.excluded[k] for k in values if k != "entity_id"})
         with self.transaction() as conn:
             if conn.execute(select(entities.c.id).where(entities.c.id == entity_id)).first() is None:
                 return

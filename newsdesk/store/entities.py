@@ -34,6 +34,7 @@ from newsdesk.store.schema import (
     duplicate_links,
     entities,
     entity_aliases,
+    entity_digests,
     keyphrases,
     outlets,
     stories,
@@ -340,19 +341,37 @@ class EntityQueries(Database):
         with self.read() as conn:
             return self._infos(conn, ids, mentions or {})
 
-    def _infos(self, conn: Connection, ids: Sequence[int], mentions: dict[int, int]) -> list[EntityInfo]:
+    def _infos(self, conn: Connection, ids: Sequence[int], mentions: dict[int, int], *,
+               stored_counts: bool = False) -> list[EntityInfo]:
+        """EntityInfo rows with corpus-wide counts, counted now; with ``stored_counts``, read from
+        each entity's stored page where it has one (its counts as of its last refresh: a page that
+        lists entities then costs what it shows, not what the entities' coverage holds)."""
+        stored: dict[int, EntityInfo] = {}
+        if stored_counts and ids:
+            found = conn.execute(
+                select(entities.c.id, entities.c.name, entities.c.type, entity_digests.c.article_count,
+                       entity_digests.c.story_count, entity_digests.c.mention_count)
+                .join(entity_digests, entity_digests.c.entity_id == entities.c.id)
+                .where(entities.c.id.in_(list(ids))))
+            stored = {int(r[0]): EntityInfo(int(r[0]), r[1], r[2], int(r[3]), int(r[4]), [], int(r[5])) for r in found}
+        rest = [i for i in ids if i not in stored]
         query = (
             select(entities.c.id, entities.c.name, entities.c.type,
                    func.count(distinct(article_entities.c.article_id)),
                    func.count(distinct(articles.c.story_id)), func.sum(article_entities.c.count))
             .select_from(entities.outerjoin(article_entities, article_entities.c.entity_id == entities.c.id)
                          .outerjoin(articles, articles.c.id == article_entities.c.article_id))
-            .where(entities.c.id.in_(list(ids)))
+            .where(entities.c.id.in_(rest))
             .group_by(entities.c.id, entities.c.name, entities.c.type)
         )
         aliases = self._aliases(conn, ids)
         by_id = {int(r[0]): EntityInfo(int(r[0]), r[1], r[2], int(r[3]), int(r[4]), aliases.get(int(r[0]), []),
-                                       mentions.get(int(r[0]), int(r[5] or 0))) for r in conn.execute(query)}
+                                       mentions.get(int(r[0]), int(r[5] or 0)))
+                 for r in (conn.execute(query) if rest else [])}
+        for entity_id, info in stored.items():
+            info.aliases = aliases.get(entity_id, [])
+            info.mentions = mentions.get(entity_id, info.mentions)
+            by_id[entity_id] = info
         return [by_id[i] for i in ids if i in by_id]
 
     def _aliases(self, conn: Connection, ids: Sequence[int]) -> dict[int, list[str]]:
@@ -386,7 +405,8 @@ class EntityQueries(Database):
             return self._infos(conn, [int(r[0]) for r in rows], {int(r[0]): int(r[2] or 0) for r in rows})
 
     def article_entity_rows(self, article_id: int) -> list[EntityInfo]:
-        """The article's entities, most-mentioned first (``mentions`` = mentions in the article)."""
+        """The article's entities, most-mentioned first (``mentions`` = mentions in the article;
+        the corpus-wide counts from each entity's stored page where it has one)."""
         query = (select(article_entities.c.entity_id, article_entities.c.count)
                  .join(entities, entities.c.id == article_entities.c.entity_id)
                  .where(article_entities.c.article_id == article_id)
@@ -394,7 +414,8 @@ class EntityQueries(Database):
         with self.read() as conn:
             self._require(conn, articles, article_id, "article")
             rows = conn.execute(query).all()
-            return self._infos(conn, [int(r[0]) for r in rows], {int(r[0]): int(r[1]) for r in rows})
+            return self._infos(conn, [int(r[0]) for r in rows], {int(r[0]): int(r[1]) for r in rows},
+                               stored_counts=True)
 
     def article_entity_names(self, article_id: int) -> list[str]:
         """Canonical names of the article's entities, most-mentioned first (for story clustering)."""

@@ -440,5 +440,9 @@ entity_digests = Table(
     Column("entity_id", Integer, ForeignKey("entities.id", ondelete="CASCADE"), primary_key=True),
     Column("basis", String(80), nullable=False),
     Column("body", Text, nullable=False),
+    #: the entity's corpus-wide counts as of ``computed_at`` (read by article pages)
+    Column("article_count", Integer, nullable=False),
+    Column("story_count", Integer, nullable=False),
+    Column("mention_count", Integer, nullable=False),
     Column("computed_at", TS, nullable=False),
 )
