@@ -20,7 +20,8 @@ consistent by construction) and ``ANALYZE`` runs at the end, as autovacuum would
 Derived page data uses the product's own functions: the story digests of the newest
 ``--story-digests`` stories (``analyze.digests.story_page``, what the refresh job stores, without
 the related lists of the story's articles) and the pages of the ``--entity-digests``
-most-mentioned entities (``refresh_entity``); the rest, and every article's related list, are
+most-mentioned entities and of those the ``--recent-articles`` newest articles mention
+(``refresh_entity``, what the refresh job stores when articles are filed); the rest, and every article's related list, are
 computed and stored on a page's first view, as on a desk whose jobs have not caught up. Articles
 are marked analysed (so a server's catch-up job does not start analysing the desk); the
 clusterer's own state (story terms, MinHash buckets, embeddings) is not generated, so this desk
@@ -383,9 +384,11 @@ def load(store: Store, *, articles_total: int, story_size: int, seed: int = 7) -
     return timings
 
 
-def page_data(store: Store, settings: Settings, *, story_count: int, entity_count: int) -> dict[str, float]:
-    """The stored page data of the newest stories and the most-mentioned entities, by the
-    product's own refresh functions."""
+def page_data(store: Store, settings: Settings, *, story_count: int, entity_count: int,
+              recent_articles: int = 0) -> dict[str, float]:
+    """The stored page data of the newest stories, the most-mentioned entities and the entities
+    of the newest articles (what the refresh jobs store as articles are filed), by the product's
+    own refresh functions."""
     from newsdesk.analyze import digests
 
     timings: dict[str, float] = {}
@@ -403,6 +406,8 @@ def page_data(store: Store, settings: Settings, *, story_count: int, entity_coun
         top = [int(i) for i in conn.execute(
             select(article_entities.c.entity_id).group_by(article_entities.c.entity_id)
             .order_by(mentioned.desc(), article_entities.c.entity_id).limit(entity_count)).scalars()]
+    newest_articles = [a.id for a in store.list_articles(limit=recent_articles, include_duplicates=False)]
+    top += [i for i in store.entity_ids_of_articles(newest_articles) if i not in set(top)]
     for entity_id in top:
         digests.refresh_entity(store, entity_id)
     timings["entity digests"] = time.monotonic() - began
@@ -420,6 +425,8 @@ def main() -> None:
                         help="store the page data of this many newest stories (the rest: on first view)")
     parser.add_argument("--entity-digests", type=int, default=300,
                         help="store the pages of this many most-mentioned entities (the rest: on first view)")
+    parser.add_argument("--recent-articles", type=int, default=100,
+                        help="and the pages of the entities these many newest articles mention")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--page-data-only", action="store_true",
                         help="only compute the page data of a desk loaded before (e.g. with --*-digests 0)")
@@ -427,7 +434,8 @@ def main() -> None:
     settings = load_settings(data_dir=options.data_dir, database_url=options.database_url)
     store = open_store(settings)
     if options.page_data_only:
-        timings = page_data(store, settings, story_count=options.story_digests, entity_count=options.entity_digests)
+        timings = page_data(store, settings, story_count=options.story_digests, entity_count=options.entity_digests,
+                            recent_articles=options.recent_articles)
         print(f"page data: {', '.join(f'{k} {v:.0f} s' for k, v in timings.items())}")
         return
     if store.count_articles():
@@ -436,7 +444,8 @@ def main() -> None:
         return
     began = time.monotonic()
     timings = load(store, articles_total=options.articles, story_size=options.story_size, seed=options.seed)
-    timings |= page_data(store, settings, story_count=options.story_digests, entity_count=options.entity_digests)
+    timings |= page_data(store, settings, story_count=options.story_digests, entity_count=options.entity_digests,
+                         recent_articles=options.recent_articles)
     print(f"generated {options.articles:,} articles in {time.monotonic() - began:.0f} s "
           f"({', '.join(f'{k} {v:.0f} s' for k, v in timings.items())})")
 
