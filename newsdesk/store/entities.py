@@ -18,7 +18,6 @@ for a one-word person name, the one person whose full name starts or ends with i
 from __future__ import annotations
 
 import json
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
@@ -473,16 +472,23 @@ class EntityQueries(Database):
             return [EntityStory(int(r[0]), r[1], int(r[2]), as_utc(r[3]), as_utc(r[4])) for r in conn.execute(query)]
 
     def entity_coverage(self, entity_id: int) -> list[tuple[date, int]]:
-        """Articles mentioning the entity per UTC day (publication date, else first seen), oldest first."""
-        query = (select(_ARTICLE_DAY)
+        """Articles mentioning the entity per UTC day (publication date, else first seen), oldest
+        first; counted by the database, one row per day."""
+        if self.dialect == "sqlite":  # stored as UTC text, 'YYYY-MM-DD HH:MM:SS…'
+            day: Any = func.substr(_ARTICLE_DAY, 1, 10)
+        else:
+            day = func.date(func.timezone("UTC", _ARTICLE_DAY))
+        query = (select(day.label("day"), func.count())
                  .select_from(article_entities.join(articles, articles.c.id == article_entities.c.article_id))
-                 .where(article_entities.c.entity_id == entity_id))
+                 .where(article_entities.c.entity_id == entity_id).group_by(day))
         with self.read() as conn:
-            days = Counter(moment.date() for moment in (as_utc(v) for v in conn.execute(query).scalars()) if moment)
-        return sorted(days.items())
+            rows = conn.execute(query).all()
+        days = [(d if isinstance(d, date) else date.fromisoformat(str(d)), int(n)) for d, n in rows if d]
+        return sorted(days)
 
     def entity_cooccurring(self, entity_id: int, *, limit: int = 20) -> list[tuple[EntityInfo, int]]:
-        """Entities mentioned in the same articles, with the number of articles shared."""
+        """Entities mentioned in the same articles, with the number of articles shared (their
+        corpus-wide counts from their stored pages where they have one)."""
         mine, other = article_entities.alias("mine"), article_entities.alias("other")
         shared = func.count(distinct(other.c.article_id))
         query = (
@@ -493,7 +499,7 @@ class EntityQueries(Database):
         )
         with self.read() as conn:
             rows = conn.execute(query).all()
-            infos = self._infos(conn, [int(r[0]) for r in rows], {})
+            infos = self._infos(conn, [int(r[0]) for r in rows], {}, stored_counts=True)
         counts = {int(r[0]): int(r[1]) for r in rows}
         return [(info, counts[info.id]) for info in infos]
 
