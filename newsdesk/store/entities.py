@@ -426,7 +426,8 @@ class EntityQueries(Database):
             return list(conn.execute(query).scalars())
 
     def story_entity_rows(self, story_id: int, *, limit: int = 20) -> list[EntityInfo]:
-        """Entities of a story's articles: by articles of the story mentioning them, then mentions."""
+        """Entities of a story's articles: by articles of the story mentioning them, then mentions
+        (their corpus-wide counts from their stored pages where they have one)."""
         in_story = func.count(distinct(article_entities.c.article_id))
         mentions = func.sum(article_entities.c.count)
         query = (
@@ -440,7 +441,8 @@ class EntityQueries(Database):
         with self.read() as conn:
             self._require(conn, stories, story_id, "story")
             rows = conn.execute(query).all()
-            return self._infos(conn, [int(r[0]) for r in rows], {int(r[0]): int(r[2] or 0) for r in rows})
+            return self._infos(conn, [int(r[0]) for r in rows], {int(r[0]): int(r[2] or 0) for r in rows},
+                               stored_counts=True)
 
     # --- reading: one entity ---------------------------------------------------------------
     def entity_articles(self, entity_id: int, *, limit: int = 100) -> list[EntityArticle]:
