@@ -4,7 +4,7 @@
     .venv/bin/python bench/web/run.py --corpus big --big-dir /tmp/ngen1m --articles 1000000
     .venv/bin/python bench/web/run.py --corpus big --big-dir /tmp/ngen100k \
         --database-url postgresql://postgres@127.0.0.1:5432/ngen100k                   # the same on PostgreSQL
-    .venv/bin/python bench/web/run.py --corpus big --only home story --clients 50 --duration 60   # a soak
+    .venv/bin/python bench/web/run.py --corpus big --only mixed --clients 50 --duration 60   # a soak: every URL
 
 For each corpus it starts ``newsdesk serve --workers N`` on a loopback port and drives it from this
 process with an asyncio + httpx client at 10 and 50 concurrent connections, each request picking
@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import os
 import platform
 import socket
@@ -156,7 +157,11 @@ def sample_paths(data_dir: Path, database_url: str | None = None) -> dict[str, l
         "api search rare": [f"/api/search?q={w}" for w in rare],
         "api search common": [f"/api/search?q={w}" for w in COMMON_WORDS],
     }
-    return {k: v for k, v in groups.items() if v}
+    groups = {k: v for k, v in groups.items() if v}
+    # every page and API URL above, interleaved: the soak (``--only mixed``)
+    pages = [paths for name, paths in groups.items() if name != "static"]
+    groups["mixed"] = [p for row in itertools.zip_longest(*pages) for p in row if p]
+    return groups
 
 
 def warm(base: str, groups: dict[str, list[str]]) -> float:
@@ -173,6 +178,8 @@ def bench_corpus(name: str, data_dir: Path, levels: list[int], duration: float, 
     groups = sample_paths(data_dir, database_url)
     if only:
         groups = {k: v for k, v in groups.items() if k in only or k == "static"}
+    else:
+        groups.pop("mixed")
     port = free_port()
     env = {**os.environ, **({"NEWSDESK_DATABASE_URL": database_url} if database_url else {})}
     server = start_newsdesk(data_dir, port, env=env, workers=workers)
@@ -239,9 +246,11 @@ def ensure_demo(data_dir: Path | None) -> Path:
     return target
 
 
-def ensure_big(data_dir: Path, articles: int) -> Path:
-    subprocess.run([PYTHON, str(HERE / "generate.py"), str(data_dir), "--articles", str(articles)], cwd=ROOT,
-                   check=True)
+def ensure_big(data_dir: Path, articles: int, database_url: str | None = None) -> Path:
+    """Generate the big desk (in ``database_url`` when given) unless it holds articles already."""
+    where = ["--database-url", database_url] if database_url else []
+    subprocess.run([PYTHON, str(HERE / "generate.py"), str(data_dir), "--articles", str(articles), *where],
+                   cwd=ROOT, check=True)
     return data_dir
 
 
@@ -258,13 +267,14 @@ def main() -> None:
     parser.add_argument("--results", type=Path, default=HERE / "RESULTS.md")
     parser.add_argument("--only", nargs="+", default=None, help="endpoints to measure (the static floor always)")
     options = parser.parse_args()
-    load_before = os.getloadavg()[1]
+    load_before = os.getloadavg()
     results: list[Result] = []
     corpora: list[tuple[str, Path]] = []
     if options.corpus in ("demo", "both"):
         corpora.append(("demo", ensure_demo(options.demo_dir)))
     if options.corpus in ("big", "both"):
-        corpora.append((f"{options.articles // 1000}k", ensure_big(options.big_dir, options.articles)))
+        corpora.append((f"{options.articles // 1000}k",
+                        ensure_big(options.big_dir, options.articles, options.database_url)))
     for name, data_dir in corpora:
         url = options.database_url if name != "demo" else None
         results += bench_corpus(name, data_dir, options.clients, options.duration, options.workers, url,
@@ -278,8 +288,10 @@ def main() -> None:
               f"at commit {commit}, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; "
               f"{os.cpu_count()} CPUs shared by server and client, Python {platform.python_version()}, "
               f"{database}, `newsdesk serve --workers {options.workers}`, {options.duration:g} s per row, after "
-              f"a warm-up visiting every URL once. Machine load (5-minute average) {load_before:.1f} at the start "
-              f"and {os.getloadavg()[1]:.1f} at the end: anything above 2 means other work shared the CPUs.\n\n"
+              f"a warm-up visiting every URL once. Load average (1, 5, 15 min, as `uptime` shows it) "
+              f"{', '.join(f'{x:.2f}' for x in load_before)} at the start and "
+              f"{', '.join(f'{x:.2f}' for x in os.getloadavg())} at the end: anything above 2 means other work "
+              "shared the CPUs.\n\n"
               "`p95 ×static` = the row's p95 latency over the p95 of `/static/app.css` served by the same "
               "server at the same concurrency in the same run (the floor).\n\n")
     memory = "".join(f"\nServer RSS after the load ({name}; the supervisor, multiprocessing's resource tracker, then each server process): "

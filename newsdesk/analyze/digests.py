@@ -5,8 +5,9 @@ framing — and the coverage series per day and outlet) plus the summary line th
 :func:`refresh_story` stores it as the story's digest, and :func:`refresh_article` stores an
 article's related list. The job queue runs the refreshes when a story gains an article or is
 merged (``newsdesk.refresh_story``); pages read the stored digest in one query and compute on
-the fly only when none is stored yet. Each refresh is idempotent: it recomputes from the
-database and overwrites.
+the fly only when none is stored yet. :func:`refresh_entity` does the same for an entity's page
+(``newsdesk.refresh_entity``, deferred for the entities of the articles a story step filed).
+Each refresh is idempotent: it recomputes from the database and overwrites.
 """
 
 from __future__ import annotations
@@ -88,3 +89,28 @@ def refresh_article(store: Store, settings: Settings, article_id: int) -> list[d
     if found is not None:
         store.put_article_digest(article_id, basis, found)
     return found
+
+
+def entity_page(store: Store, entity_id: int) -> dict[str, Any]:
+    """An entity page's data: the entity with its counts, newest articles, stories, coverage per
+    day and co-occurring entities (NotFoundError for an unknown id)."""
+    from newsdesk.analyze import entities
+
+    detail = entities.entity_detail(store, entity_id)
+    data = detail.to_json()
+    data["coverage"] = [{"day": d.isoformat(), "outlets": {"articles": n}} for d, n in detail.coverage_by_day]
+    return data
+
+
+def refresh_entity(store: Store, entity_id: int) -> dict[str, Any] | None:
+    """Recompute and store an entity's page; returns it, None for an entity gone. As for a
+    story, the basis is read before computing, so a change meanwhile leaves the page stale."""
+    basis = store.entity_basis(entity_id)
+    if basis is None:
+        return None
+    try:
+        page = entity_page(store, entity_id)
+    except NotFoundError:
+        return None
+    store.put_entity_digest(entity_id, basis, page)
+    return page

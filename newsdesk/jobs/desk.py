@@ -184,6 +184,11 @@ class JobDesk:
         return self.defer(self.tasks.refresh_story, lock=f"digest:{story_id}",
                           queueing_lock=f"digest-waiting:{story_id}", story_id=story_id)
 
+    def defer_entity_refresh(self, entity_id: int) -> int | None:
+        """Queue the refresh of an entity's stored page (coalesced like a story's)."""
+        return self.defer(self.tasks.refresh_entity, lock=f"entity:{entity_id}",
+                          queueing_lock=f"entity-waiting:{entity_id}", entity_id=entity_id)
+
     def defer_related_refresh(self, article_id: int) -> int | None:
         return self.defer(self.tasks.refresh_related, lock=f"related:{article_id}",
                           queueing_lock=f"related-waiting:{article_id}", article_id=article_id)

@@ -51,6 +51,7 @@ class DeskTasks:
     merge_stories: Any
     refresh_story: Any
     refresh_related: Any
+    refresh_entity: Any
     enqueue_due_feeds: Any
     catch_up_analysis: Any
     retry_stalled_jobs: Any
@@ -172,6 +173,7 @@ def register_tasks(desk: JobDesk) -> DeskTasks:
         from newsdesk.analyze.pipeline import analyze_article as run_steps
 
         grown: set[int] = set()
+        filed: list[int] = []
         tried: set[int] = set()
         while ids := [i for i in desk.store.awaiting_story_ids(limit=200 + len(tried)) if i not in tried]:
             for article_id in ids:
@@ -183,10 +185,14 @@ def register_tasks(desk: JobDesk) -> DeskTasks:
                     continue
                 if story_id is not None and result.complete:
                     grown.add(story_id)
+                    filed.append(article_id)
             # each round's articles are complete now: their alerts need not wait for later arrivals
             desk.defer_immediate_alerts()
         for story_id in sorted(grown):
             desk.defer_story_refresh(story_id)
+        # the entities of the filed articles gained coverage (and a story): their pages too
+        for entity_id in desk.store.entity_ids_of_articles(filed):
+            desk.defer_entity_refresh(entity_id)
         if grown:  # the stories that grew may now match ones the stream kept apart
             desk.defer_story_merge()
 
@@ -227,6 +233,13 @@ def register_tasks(desk: JobDesk) -> DeskTasks:
         from newsdesk.analyze.digests import refresh_article
 
         refresh_article(desk.store, settings, article_id)
+
+    @job("refresh_entity", "analysis")
+    def refresh_entity(entity_id: int) -> None:
+        """Recompute an entity's stored page (articles, stories, coverage, co-occurring entities)."""
+        from newsdesk.analyze.digests import refresh_entity as refresh
+
+        refresh(desk.store, entity_id)
 
     cron = scheduler_cron(settings.scheduler_interval)
 
@@ -309,6 +322,6 @@ def register_tasks(desk: JobDesk) -> DeskTasks:
             return
 
     return DeskTasks(add_target, poll_feed, fetch_page, read_sitemap, analyze_article, assign_stories,
-                     summarize_story, merge_stories, refresh_story, refresh_related,
+                     summarize_story, merge_stories, refresh_story, refresh_related, refresh_entity,
                      enqueue_due_feeds, catch_up_analysis, retry_stalled_jobs, remove_old_jobs,
                      alert_watchlist, check_immediate_watchlists, evaluate_watchlists, send_digest)

@@ -91,7 +91,7 @@ def entities(request: Request, type: EntityType = None, cursor: OffsetCursor = N
 @router.get("/entities/{name_or_id}", summary="One entity: coverage, stories, co-occurring entities",
             responses=answers(404, 422))
 def entity(request: Request, name_or_id: str) -> dict[str, Any]:
-    return views.entity_view(_store(request), name_or_id)
+    return views.entity_view(_store(request), name_or_id, refresh=_refresh(request))
 
 
 @router.get("/search", summary="Full-text (or semantic) search with highlighted snippets",

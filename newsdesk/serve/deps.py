@@ -47,6 +47,9 @@ class QueuedRefresh:
     def related(self, article_id: int) -> None:
         self._quietly(self.desk.defer_related_refresh, article_id)
 
+    def entity(self, entity_id: int) -> None:
+        self._quietly(self.desk.defer_entity_refresh, entity_id)
+
     @staticmethod
     def _quietly(defer: Any, subject: int) -> None:
         try:

@@ -115,7 +115,7 @@ def entity_list(request: Request, type: str | None = None, cursor: str | None = 
 
 @router.get("/entities/{name_or_id}", response_class=HTMLResponse)
 def entity(request: Request, name_or_id: str) -> Response:
-    data = views.entity_view(_store(request), name_or_id)
+    data = views.entity_view(_store(request), name_or_id, refresh=_refresh(request))
     chart = views.coverage_chart(data["coverage"], "Articles per day mentioning this entity")
     return render(request, "entity.html", {"data": data, "chart": chart, "title": data["entity"]["name"]})
 

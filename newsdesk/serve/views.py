@@ -40,6 +40,8 @@ class Refresh(Protocol):
 
     def related(self, article_id: int) -> None: ...
 
+    def entity(self, entity_id: int) -> None: ...
+
 
 def outlets(store: Store) -> list[dict[str, Any]]:
     """The outlets the filter forms offer, by name (one query over the outlets, not the articles)."""
@@ -301,13 +303,27 @@ def entity_list_view(store: Store, *, type: str | None = None, cursor: str | Non
             "next_cursor": encode_offset(offset + limit) if len(found) > limit else None}
 
 
-def entity_view(store: Store, name_or_id: str) -> dict[str, Any]:
-    from newsdesk.analyze import entities
+def entity_view(store: Store, name_or_id: str, *, refresh: Refresh | None = None) -> dict[str, Any]:
+    """The entity's stored page (its digest: one query for an id, the name lookup first for a
+    name); computed and stored now when there is none, shown while a refresh runs when it is
+    stale (recomputed now without a queue)."""
+    from newsdesk.analyze import digests
 
-    detail = entities.entity_detail(store, name_or_id)
-    data = detail.to_json()
-    data["coverage"] = [{"day": d.isoformat(), "outlets": {"articles": n}} for d, n in detail.coverage_by_day]
-    return data
+    text = name_or_id.strip()
+    stored = None
+    if text.isascii() and text.isdigit() and is_row_id(int(text)):
+        stored = store.get_entity_digest(int(text))  # an id with a digest is that entity's page
+    entity_id = int(text) if stored is not None else store.find_entity_id(text)
+    if stored is None:
+        stored = store.get_entity_digest(entity_id)
+    if stored is not None and (stored.fresh or refresh is not None):
+        if not stored.fresh and refresh is not None:
+            refresh.entity(entity_id)
+        return dict(stored.body)
+    page = digests.refresh_entity(store, entity_id)
+    if page is None:
+        raise NotFoundError(f"no entity with id {entity_id}", source=name_or_id)
+    return page
 
 
 def coverage_chart(rows: list[dict[str, Any]], label: str) -> Any:

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import Connection, func, select, update
 
 from newsdesk.store.database import Database, as_utc, upsert, utcnow
-from newsdesk.store.schema import article_digests, articles, stories, story_digests
+from newsdesk.store.schema import article_digests, articles, entities, entity_digests, stories, story_digests
 
 
 @dataclass(frozen=True)
@@ -46,8 +46,14 @@ def _load(text: str) -> Any:
         return None  # a damaged digest is a missing one: recomputed and overwritten
 
 
+def entity_basis_of(updated_at: datetime | None) -> str:
+    """The state an entity digest follows: the entity's last coverage change."""
+    stamp = as_utc(updated_at)
+    return stamp.isoformat() if stamp else "-"
+
+
 class DigestQueries(Database):
-    """The ``story_digests`` and ``article_digests`` tables."""
+    """The ``story_digests``, ``article_digests`` and ``entity_digests`` tables."""
 
     def _story_basis_query(self) -> Any:
         return select(stories.c.id, stories.c.updated_at, stories.c.size)
@@ -162,3 +168,45 @@ class DigestQueries(Database):
             return []
         current = f"{story_id}|{basis_of(state.updated_at, int(state.size))}"
         return [int(r.id) for r in rows if r.basis != current]
+
+    # --- entities --------------------------------------------------------------------------
+    def entity_basis(self, entity_id: int) -> str | None:
+        """The current basis of an entity (None for an unknown id)."""
+        with self.read() as conn:
+            row = conn.execute(select(entities.c.updated_at).where(entities.c.id == entity_id)).first()
+        return None if row is None else entity_basis_of(row.updated_at)
+
+    def get_entity_digest(self, entity_id: int) -> Digest | None:
+        """The stored page of an entity, fresh or stale, in one query; None when none is stored."""
+        query = (select(entity_digests.c.body, entity_digests.c.basis, entity_digests.c.computed_at,
+                        entities.c.updated_at)
+                 .join(entities, entities.c.id == entity_digests.c.entity_id)
+                 .where(entity_digests.c.entity_id == entity_id))
+        with self.read() as conn:
+            row = conn.execute(query).first()
+        if row is None:
+            return None
+        body = _load(row.body)
+        if not isinstance(body, dict):
+            return None  # damaged: recomputed and overwritten
+        return Digest(body, row.basis, row.basis == entity_basis_of(row.updated_at), as_utc(row.computed_at))
+
+    def put_entity_digest(self, entity_id: int, basis: str, body: Any) -> None:
+        """Store an entity's page (replacing the one before); nothing when the entity went meanwhile."""
+        info = body.get("entity", {}) if isinstance(body, dict) else {}
+        values = {"entity_id": entity_id, "basis": basis,
+                  "body": json.dumps(body, ensure_ascii=False, default=str), "computed_at": utcnow(),
+                  "article_count": int(info.get("article_count", 0)), "story_count": int(info.get("story_count", 0)),
+                  "mention_count": int(info.get("mentions", 0))}
+        statement = upsert(self.dialect, entity_digests).values(**values)
+        statement = statement.on_conflict_do_update(
+            index_elements=[entity_digests.c.entity_id],
+            set_={k: statement.excluded[k] for k in values if k != "entity_id"})
+        with self.transaction() as conn:
+            if conn.execute(select(entities.c.id).where(entities.c.id == entity_id)).first() is None:
+                return
+            conn.execute(statement)
+
+    def count_entity_digests(self) -> int:
+        with self.read() as conn:
+            return int(conn.execute(select(func.count()).select_from(entity_digests)).scalar_one())

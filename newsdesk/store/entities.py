@@ -18,7 +18,6 @@ for a one-word person name, the one person whose full name starts or ends with i
 from __future__ import annotations
 
 import json
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
@@ -27,13 +26,14 @@ from typing import Any
 from sqlalchemy import Connection, delete, distinct, func, or_, select, update
 
 from newsdesk.errors import NotFoundError
-from newsdesk.store.database import Database, as_utc, is_row_id, is_storable, upsert
+from newsdesk.store.database import Database, as_utc, is_row_id, is_storable, upsert, utcnow
 from newsdesk.store.schema import (
     article_entities,
     articles,
     duplicate_links,
     entities,
     entity_aliases,
+    entity_digests,
     keyphrases,
     outlets,
     stories,
@@ -147,6 +147,22 @@ def _case_variants(name: str) -> list[str]:
     return sorted({name, name.lower(), name.upper(), name.title(), name[:1].upper() + name[1:].lower()})
 
 
+def touch_entities(conn: Connection, entity_ids: Iterable[int]) -> None:
+    """Mark entities changed (their page digests become stale), inside the caller's transaction;
+    one row at a time in id order, so two writers never lock rows crosswise."""
+    now = utcnow()
+    for entity_id in sorted(set(entity_ids)):
+        conn.execute(update(entities).where(entities.c.id == entity_id).values(updated_at=now))
+
+
+def touch_article_entities(conn: Connection, article_ids: Sequence[int]) -> None:
+    """Mark changed the entities the listed articles mention (an article changed story)."""
+    if article_ids:
+        found = conn.execute(select(article_entities.c.entity_id).distinct()
+                             .where(article_entities.c.article_id.in_(list(article_ids)))).scalars()
+        touch_entities(conn, [int(i) for i in found])
+
+
 _CONFUSABLE = {"org": ("place", "person"), "place": ("org",), "person": ("org",)}
 
 _ARTICLE_DAY = func.coalesce(articles.c.published, articles.c.first_seen)
@@ -235,6 +251,20 @@ class EntityQueries(Database):
             for entity_id in merged:
                 self._follow_majority_type(conn, entity_id)
             self._drop_orphans(conn, old_ids - set(merged))
+            touch_entities(conn, set(merged) | old_ids)
+
+    def entity_ids_of_articles(self, article_ids: Sequence[int]) -> list[int]:
+        """The entities the listed articles mention, by id."""
+        if not article_ids:
+            return []
+        found: set[int] = set()
+        with self.read() as conn:
+            for start in range(0, len(article_ids), 500):
+                chunk = list(article_ids[start:start + 500])
+                found |= {int(i) for i in conn.execute(
+                    select(article_entities.c.entity_id).distinct().where(article_entities.c.article_id.in_(chunk)))
+                    .scalars()}
+        return sorted(found)
 
     def _follow_majority_type(self, conn: Connection, entity_id: int) -> None:
         """Give the entity the type most of its articles give it (a country first seen as an org
@@ -292,6 +322,8 @@ class EntityQueries(Database):
             candidates = by_name or {int(i) for i in conn.execute(by_alias).scalars()}
             if not candidates:
                 raise NotFoundError(f"no entity named {text!r}", source=text)
+            if len(candidates) == 1:
+                return int(candidates.pop())
             counts = self._article_counts(conn, candidates)
             return max(sorted(candidates), key=lambda i: counts.get(i, 0))
 
@@ -308,19 +340,37 @@ class EntityQueries(Database):
         with self.read() as conn:
             return self._infos(conn, ids, mentions or {})
 
-    def _infos(self, conn: Connection, ids: Sequence[int], mentions: dict[int, int]) -> list[EntityInfo]:
+    def _infos(self, conn: Connection, ids: Sequence[int], mentions: dict[int, int], *,
+               stored_counts: bool = False) -> list[EntityInfo]:
+        """EntityInfo rows with corpus-wide counts, counted now; with ``stored_counts``, read from
+        each entity's stored page where it has one (its counts as of its last refresh: a page that
+        lists entities then costs what it shows, not what the entities' coverage holds)."""
+        stored: dict[int, EntityInfo] = {}
+        if stored_counts and ids:
+            found = conn.execute(
+                select(entities.c.id, entities.c.name, entities.c.type, entity_digests.c.article_count,
+                       entity_digests.c.story_count, entity_digests.c.mention_count)
+                .join(entity_digests, entity_digests.c.entity_id == entities.c.id)
+                .where(entities.c.id.in_(list(ids))))
+            stored = {int(r[0]): EntityInfo(int(r[0]), r[1], r[2], int(r[3]), int(r[4]), [], int(r[5])) for r in found}
+        rest = [i for i in ids if i not in stored]
         query = (
             select(entities.c.id, entities.c.name, entities.c.type,
                    func.count(distinct(article_entities.c.article_id)),
                    func.count(distinct(articles.c.story_id)), func.sum(article_entities.c.count))
             .select_from(entities.outerjoin(article_entities, article_entities.c.entity_id == entities.c.id)
                          .outerjoin(articles, articles.c.id == article_entities.c.article_id))
-            .where(entities.c.id.in_(list(ids)))
+            .where(entities.c.id.in_(rest))
             .group_by(entities.c.id, entities.c.name, entities.c.type)
         )
         aliases = self._aliases(conn, ids)
         by_id = {int(r[0]): EntityInfo(int(r[0]), r[1], r[2], int(r[3]), int(r[4]), aliases.get(int(r[0]), []),
-                                       mentions.get(int(r[0]), int(r[5] or 0))) for r in conn.execute(query)}
+                                       mentions.get(int(r[0]), int(r[5] or 0)))
+                 for r in (conn.execute(query) if rest else [])}
+        for entity_id, info in stored.items():
+            info.aliases = aliases.get(entity_id, [])
+            info.mentions = mentions.get(entity_id, info.mentions)
+            by_id[entity_id] = info
         return [by_id[i] for i in ids if i in by_id]
 
     def _aliases(self, conn: Connection, ids: Sequence[int]) -> dict[int, list[str]]:
@@ -354,7 +404,8 @@ class EntityQueries(Database):
             return self._infos(conn, [int(r[0]) for r in rows], {int(r[0]): int(r[2] or 0) for r in rows})
 
     def article_entity_rows(self, article_id: int) -> list[EntityInfo]:
-        """The article's entities, most-mentioned first (``mentions`` = mentions in the article)."""
+        """The article's entities, most-mentioned first (``mentions`` = mentions in the article;
+        the corpus-wide counts from each entity's stored page where it has one)."""
         query = (select(article_entities.c.entity_id, article_entities.c.count)
                  .join(entities, entities.c.id == article_entities.c.entity_id)
                  .where(article_entities.c.article_id == article_id)
@@ -362,7 +413,8 @@ class EntityQueries(Database):
         with self.read() as conn:
             self._require(conn, articles, article_id, "article")
             rows = conn.execute(query).all()
-            return self._infos(conn, [int(r[0]) for r in rows], {int(r[0]): int(r[1]) for r in rows})
+            return self._infos(conn, [int(r[0]) for r in rows], {int(r[0]): int(r[1]) for r in rows},
+                               stored_counts=True)
 
     def article_entity_names(self, article_id: int) -> list[str]:
         """Canonical names of the article's entities, most-mentioned first (for story clustering)."""
@@ -374,7 +426,8 @@ class EntityQueries(Database):
             return list(conn.execute(query).scalars())
 
     def story_entity_rows(self, story_id: int, *, limit: int = 20) -> list[EntityInfo]:
-        """Entities of a story's articles: by articles of the story mentioning them, then mentions."""
+        """Entities of a story's articles: by articles of the story mentioning them, then mentions
+        (their corpus-wide counts from their stored pages where they have one)."""
         in_story = func.count(distinct(article_entities.c.article_id))
         mentions = func.sum(article_entities.c.count)
         query = (
@@ -388,7 +441,8 @@ class EntityQueries(Database):
         with self.read() as conn:
             self._require(conn, stories, story_id, "story")
             rows = conn.execute(query).all()
-            return self._infos(conn, [int(r[0]) for r in rows], {int(r[0]): int(r[2] or 0) for r in rows})
+            return self._infos(conn, [int(r[0]) for r in rows], {int(r[0]): int(r[2] or 0) for r in rows},
+                               stored_counts=True)
 
     # --- reading: one entity ---------------------------------------------------------------
     def entity_articles(self, entity_id: int, *, limit: int = 100) -> list[EntityArticle]:
@@ -420,16 +474,23 @@ class EntityQueries(Database):
             return [EntityStory(int(r[0]), r[1], int(r[2]), as_utc(r[3]), as_utc(r[4])) for r in conn.execute(query)]
 
     def entity_coverage(self, entity_id: int) -> list[tuple[date, int]]:
-        """Articles mentioning the entity per UTC day (publication date, else first seen), oldest first."""
-        query = (select(_ARTICLE_DAY)
+        """Articles mentioning the entity per UTC day (publication date, else first seen), oldest
+        first; counted by the database, one row per day."""
+        if self.dialect == "sqlite":  # stored as UTC text, 'YYYY-MM-DD HH:MM:SS…'
+            day: Any = func.substr(_ARTICLE_DAY, 1, 10)
+        else:
+            day = func.date(func.timezone("UTC", _ARTICLE_DAY))
+        query = (select(day.label("day"), func.count())
                  .select_from(article_entities.join(articles, articles.c.id == article_entities.c.article_id))
-                 .where(article_entities.c.entity_id == entity_id))
+                 .where(article_entities.c.entity_id == entity_id).group_by(day))
         with self.read() as conn:
-            days = Counter(moment.date() for moment in (as_utc(v) for v in conn.execute(query).scalars()) if moment)
-        return sorted(days.items())
+            rows = conn.execute(query).all()
+        days = [(d if isinstance(d, date) else date.fromisoformat(str(d)), int(n)) for d, n in rows if d]
+        return sorted(days)
 
     def entity_cooccurring(self, entity_id: int, *, limit: int = 20) -> list[tuple[EntityInfo, int]]:
-        """Entities mentioned in the same articles, with the number of articles shared."""
+        """Entities mentioned in the same articles, with the number of articles shared (their
+        corpus-wide counts from their stored pages where they have one)."""
         mine, other = article_entities.alias("mine"), article_entities.alias("other")
         shared = func.count(distinct(other.c.article_id))
         query = (
@@ -440,7 +501,7 @@ class EntityQueries(Database):
         )
         with self.read() as conn:
             rows = conn.execute(query).all()
-            infos = self._infos(conn, [int(r[0]) for r in rows], {})
+            infos = self._infos(conn, [int(r[0]) for r in rows], {}, stored_counts=True)
         counts = {int(r[0]): int(r[1]) for r in rows}
         return [(info, counts[info.id]) for info in infos]
 
@@ -477,4 +538,5 @@ class EntityQueries(Database):
             return int(size), [(int(r[0]), r[1], float(r[2])) for r in conn.execute(query)]
 
 
-__all__ = ["EntityArticle", "EntityDetail", "EntityGroup", "EntityInfo", "EntityQueries", "EntityStory"]
+__all__ = ["EntityArticle", "EntityDetail", "EntityGroup", "EntityInfo", "EntityQueries", "EntityStory",
+           "touch_article_entities", "touch_entities"]

@@ -166,8 +166,13 @@ entities = Table(
     Column("id", Integer, primary_key=True),
     Column("name", Text, nullable=False),
     Column("type", String(20), nullable=False),  # person | org | place
+    #: set when an article starts or stops mentioning the entity, or such an article changes story
+    #: (the entity's page digest is stale from then on); NULL = not changed since 0011
+    Column("updated_at", TS),
     UniqueConstraint("name", "type", name="uq_entities_name_type"),
 )
+#: the case-insensitive lookups of an entity by name or alias (an entity page's URL)
+Index("ix_entities_name_lower", func.lower(entities.c.name))
 
 entity_aliases = Table(
     "entity_aliases", metadata,
@@ -176,6 +181,7 @@ entity_aliases = Table(
     UniqueConstraint("entity_id", "alias", name="uq_entity_aliases_entity_alias"),
     Index("ix_entity_aliases_alias", "alias"),
 )
+Index("ix_entity_aliases_alias_lower", func.lower(entity_aliases.c.alias))
 
 article_entities = Table(
     "article_entities", metadata,
@@ -424,5 +430,19 @@ article_digests = Table(
     Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
     Column("basis", String(80), nullable=False),
     Column("related", Text, nullable=False),
+    Column("computed_at", TS, nullable=False),
+)
+
+#: what an entity's page shows (JSON ``body``), precomputed when its coverage changes; ``basis`` =
+#: the entity's ``updated_at`` it was computed from (stale when they differ)
+entity_digests = Table(
+    "entity_digests", metadata,
+    Column("entity_id", Integer, ForeignKey("entities.id", ondelete="CASCADE"), primary_key=True),
+    Column("basis", String(80), nullable=False),
+    Column("body", Text, nullable=False),
+    #: the entity's corpus-wide counts as of ``computed_at`` (read by article pages)
+    Column("article_count", Integer, nullable=False),
+    Column("story_count", Integer, nullable=False),
+    Column("mention_count", Integer, nullable=False),
     Column("computed_at", TS, nullable=False),
 )

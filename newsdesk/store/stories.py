@@ -18,12 +18,13 @@ from datetime import datetime
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Connection, delete, func, insert, literal, or_, select, text, update
+from sqlalchemy import Connection, delete, func, insert, literal, or_, select, text, union, update
 
 from newsdesk.errors import NotFoundError
 from newsdesk.models import Article
 from newsdesk.store.articles import _article_select, row_to_article
 from newsdesk.store.database import Database, as_utc, is_row_id, is_storable, upsert, utcnow
+from newsdesk.store.entities import touch_article_entities
 from newsdesk.store.schema import (
     article_entities,
     articles,
@@ -120,9 +121,12 @@ class StoryQueries(Database):
             story_id = int(nxt)
 
     def _member_condition(self, story_id: int) -> Any:
+        """The story's articles and the copies of them, as one ``id IN (… UNION …)``: both halves
+        are index lookups (``story_id``, then ``duplicate_links.original_id``), where
+        ``story_id = … OR id IN …`` made PostgreSQL scan every article."""
         originals = select(articles.c.id).where(articles.c.story_id == story_id)
         copies = select(duplicate_links.c.article_id).where(duplicate_links.c.original_id.in_(originals))
-        return or_(articles.c.story_id == story_id, articles.c.id.in_(copies))
+        return articles.c.id.in_(union(originals, copies))
 
     def get_story_articles(self, story_id: int) -> list[Article]:
         """The story's articles, oldest first, duplicates included (``duplicate_of`` set)."""
@@ -206,6 +210,8 @@ class StoryQueries(Database):
                      .values(story_id=story_id))
         if story_id is not None:  # the story's page digests are stale from now on
             conn.execute(update(stories).where(stories.c.id == story_id).values(updated_at=utcnow()))
+        # and the pages of the entities it mentions (they list its story)
+        touch_article_entities(conn, [article_id, *conn.execute(copies).scalars()])
 
     def story_titles(self, conn: Connection, story_id: int, limit: int = 200) -> list[tuple[int, str]]:
         """(article id, headline) of the story's originals, newest first."""
@@ -250,6 +256,8 @@ class StoryQueries(Database):
     def merge_story(self, conn: Connection, loser: int, survivor: int) -> None:
         """Point ``loser`` (and its articles) at ``survivor`` and take it out of the index."""
         conn.execute(delete(story_terms).where(story_terms.c.story_id == loser))
+        touch_article_entities(conn, list(conn.execute(select(articles.c.id)
+                                                            .where(articles.c.story_id == loser)).scalars()))
         conn.execute(update(articles).where(articles.c.story_id == loser).values(story_id=survivor))
         conn.execute(update(stories).where(or_(stories.c.id == loser, stories.c.merged_into == loser))
                      .values(merged_into=survivor, size=0, centroid=None, updated_at=utcnow()))
