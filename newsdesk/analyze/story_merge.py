@@ -23,7 +23,7 @@ per run is flat however large the desk grows.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 import numpy as np
@@ -37,6 +37,8 @@ MERGE_DOCS = 1000
 MERGE_SCORE = 0.225
 #: lowest score at which a story of one article joins its best match after the agglomeration
 ATTACH_SCORE = 0.15
+#: rounds of merging over the merged stories, until one merges nothing
+MAX_ROUNDS = 5
 #: share of the score given to text (the rest to names) when both stories have names
 TEXT_SHARE = 0.75
 #: how much a date gap at the window's edge lowers the score
@@ -72,10 +74,37 @@ def _matrix(rows: Sequence[Mapping[str, float]], weights: Mapping[str, float] | 
 
 def merge_groups(members: Sequence[Member], idf: Mapping[str, float], window: timedelta, *,
                  threshold: float = MERGE_SCORE, attach: float | None = None) -> list[list[int]]:
-    """Groups of story ids to merge (each group of two or more), by average link.
+    """Groups of story ids to merge (each group of two or more), by average link, repeated on the
+    merged stories until a round merges nothing (at most :data:`MAX_ROUNDS`), so that a later
+    pass over the same window finds nothing left to merge.
 
     ``idf`` maps each term to its current inverse document frequency.
     """
+    survivor_of: dict[int, int] = {}
+    for _round in range(MAX_ROUNDS):
+        current = [replace(m, story_id=survivor_of.get(m.story_id, m.story_id)) for m in members]
+        groups = _merge_round(current, idf, window, threshold=threshold, attach=attach)
+        if not groups:
+            break
+        for group in groups:  # each group is named by its first (lowest) id in the next round
+            for story_id in group:
+                survivor_of[story_id] = group[0]
+        survivor_of = {s: _root(survivor_of, s) for s in survivor_of}
+    merged: dict[int, list[int]] = {}
+    for story_id in sorted({m.story_id for m in members}):
+        merged.setdefault(_root(survivor_of, story_id), []).append(story_id)
+    return [g for g in merged.values() if len(g) > 1]
+
+
+def _root(survivor_of: Mapping[int, int], story_id: int) -> int:
+    while survivor_of.get(story_id, story_id) != story_id:
+        story_id = survivor_of[story_id]
+    return story_id
+
+
+def _merge_round(members: Sequence[Member], idf: Mapping[str, float], window: timedelta, *,
+                 threshold: float, attach: float | None) -> list[list[int]]:
+    """One round of average-link merging over the stories of ``members``."""
     story_ids = sorted({m.story_id for m in members})
     if len(story_ids) < 2:
         return []
