@@ -90,6 +90,8 @@ stories = Table(
     Column("updated_at", TS, nullable=False),
     Index("ix_stories_last_seen", "last_seen"),
 )
+#: the home page's order (0011): newest activity first, undated stories last
+Index("ix_stories_recent", stories.c.last_seen.desc().nulls_last(), stories.c.id.desc())
 
 articles = Table(
     "articles", metadata,

@@ -6,7 +6,8 @@ entities) as JSON, and its counts as columns (what an article page lists beside 
 ``entities.updated_at`` is set whenever an article starts or stops mentioning
 the entity or such an article changes story; a digest's ``basis`` is the ``updated_at`` it was
 computed from, so a page knows it is stale without recomputing it. Two expression indexes let
-the case-insensitive name and alias lookups of an entity page use an index instead of a scan.
+the case-insensitive name and alias lookups of an entity page use an index instead of a scan;
+``ix_stories_recent`` lets the home page's stories list walk an index in its own order.
 
 Revision ID: 0011
 Revises: 0010
@@ -39,9 +40,14 @@ def upgrade() -> None:
     )
     op.execute("CREATE INDEX ix_entities_name_lower ON entities (lower(name))")
     op.execute("CREATE INDEX ix_entity_aliases_alias_lower ON entity_aliases (lower(alias))")
+    # the home page's order (newest activity first, undated last): an index walk, not a sort of every
+    # story; SQLite sorts NULL lowest, so DESC is already NULLS LAST there (and takes no NULLS clause)
+    nulls = " NULLS LAST" if op.get_bind().dialect.name == "postgresql" else ""
+    op.execute(f"CREATE INDEX ix_stories_recent ON stories (last_seen DESC{nulls}, id DESC)")
 
 
 def downgrade() -> None:
+    op.execute("DROP INDEX IF EXISTS ix_stories_recent")
     op.execute("DROP INDEX IF EXISTS ix_entity_aliases_alias_lower")
     op.execute("DROP INDEX IF EXISTS ix_entities_name_lower")
     op.drop_table("entity_digests")
