@@ -155,12 +155,20 @@ def touch_entities(conn: Connection, entity_ids: Iterable[int]) -> None:
         conn.execute(update(entities).where(entities.c.id == entity_id).values(updated_at=now))
 
 
+def entities_mentioned(conn: Connection, article_ids: Sequence[int]) -> list[int]:
+    """The ids of the entities the listed articles mention (queried 500 articles at a time)."""
+    found: set[int] = set()
+    for start in range(0, len(article_ids), 500):
+        chunk = list(article_ids[start:start + 500])
+        found |= {int(i) for i in conn.execute(
+            select(article_entities.c.entity_id).distinct().where(article_entities.c.article_id.in_(chunk)))
+            .scalars()}
+    return sorted(found)
+
+
 def touch_article_entities(conn: Connection, article_ids: Sequence[int]) -> None:
     """Mark changed the entities the listed articles mention (an article changed story)."""
-    if article_ids:
-        found = conn.execute(select(article_entities.c.entity_id).distinct()
-                             .where(article_entities.c.article_id.in_(list(article_ids)))).scalars()
-        touch_entities(conn, [int(i) for i in found])
+    touch_entities(conn, entities_mentioned(conn, article_ids))
 
 
 _CONFUSABLE = {"org": ("place", "person"), "place": ("org",), "person": ("org",)}
@@ -257,14 +265,8 @@ class EntityQueries(Database):
         """The entities the listed articles mention, by id."""
         if not article_ids:
             return []
-        found: set[int] = set()
         with self.read() as conn:
-            for start in range(0, len(article_ids), 500):
-                chunk = list(article_ids[start:start + 500])
-                found |= {int(i) for i in conn.execute(
-                    select(article_entities.c.entity_id).distinct().where(article_entities.c.article_id.in_(chunk)))
-                    .scalars()}
-        return sorted(found)
+            return entities_mentioned(conn, article_ids)
 
     def _follow_majority_type(self, conn: Connection, entity_id: int) -> None:
         """Give the entity the type most of its articles give it (a country first seen as an org
